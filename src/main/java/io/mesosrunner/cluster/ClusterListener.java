@@ -1,0 +1,17 @@
+package io.mesosrunner.cluster;
+
+import io.mesosrunner.schedule.Event;
+import io.mesosrunner.schedule.TaskSpec;
+
+/** Receives what a cluster adapter produces. Implementations are thread-safe and never block. */
+public interface ClusterListener {
+
+  /** A scheduler event (subscribed, offers, updates, ...). */
+  void onEvent(Event event);
+
+  /** One line a task wrote to its stdout or stderr, without the line terminator. */
+  void onOutput(TaskSpec task, OutputStreamKind stream, String line);
+
+  /** Which of a task's output files a line came from. */
+  enum OutputStreamKind { STDOUT, STDERR }
+}

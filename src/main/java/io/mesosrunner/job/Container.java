@@ -1,0 +1,4 @@
+package io.mesosrunner.job;
+
+/** A container image an instance runs in (a Mesos UCR container). */
+public record Container(String image) {}
