@@ -1,0 +1,123 @@
+package io.mesosrunner.schedule;
+
+import io.mesosrunner.cluster.Cluster;
+import io.mesosrunner.cluster.ClusterListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link JobScheduler} against one {@link Cluster}: the single thread that owns the
+ * scheduler's state. Adapters only enqueue events (through {@link #listener()}); this loop takes
+ * them one at a time, feeds them to the scheduler and carries out the actions it returns. When no
+ * event arrives for a tick interval, a {@link Event.Tick} lets time-based rules act.
+ *
+ * <p>An exception thrown while handling an event never kills the loop silently: it is logged and
+ * turned into an interrupt, so what was launched is killed and the run ends.
+ */
+public final class JobRun {
+
+  private static final Logger log = LoggerFactory.getLogger(JobRun.class);
+
+  /** Sees the run as it goes. Called on the loop thread, except {@link #onOutput}. */
+  public interface Observer {
+    /** A line of task output (called from adapter threads; must be thread-safe). */
+    void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, String line);
+
+    /** Called after events, at most every {@code progressEvery}. */
+    void onProgress(Progress progress);
+  }
+
+  private final JobScheduler scheduler;
+  private final Cluster cluster;
+  private final Clock clock;
+  private final Duration tick;
+  private final Duration progressEvery;
+  private final Observer observer;
+  private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+  private volatile Throwable internalError;
+
+  public JobRun(JobScheduler scheduler, Cluster cluster, Clock clock, Duration tick, Duration progressEvery,
+      Observer observer) {
+    this.scheduler = scheduler;
+    this.cluster = cluster;
+    this.clock = clock;
+    this.tick = tick;
+    this.progressEvery = progressEvery;
+    this.observer = observer;
+  }
+
+  /** What adapters deliver to; thread-safe, never blocks. */
+  public ClusterListener listener() {
+    return new ClusterListener() {
+      @Override
+      public void onEvent(Event event) {
+        queue.add(event);
+      }
+
+      @Override
+      public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {
+        observer.onOutput(task, stream, line);
+      }
+    };
+  }
+
+  /** Asks the run to stop (Ctrl-C, SIGTERM); thread-safe. */
+  public void interrupt(String why) {
+    queue.add(new Event.InterruptRequested(why));
+  }
+
+  /** The exception that broke the loop, if any. */
+  public Throwable internalError() {
+    return internalError;
+  }
+
+  /** Runs until the scheduler says the run is over. Blocks the calling thread, which owns the state. */
+  public Outcome run() {
+    cluster.start(listener());
+    Instant lastProgress = Instant.MIN;
+    long tickMillis = Math.max(1, tick.toMillis());
+    while (!scheduler.isEnded()) {
+      Event event;
+      try {
+        event = queue.poll(tickMillis, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        event = new Event.InterruptRequested("interrupted");
+      }
+      if (event == null) event = new Event.Tick();
+      step(event);
+      Instant now = clock.instant();
+      if (lastProgress == Instant.MIN || !now.isBefore(lastProgress.plus(progressEvery)) || scheduler.isEnded()) {
+        lastProgress = now;
+        observer.onProgress(scheduler.progress());
+      }
+    }
+    return scheduler.outcome();
+  }
+
+  private void step(Event event) {
+    List<Action> actions;
+    try {
+      actions = scheduler.handle(event);
+    } catch (RuntimeException e) {
+      log.error("internal error while handling {}", event.getClass().getSimpleName(), e);
+      if (internalError == null) internalError = e;
+      actions = scheduler.handle(new Event.InterruptRequested("internal error: " + e));
+    }
+    for (Action a : actions) {
+      try {
+        cluster.execute(a);
+      } catch (RuntimeException e) {
+        log.error("cluster failed to carry out {}", a.getClass().getSimpleName(), e);
+        if (internalError == null) internalError = e;
+      }
+    }
+  }
+}

@@ -1,0 +1,334 @@
+package io.mesosrunner.schedule;
+
+import static io.mesosrunner.schedule.Fixtures.job;
+import static io.mesosrunner.schedule.Fixtures.masterUpdate;
+import static io.mesosrunner.schedule.Fixtures.offer;
+import static io.mesosrunner.schedule.Fixtures.offers;
+import static io.mesosrunner.schedule.Fixtures.run;
+import static io.mesosrunner.schedule.Fixtures.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mesosrunner.job.Constraint;
+import io.mesosrunner.job.Job;
+import io.mesosrunner.match.Offer;
+import io.mesosrunner.schedule.AttemptRecord.EndCause;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobSchedulerTest {
+
+  private final FakeClock clock = new FakeClock();
+  private JobScheduler scheduler;
+  private final List<Action> sent = new ArrayList<>();
+
+  private List<Action> start(Job job) {
+    scheduler = new JobScheduler(job, run(), clock);
+    return feed(new Event.Subscribed("fw-1", "test cluster"));
+  }
+
+  private List<Action> feed(Event e) {
+    List<Action> actions = scheduler.handle(e);
+    sent.addAll(actions);
+    return actions;
+  }
+
+  private static <T extends Action> List<T> only(List<Action> actions, Class<T> type) {
+    return actions.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  private List<String> launchedTaskIds(List<Action> actions) {
+    return only(actions, Action.Launch.class).stream().flatMap(l -> l.tasks().stream()).map(TaskSpec::taskId).toList();
+  }
+
+  private void finish(String taskId) {
+    feed(update(taskId, TaskState.STARTING));
+    feed(update(taskId, TaskState.RUNNING));
+    feed(update(taskId, TaskState.FINISHED, 0));
+  }
+
+  @Test
+  void packsSeveralInstancesIntoOneOfferAndDeclinesTheRest() {
+    start(job().instances(3).build());
+    Offer big = offer("agent-1", 2, 1024);
+    Offer other = offer("agent-2", 2, 1024);
+    List<Action> actions = feed(offers(big, other));
+
+    List<Action.Launch> launches = only(actions, Action.Launch.class);
+    assertThat(launches).hasSize(1);
+    assertThat(launches.get(0).offerId()).isEqualTo(big.id());
+    assertThat(launches.get(0).tasks()).extracting(TaskSpec::taskId)
+        .containsExactly("hello.0.1.r1", "hello.1.1.r1", "hello.2.1.r1");
+    assertThat(only(actions, Action.Decline.class)).singleElement()
+        .satisfies(d -> assertThat(d.offerIds()).containsExactly(other.id()));
+  }
+
+  @Test
+  void taskCarriesRunnerEnvironmentAndTracingLabels() {
+    start(job().instances(2).build());
+    TaskSpec spec = only(feed(offers(offer("agent-1", 1, 1024))), Action.Launch.class).get(0).tasks().get(1);
+    assertThat(spec.env()).containsEntry("RUNNER_JOB", "hello").containsEntry("RUNNER_INSTANCE", "1")
+        .containsEntry("RUNNER_ATTEMPT", "1").containsEntry("GREETING", "hi");
+    assertThat(spec.labels()).containsEntry("runner.job", "hello").containsEntry("runner.instance", "1")
+        .containsEntry("runner.run", "r1").containsEntry("runner.file-sha256", "abc123")
+        .containsEntry("runner.git-commit", "deadbeef").containsEntry("team", "data");
+    assertThat(spec.tag()).isEqualTo("hello/1");
+  }
+
+  @Test
+  void succeedsWhenEveryInstanceFinishedOnceAndTearsDown() {
+    start(job().instances(2).build());
+    List<String> ids = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    finish(ids.get(0));
+    assertThat(scheduler.isEnded()).isFalse();
+    feed(update(ids.get(0), TaskState.FINISHED, 0)); // repeated
+    assertThat(scheduler.progress().done()).isEqualTo(1);
+    finish(ids.get(1));
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(scheduler.isEnded()).isTrue();
+    assertThat(sent).last().isInstanceOf(Action.Teardown.class);
+  }
+
+  @Test
+  void acknowledgesEveryUpdateWithUuidAndNoneWithout() {
+    start(job().build());
+    String id = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    Event.StatusUpdate running = update(id, TaskState.RUNNING);
+    List<Action> actions = feed(running);
+    assertThat(only(actions, Action.Acknowledge.class)).singleElement()
+        .satisfies(a -> assertThat(a.uuid()).isEqualTo(running.status().uuid()));
+    assertThat(only(feed(masterUpdate(id, TaskState.RUNNING, "RECONCILIATION")), Action.Acknowledge.class)).isEmpty();
+  }
+
+  @Test
+  void neverRunsMoreThanParallelism() {
+    start(job().instances(5).parallelism(2).build());
+    List<String> first = launchedTaskIds(feed(offers(offer("agent-1", 4, 4096))));
+    assertThat(first).hasSize(2);
+    assertThat(launchedTaskIds(feed(offers(offer("agent-2", 4, 4096))))).isEmpty();
+    assertThat(scheduler.progress().waitReason()).startsWith("parallelism");
+    finish(first.get(0));
+    assertThat(launchedTaskIds(feed(offers(offer("agent-2", 4, 4096))))).hasSize(1);
+  }
+
+  @Test
+  void retriesAFailedInstanceAfterExponentialBackoffThenFailsTheJob() {
+    start(job().instances(2).retries(2).build());
+    List<String> ids = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    String bad = ids.get(0);
+    feed(update(bad, TaskState.RUNNING));
+    feed(update(bad, TaskState.FAILED, 3));
+    assertThat(scheduler.progress().waitReason()).startsWith("backoff");
+    assertThat(launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))))).isEmpty();
+    clock.advance(Duration.ofMillis(1000));
+    List<String> second = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    assertThat(second).containsExactly("hello.0.2.r1");
+    feed(update(second.get(0), TaskState.FAILED, 3));
+    clock.advance(Duration.ofMillis(1999));
+    assertThat(launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))))).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    List<String> third = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    assertThat(third).containsExactly("hello.0.3.r1");
+    List<Action> last = feed(update(third.get(0), TaskState.FAILED, 3));
+
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(scheduler.outcomeReason()).contains("instance 0 failed 3 times").contains("exit code 3");
+    assertThat(only(last, Action.Kill.class)).extracting(Action.Kill::taskId).containsExactly(ids.get(1));
+    feed(update(ids.get(1), TaskState.KILLED));
+    assertThat(scheduler.isEnded()).isTrue();
+    InstanceRecord zero = scheduler.instances().get(0);
+    assertThat(zero.state()).isEqualTo(InstanceState.FAILED);
+    assertThat(zero.failures()).isEqualTo(3);
+    assertThat(zero.attempts()).extracting(AttemptRecord::exitCode).containsExactly(3, 3, 3);
+    assertThat(scheduler.instances().get(1).state()).isEqualTo(InstanceState.ABANDONED);
+  }
+
+  @Test
+  void backoffIsCappedAtSixtySeconds() {
+    assertThat(JobScheduler.backoff(1)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(JobScheduler.backoff(3)).isEqualTo(Duration.ofSeconds(4));
+    assertThat(JobScheduler.backoff(7)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(JobScheduler.backoff(100)).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void infrastructureLossRelaunchesAtOnceWithoutUsingRetries() {
+    start(job().retries(0).build());
+    String id = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(masterUpdate(id, TaskState.UNREACHABLE, "AGENT_REMOVED"));
+    List<String> again = launchedTaskIds(feed(offers(offer("agent-2", 1, 1024))));
+    assertThat(again).containsExactly("hello.0.2.r1");
+    finish(again.get(0));
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    InstanceRecord rec = scheduler.instances().get(0);
+    assertThat(rec.failures()).isZero();
+    assertThat(rec.losses()).isEqualTo(1);
+    assertThat(rec.attempts().get(0).cause()).isEqualTo(EndCause.LOST);
+  }
+
+  @Test
+  void unaskedKillIsALossAndALossStormFailsTheJob() {
+    scheduler = new JobScheduler(job().build(), run(), clock, 2);
+    feed(new Event.Subscribed("fw", "c"));
+    for (int i = 1; i <= 3; i++) {
+      String id = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+      feed(update(id, TaskState.KILLED));
+    }
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(scheduler.outcomeReason()).contains("lost to the infrastructure 3 times");
+  }
+
+  @Test
+  void unreachableTaskThatComesBackAfterReplacementIsKilledAndNotCountedTwice() {
+    start(job().instances(1).build());
+    String first = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(update(first, TaskState.RUNNING));
+    feed(masterUpdate(first, TaskState.UNREACHABLE, "AGENT_REMOVED"));
+    String second = launchedTaskIds(feed(offers(offer("agent-2", 1, 1024)))).get(0);
+    List<Action> back = feed(masterUpdate(first, TaskState.RUNNING, "AGENT_REREGISTERED"));
+    assertThat(only(back, Action.Kill.class)).extracting(Action.Kill::taskId).containsExactly(first);
+    feed(update(first, TaskState.KILLED));
+    assertThat(scheduler.isEnded()).isFalse();
+    finish(second);
+    assertThat(scheduler.progress().done()).isEqualTo(1);
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.SUCCEEDED);
+  }
+
+  @Test
+  void unreachableTaskThatComesBackBeforeReplacementIsAdopted() {
+    start(job().instances(1).build());
+    String first = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(masterUpdate(first, TaskState.UNREACHABLE, "AGENT_REMOVED"));
+    feed(masterUpdate(first, TaskState.RUNNING, "AGENT_REREGISTERED"));
+    assertThat(launchedTaskIds(feed(offers(offer("agent-2", 1, 1024))))).isEmpty();
+    feed(update(first, TaskState.FINISHED, 0));
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(scheduler.instances().get(0).attempts()).hasSize(1);
+  }
+
+  @Test
+  void lostTaskThatFinishesLaterCompletesTheInstanceAndKillsTheReplacement() {
+    start(job().instances(1).build());
+    String first = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(masterUpdate(first, TaskState.LOST, "AGENT_REMOVED"));
+    String second = launchedTaskIds(feed(offers(offer("agent-2", 1, 1024)))).get(0);
+    List<Action> actions = feed(update(first, TaskState.FINISHED, 0));
+    assertThat(only(actions, Action.Kill.class)).extracting(Action.Kill::taskId).containsExactly(second);
+    assertThat(scheduler.progress().done()).isEqualTo(1);
+    feed(update(second, TaskState.FINISHED, 0));
+    assertThat(scheduler.progress().done()).isEqualTo(1);
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.SUCCEEDED);
+  }
+
+  @Test
+  void attemptPastItsTimeoutIsKilledAndCountsAsAFailure() {
+    start(job().retries(1).timeout(Duration.ofSeconds(30)).build());
+    String id = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(update(id, TaskState.RUNNING));
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(only(feed(new Event.Tick()), Action.Kill.class)).isEmpty();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(only(feed(new Event.Tick()), Action.Kill.class)).extracting(Action.Kill::taskId).containsExactly(id);
+    feed(update(id, TaskState.KILLED));
+    InstanceRecord rec = scheduler.instances().get(0);
+    assertThat(rec.failures()).isEqualTo(1);
+    assertThat(rec.attempts().get(0).cause()).isEqualTo(EndCause.TIMED_OUT);
+    assertThat(rec.state()).isEqualTo(InstanceState.BACKOFF);
+  }
+
+  @Test
+  void deadlineFailsTheJobAndKillsWhatRuns() {
+    start(job().instances(2).deadline(Duration.ofMinutes(10)).build());
+    List<String> ids = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    finish(ids.get(0));
+    clock.advance(Duration.ofMinutes(10));
+    List<Action> actions = feed(new Event.Tick());
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(scheduler.outcomeReason()).contains("deadline").contains("1 of 2");
+    assertThat(only(actions, Action.Kill.class)).extracting(Action.Kill::taskId).containsExactly(ids.get(1));
+  }
+
+  @Test
+  void interruptKillsLaunchedTasksWaitsForThemThenTearsDown() {
+    start(job().instances(2).build());
+    List<String> ids = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    List<Action> actions = feed(new Event.InterruptRequested("SIGINT"));
+    assertThat(only(actions, Action.Kill.class)).hasSize(2);
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.INTERRUPTED);
+    feed(update(ids.get(0), TaskState.KILLED));
+    assertThat(scheduler.isEnded()).isFalse();
+    List<Action> last = feed(update(ids.get(1), TaskState.KILLED));
+    assertThat(scheduler.isEnded()).isTrue();
+    assertThat(last).last().isInstanceOf(Action.Teardown.class);
+    assertThat(scheduler.instances()).extracting(InstanceRecord::state).containsOnly(InstanceState.ABANDONED);
+  }
+
+  @Test
+  void stopTearsDownAfterGraceEvenIfKilledTasksNeverReport() {
+    start(job().build());
+    launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    feed(new Event.InterruptRequested("SIGTERM"));
+    clock.advance(JobScheduler.STOP_GRACE);
+    assertThat(feed(new Event.Tick())).last().isInstanceOf(Action.Teardown.class);
+    assertThat(scheduler.isEnded()).isTrue();
+  }
+
+  @Test
+  void suppressesWhenNothingWaitsAndRevivesWhenSomethingDoes() {
+    start(job().instances(1).retries(1).build());
+    String id = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    assertThat(sent).last().isInstanceOf(Action.Suppress.class);
+    List<Action> declined = feed(offers(offer("agent-2", 1, 1024)));
+    assertThat(only(declined, Action.Decline.class)).singleElement()
+        .satisfies(d -> assertThat(d.refuse()).isEqualTo(JobScheduler.REFUSE_LONG));
+    feed(update(id, TaskState.FAILED, 1));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(feed(new Event.Tick())).containsExactly(new Action.Revive());
+  }
+
+  @Test
+  void reconcilesKnownTasksAfterResubscribing() {
+    start(job().instances(2).build());
+    List<String> ids = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    finish(ids.get(0));
+    feed(new Event.Disconnected("stream closed"));
+    List<Action> actions = feed(new Event.Subscribed("fw-1", "test cluster"));
+    assertThat(only(actions, Action.Reconcile.class)).singleElement()
+        .satisfies(r -> assertThat(r.tasks()).extracting(Action.TaskRef::taskId).containsExactly(ids.get(1)));
+  }
+
+  @Test
+  void waitReasonGivesTheShortfallInNumbers() {
+    start(job().cpus(2).build());
+    assertThat(scheduler.progress().waitReason()).isEqualTo("no offers yet");
+    feed(offers(offer("agent-1", 1.5, 1024)));
+    assertThat(scheduler.progress().waiting()).isEqualTo(1);
+    assertThat(scheduler.progress().waitReason()).contains("cpus").contains("2").contains("1.5");
+  }
+
+  @Test
+  void hostnameUniqueSpreadsInstancesAcrossAgents() {
+    start(job().instances(2).constraints(new Constraint("hostname", Constraint.Operator.UNIQUE, null)).build());
+    List<Action> first = feed(offers(offer("agent-1", 4, 4096)));
+    assertThat(launchedTaskIds(first)).hasSize(1);
+    assertThat(launchedTaskIds(feed(offers(offer("agent-1", 4, 4096))))).isEmpty();
+    assertThat(launchedTaskIds(feed(offers(offer("agent-2", 4, 4096))))).hasSize(1);
+  }
+
+  @Test
+  void updatesForUnknownTasksAreAcknowledgedAndIgnored() {
+    start(job().build());
+    List<Action> actions = feed(update("other.0.1.zz", TaskState.RUNNING));
+    assertThat(only(actions, Action.Acknowledge.class)).hasSize(1);
+    assertThat(scheduler.progress().active()).isZero();
+  }
+
+  @Test
+  void clusterFailureEndsTheRunWithExitThree() {
+    start(job().build());
+    feed(new Event.ClusterFailed("cannot reach master"));
+    assertThat(scheduler.isEnded()).isTrue();
+    assertThat(scheduler.outcome().exitCode()).isEqualTo(3);
+  }
+}
