@@ -1,2 +1,118 @@
 package io.mesosrunner.cli;
-public final class Main { public static void main(String[] a) { System.out.println("hi"); } }
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code runner} command line. Parses arguments and maps outcomes to exit codes; no logic of
+ * its own.
+ *
+ * <p>Exit codes: 0 every instance completed; 1 the job failed; 2 invalid job file or usage; 3 the
+ * cluster could not be reached or refused the framework; 130 interrupted after the launched tasks
+ * were killed.
+ */
+@Command(
+    name = "runner",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+        "Runs declarative YAML job files on Apache Mesos, or on an embedded local cluster when no master is named.",
+        "",
+        "  runner [run] JOBFILE [--master URL]   run a job (run is the default command)",
+        "  runner validate JOBFILE...            check files, print every error, run nothing",
+        "  runner plan JOBFILE --master URL      show how current offers would be used, launch nothing",
+        "  runner schema                         print the JSON Schema of job files"},
+    footer = {"", "Exit codes: 0 all instances completed, 1 job failed, 2 invalid job file or usage,",
+        "3 cluster unreachable or framework refused, 130 interrupted (tasks killed)."})
+public final class Main {
+
+  static final int EXIT_USAGE = 2;
+  private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "schema", "help");
+
+  public static void main(String[] args) {
+    configureLogging(args);
+    CliContext ctx = new CliContext(System.out, System.err, System.getenv(), Clock.systemUTC(),
+        System.console() != null && !"dumb".equals(System.getenv("TERM")), Signals::install);
+    System.exit(execute(ctx, args));
+  }
+
+  /** Runs the command line with the given context; returns the exit code. */
+  static int execute(CliContext ctx, String... args) {
+    CommandLine cl = commandLine(ctx);
+    return cl.execute(withDefaultCommand(args));
+  }
+
+  static CommandLine commandLine(CliContext ctx) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.addSubcommand("run", new RunCommand(ctx));
+    cl.addSubcommand("validate", new ValidateCommand(ctx));
+    cl.addSubcommand("schema", new SchemaCommand(ctx));
+    cl.addSubcommand("help", new CommandLine.HelpCommand());
+    cl.setOut(new java.io.PrintWriter(ctx.out(), true));
+    cl.setErr(new java.io.PrintWriter(ctx.err(), true));
+    cl.setExecutionStrategy(new CommandLine.RunLast());
+    cl.setParameterExceptionHandler((ex, a) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("runner: " + ex.getMessage());
+      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      return EXIT_USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      c.getErr().println("runner: internal error: " + ex);
+      if (Boolean.getBoolean("runner.verbose")) ex.printStackTrace(new PrintStream(ctx.err(), true));
+      return 1;
+    });
+    return cl;
+  }
+
+  /** {@code runner jobs/x.yaml} means {@code runner run jobs/x.yaml}. */
+  static String[] withDefaultCommand(String[] args) {
+    if (args.length == 0) return new String[] {"--help"};
+    String first = args[0];
+    if (COMMANDS.contains(first) || first.equals("-h") || first.equals("--help") || first.equals("-V")
+        || first.equals("--version")) {
+      return args;
+    }
+    String[] out = new String[args.length + 1];
+    out[0] = "run";
+    System.arraycopy(args, 0, out, 1, args.length);
+    return out;
+  }
+
+  /** The runner's own log goes to stderr, warnings only unless --verbose. Must run before any logger exists. */
+  static void configureLogging(String[] args) {
+    boolean verbose = false;
+    for (String a : args) {
+      if (a.equals("--verbose") || a.equals("-v")) verbose = true;
+    }
+    if (verbose) System.setProperty("runner.verbose", "true");
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
+    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    setIfAbsent("org.slf4j.simpleLogger.log.org.apache.zookeeper", verbose ? "info" : "error");
+    setIfAbsent("org.slf4j.simpleLogger.log.org.apache.curator", verbose ? "info" : "error");
+    setIfAbsent("com.google.protobuf.use_unsafe_pre22_gencode", "true");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) System.setProperty(key, value);
+  }
+
+  /** Reads the version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"mesos-runner " + (v == null ? "(development build)" : v)};
+    }
+  }
+
+  static Map<String, String> env(CliContext ctx) {
+    return ctx.env();
+  }
+}

@@ -18,6 +18,14 @@ public interface Cluster extends AutoCloseable {
   /** Carries out one action. Failures come back as events, never as exceptions. */
   void execute(Action action);
 
+  /**
+   * Where a task's files are (its sandbox), for the report: a local directory, or the agent URL
+   * and path of a Mesos sandbox. Null when unknown.
+   */
+  default String sandboxOf(String taskId) {
+    return null;
+  }
+
   /** One line naming the cluster, for the summary: {@code local cluster (2 cpus, 22.5 GiB)}. */
   String description();
 

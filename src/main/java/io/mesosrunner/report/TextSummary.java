@@ -1,0 +1,71 @@
+package io.mesosrunner.report;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
+
+/** The one-screen summary printed at the end of a run. */
+public final class TextSummary {
+
+  /** How many failed instances are listed in detail; the rest are counted. */
+  static final int MAX_FAILED_SHOWN = 10;
+
+  private TextSummary() {}
+
+  /**
+   * Renders the summary.
+   *
+   * @param r          the report
+   * @param stderrTail the last lines of stderr of an instance's latest attempt (by index), or an empty list
+   */
+  public static String render(RunReport r, IntFunction<List<String>> stderrTail) {
+    StringBuilder b = new StringBuilder();
+    String verdict = switch (r.outcome() == null ? "" : r.outcome()) {
+      case "SUCCEEDED" -> "succeeded";
+      case "FAILED" -> "FAILED";
+      case "INTERRUPTED" -> "interrupted";
+      case "CLUSTER_FAILED" -> "could not run";
+      default -> "ended";
+    };
+    b.append(r.job()).append(": ").append(verdict);
+    if (r.reason() != null && !"SUCCEEDED".equals(r.outcome())) b.append(": ").append(r.reason());
+    b.append('\n');
+    long lost = r.instanceList().stream().mapToLong(RunReport.Instance::losses).sum();
+    long failures = r.instanceList().stream().mapToLong(RunReport.Instance::failures).sum();
+    b.append(String.format(Locale.ROOT, "  instances: %d of %d completed, %d failed%n", r.completed(), r.instances(), r.failed()));
+    b.append(String.format(Locale.ROOT, "  attempts:  %d (%d failed, %d lost to the cluster)%n", r.attempts(), failures, lost));
+    b.append(String.format(Locale.ROOT, "  wall time: %s%n", seconds(r.wallSeconds())));
+    b.append("  cluster:   ").append(r.cluster()).append('\n');
+    b.append("  run id:    ").append(r.runId()).append('\n');
+    int shown = 0;
+    int notShown = 0;
+    for (RunReport.Instance i : r.instanceList()) {
+      if (!"FAILED".equals(i.state())) continue;
+      if (shown == MAX_FAILED_SHOWN) {
+        notShown++;
+        continue;
+      }
+      shown++;
+      RunReport.Attempt last = i.attempts().isEmpty() ? null : i.attempts().get(i.attempts().size() - 1);
+      b.append("  instance ").append(i.index()).append(" failed after ").append(i.attempts().size())
+          .append(i.attempts().size() == 1 ? " attempt" : " attempts")
+          .append(" (").append(i.failures()).append(" failed, ").append(i.losses()).append(" lost)");
+      if (last != null) {
+        b.append(": ").append(last.state());
+        if (last.exitCode() != null) b.append(", exit code ").append(last.exitCode());
+        if ("TIMED_OUT".equals(last.cause()) && last.message() != null) b.append(", ").append(last.message());
+        if (last.sandbox() != null) b.append("\n    sandbox: ").append(last.sandbox());
+      }
+      b.append('\n');
+      for (String line : stderrTail.apply(i.index())) b.append("    stderr| ").append(line).append('\n');
+    }
+    if (notShown > 0) b.append("  ... and ").append(notShown).append(" more failed instances (see --report)\n");
+    return b.toString();
+  }
+
+  static String seconds(double s) {
+    if (s < 60) return String.format(Locale.ROOT, "%.1fs", s);
+    long whole = (long) s;
+    return String.format(Locale.ROOT, "%dm%02ds", whole / 60, whole % 60);
+  }
+}
