@@ -1,8 +1,17 @@
 package io.mesosrunner.job;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * A validated job, as read from a job file (version 1). Immutable.
@@ -11,6 +20,10 @@ import java.util.Map;
  * {@code instances} 1, {@code parallelism} = instances, {@code retries} 3, {@code role} "*".
  * {@code timeout}, {@code deadline}, {@code user} and {@code container} are {@code null} when
  * the file does not set them. {@code env} values have already had {@code ${VAR}} substituted.
+ *
+ * <p>The ranges below are Jakarta Bean Validation constraints on the components; {@link
+ * JobLoader} checks them with Hibernate Validator and reports each violation at its position in
+ * the file. The canonical constructor itself only copies the collections.
  *
  * @param name        letters, digits, '-', '_', '.'
  * @param command     what each instance runs
@@ -33,30 +46,45 @@ import java.util.Map;
  * @param labels      extra labels put on every task
  */
 public record Job(
+    @NotNull
+    @Size(max = 64, message = "must be at most {max} characters")
+    @Pattern(regexp = "[A-Za-z0-9._-]+", message = "must contain only letters, digits, '.', '_' and '-'")
     String name,
-    Command command,
-    double cpus,
-    double memMb,
-    double diskMb,
-    int gpus,
-    int ports,
-    int instances,
-    int parallelism,
-    int retries,
-    Duration timeout,
-    Duration deadline,
-    Map<String, String> env,
-    List<Constraint> constraints,
-    String role,
-    String user,
-    List<String> uris,
-    Container container,
-    Map<String, String> labels) {
+    @NotNull @Valid Command command,
+    @Positive double cpus,
+    @Positive double memMb,
+    @PositiveOrZero double diskMb,
+    @PositiveOrZero int gpus,
+    @PositiveOrZero int ports,
+    @Positive int instances,
+    @Positive int parallelism,
+    @PositiveOrZero int retries,
+    @DurationMin(nanos = 1, message = "must be positive") Duration timeout,
+    @DurationMin(nanos = 1, message = "must be positive") Duration deadline,
+    Map<
+            @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]*",
+                message = "must be a valid variable name (letters, digits and '_', not starting with a digit)")
+            @Pattern(regexp = "(?!RUNNER_).*", message = "must not start with RUNNER_ (reserved for the runner)")
+            String,
+            String>
+        env,
+    List<@NotNull @Valid Constraint> constraints,
+    @NotBlank(message = "must not be empty") String role,
+    @Pattern(regexp = "\\S+", message = "must not be empty or contain spaces") String user,
+    List<@NotBlank(message = "must not be empty") String> uris,
+    @Valid Container container,
+    Map<@NotBlank(message = "must not be empty") String, String> labels) {
 
   public Job {
     env = Map.copyOf(env);
     constraints = List.copyOf(constraints);
     uris = List.copyOf(uris);
     labels = Map.copyOf(labels);
+  }
+
+  /** Bean Validation hook: {@code parallelism} may not exceed {@code instances}. */
+  @AssertTrue(message = "must not be greater than instances")
+  public boolean isParallelismWithinInstances() {
+    return parallelism <= instances;
   }
 }
