@@ -10,7 +10,15 @@ package io.mesosrunner.match;
 public record Shortfall(String resource, double asked, double available) {
   @Override
   public String toString() {
-    return resource + ": asked " + fmt(asked) + ", offer has " + fmt(available);
+    return toString("offer");
+  }
+
+  /**
+   * The same line with another subject, e.g. {@code toString("best offer")} gives
+   * {@code mem: asked 4096, best offer has 2048}.
+   */
+  public String toString(String subject) {
+    return resource + ": asked " + fmt(asked) + ", " + subject + " has " + fmt(available);
   }
 
   static String fmt(double v) {
