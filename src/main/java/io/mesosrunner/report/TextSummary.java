@@ -53,7 +53,7 @@ public final class TextSummary {
       if (last != null) {
         b.append(": ").append(last.state());
         if (last.exitCode() != null) b.append(", exit code ").append(last.exitCode());
-        if ("TIMED_OUT".equals(last.cause()) && last.message() != null) b.append(", ").append(last.message());
+        if ("TIMED_OUT".equals(last.cause())) b.append(", timed out");
         if (last.sandbox() != null) b.append("\n    sandbox: ").append(last.sandbox());
       }
       b.append('\n');

@@ -1,5 +1,6 @@
 package io.mesosrunner.schedule;
 
+import io.mesosrunner.job.Durations;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Demand;
 import io.mesosrunner.match.MatchResult;
@@ -477,13 +478,11 @@ public final class JobScheduler {
     while (!timeouts.isEmpty() && !timeouts.peek().at().isAfter(now)) {
       Att a = attemptsByTask.get(timeouts.poll().taskId());
       if (!a.terminal && a.killReason == null && phase == Phase.RUNNING) {
-        a.message = "timed out after " + job.timeout().toString().substring(2).toLowerCase();
         sendKill(a, KillReason.TIMEOUT, out);
       }
     }
     if (phase == Phase.RUNNING && deadlineAt != null && !now.isBefore(deadlineAt)) {
-      stop(Outcome.FAILED, "the job's deadline (" + job.deadline().toString().substring(2).toLowerCase()
-          + ") passed with " + doneCount + " of " + instances.length + " instances completed", now, out);
+      stop(Outcome.FAILED, "the job's deadline (" + Durations.format(job.deadline()) + ") passed with " + doneCount + " of " + instances.length + " instances completed", now, out);
     }
     for (Att a : live.values()) {
       if (a.killSentAt != null && !now.isBefore(a.killSentAt.plus(KILL_RESEND))) {
@@ -611,8 +610,8 @@ public final class JobScheduler {
     return new Action.Acknowledge(s.taskId(), s.agentId(), s.uuid());
   }
 
-  private static String describeEnd(Att a) {
-    if (a.cause == EndCause.TIMED_OUT) return a.message;
+  private String describeEnd(Att a) {
+    if (a.cause == EndCause.TIMED_OUT) return "timed out after " + Durations.format(job.timeout());
     if (a.exitCode != null) return "exit code " + a.exitCode;
     return a.state + (a.message == null ? "" : " (" + a.message + ")");
   }

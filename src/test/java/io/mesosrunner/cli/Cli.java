@@ -1,0 +1,29 @@
+package io.mesosrunner.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runs the command line in-process with captured streams. */
+final class Cli {
+  private Cli() {}
+
+  static CliResult run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  static CliResult run(Map<String, String> extraEnv, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove("MESOS_MASTER");
+    env.putAll(extraEnv);
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+    int code = Main.execute(new CliContext(o, e, env, Clock.systemUTC(), false, CliContext.SignalHook.NONE), args);
+    return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
