@@ -1,0 +1,110 @@
+package io.mesosrunner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the built jar as a separate process, as a user would. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class RunnerJarIT {
+
+  @TempDir Path tmp;
+
+  private Process start(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out").toFile())
+        .redirectError(tmp.resolve("err").toFile());
+    pb.environment().remove("MESOS_MASTER");
+    return pb.start();
+  }
+
+  private static String jar() {
+    String jar = System.getProperty("runner.jar", "target/runner.jar");
+    assertThat(Path.of(jar)).as("the runnable jar (mvn package)").exists();
+    return jar;
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private String out() throws IOException {
+    return Files.readString(tmp.resolve("out"), StandardCharsets.UTF_8);
+  }
+
+  private String err() throws IOException {
+    return Files.readString(tmp.resolve("err"), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helloRunsFromTheJarAndExitsZero() throws Exception {
+    Process p = start("jobs/hello.yaml", "--state-dir", tmp.resolve("state").toString());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err()).isZero();
+    assertThat(out()).contains("[hello-world/0] hello world", "[hello-world/2] hello world", "3 of 3 completed");
+    // Not a terminal: no control characters in the log.
+    assertThat(err()).doesNotContain("\033[").contains("running on the embedded local cluster");
+  }
+
+  @Test
+  void invalidFileFromTheJarExitsTwoWithoutAStackTrace() throws Exception {
+    Path bad = tmp.resolve("bad.yaml");
+    Files.writeString(bad, "name: x\n\tcommand: y\n");
+    Process p = start("validate", bad.toString());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(err()).startsWith(bad + ":2:").doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void sigtermKillsEveryTaskProcessTreeAndExits130() throws Exception {
+    Path pids = tmp.resolve("pids");
+    Files.createDirectories(pids);
+    Path job = tmp.resolve("long.yaml");
+    // Each instance starts a grandchild too, and records both pids.
+    Files.writeString(job, """
+        name: long
+        command: 'sleep 120 & echo $! > %1$s/$RUNNER_INSTANCE.child; echo $$ > %1$s/$RUNNER_INSTANCE.sh; echo started; wait'
+        cpus: 0.1
+        mem: 16
+        instances: 3
+        """.formatted(pids));
+    Process p = start(job.toString(), "--state-dir", tmp.resolve("state").toString());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (countFiles(pids) < 6 && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(countFiles(pids)).as(err()).isEqualTo(6);
+    Thread.sleep(300);
+    p.toHandle().destroy(); // SIGTERM
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err()).isEqualTo(130);
+    assertThat(out()).contains("long: interrupted");
+    try (var files = Files.list(pids)) {
+      for (Path f : files.toList()) {
+        long pid = Long.parseLong(Files.readString(f).trim());
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d from %s", pid, f).isFalse();
+      }
+    }
+  }
+
+  private static long countFiles(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> {
+        try {
+          return Files.size(f) > 0;
+        } catch (IOException e) {
+          return false;
+        }
+      }).count();
+    }
+  }
+}
