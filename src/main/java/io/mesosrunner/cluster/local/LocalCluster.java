@@ -730,6 +730,7 @@ public final class LocalCluster implements Cluster {
       }
     }
     waitForExit(tasks, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+    waitForDescendants(tasks, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
     for (Task t : tasks) {
       Process p = t.process;
       if (p != null) {
@@ -761,6 +762,22 @@ public final class LocalCluster implements Cluster {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      }
+    }
+  }
+
+  /** Waits until every descendant seen by a kill is gone (re-parented ones are not our children). */
+  private static void waitForDescendants(List<Task> tasks, long deadlineNanos) {
+    for (Task t : tasks) {
+      for (ProcessHandle h : t.seen) {
+        while (h.isAlive() && System.nanoTime() < deadlineNanos) {
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
       }
     }
   }
