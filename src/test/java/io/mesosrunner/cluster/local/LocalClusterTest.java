@@ -519,7 +519,7 @@ class LocalClusterTest {
   void runsManyShortTasksQuickly() throws Exception {
     LocalCluster cluster = start(2);
     Job job = job("quick", Command.shell("true"), 0.1, 16);
-    int total = 200;
+    int total = Integer.getInteger("local.bench.tasks", 200);
     int next = 0;
     int finished = 0;
     long startedAt = System.nanoTime();
