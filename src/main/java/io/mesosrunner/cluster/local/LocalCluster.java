@@ -124,7 +124,7 @@ public final class LocalCluster implements Cluster {
     this.loop = new ScheduledThreadPoolExecutor(1, named("local-cluster"));
     loop.setRemoveOnCancelPolicy(true);
     this.spawner = Executors.newFixedThreadPool(2, named("local-cluster-spawn"));
-    this.tailer = new OutputTailer(this::deliverLine, trees::sweep);
+    this.tailer = new OutputTailer(this::deliverLine, trees::sweepSometimes);
     this.tailerThread = named("local-cluster-output").newThread(tailer);
   }
 
@@ -170,6 +170,24 @@ public final class LocalCluster implements Cluster {
       out.add("gpus");
     }
     return out;
+  }
+
+  /**
+   * Asks the JDK to start child processes with {@code vfork} instead of {@code posix_spawn}
+   * through its {@code jspawnhelper}, which costs an extra exec per task: with it, 2,000
+   * {@code true} tasks 20 at a time ran in about the time of {@code xargs -P 20} (1.6 ms per task
+   * on 2 cores) instead of 2.8 ms per task. Sets the system property
+   * {@code jdk.lang.Process.launchMechanism} unless it is set already, on Linux only. It takes
+   * effect only if called before the JVM starts its first child process, so {@code main} should
+   * call it first thing. Returns whether the property now asks for {@code VFORK}.
+   */
+  public static boolean preferFastProcessSpawn() {
+    String key = "jdk.lang.Process.launchMechanism";
+    if (System.getProperty(key) == null
+        && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+      System.setProperty(key, "VFORK");
+    }
+    return "VFORK".equalsIgnoreCase(System.getProperty(key));
   }
 
   /** The configuration this cluster runs with. */
@@ -730,6 +748,7 @@ public final class LocalCluster implements Cluster {
       }
     }
     waitForExit(tasks, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+    waitForDescendants(tasks, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
     for (Task t : tasks) {
       Process p = t.process;
       if (p != null) {
@@ -761,6 +780,22 @@ public final class LocalCluster implements Cluster {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      }
+    }
+  }
+
+  /** Waits until every descendant seen by a kill is gone (re-parented ones are not our children). */
+  private static void waitForDescendants(List<Task> tasks, long deadlineNanos) {
+    for (Task t : tasks) {
+      for (ProcessHandle h : t.seen) {
+        while (h.isAlive() && System.nanoTime() < deadlineNanos) {
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
       }
     }
   }

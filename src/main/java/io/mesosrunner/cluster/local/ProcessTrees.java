@@ -34,7 +34,10 @@ final class ProcessTrees {
 
   private final String setsid;
   private final String kill;
+  private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
   private final ConcurrentLinkedQueue<Long> toSweep = new ConcurrentLinkedQueue<>();
+  private volatile long lastSweep = System.nanoTime();
 
   ProcessTrees() {
     this.setsid = firstExecutable("/usr/bin/setsid", "/bin/setsid");
@@ -100,7 +103,19 @@ final class ProcessTrees {
     }
   }
 
-  /** SIGKILLs every group remembered by {@link #sweepLater}, in one {@code kill} command. */
+  /**
+   * SIGKILLs every group remembered by {@link #sweepLater}, in one {@code kill} command, at most
+   * once every {@link #SWEEP_INTERVAL_NANOS}: one extra process for a whole batch of tasks.
+   */
+  void sweepSometimes() {
+    long now = System.nanoTime();
+    if (now - lastSweep >= SWEEP_INTERVAL_NANOS) {
+      lastSweep = now;
+      sweep();
+    }
+  }
+
+  /** SIGKILLs every group remembered by {@link #sweepLater} now, in one {@code kill} command. */
   void sweep() {
     List<Long> groups = new ArrayList<>();
     for (Long g = toSweep.poll(); g != null; g = toSweep.poll()) {
