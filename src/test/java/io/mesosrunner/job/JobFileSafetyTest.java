@@ -159,7 +159,6 @@ class JobFileSafetyTest {
         loaded++;
       } catch (JobFileException e) {
         refused++;
-        if (System.getenv("FUZZ_PRINT") != null) System.out.println(e.getMessage());
         assertThat(e.errors()).isNotEmpty().allSatisfy(error -> {
           assertThat(error.line()).isGreaterThanOrEqualTo(1);
           assertThat(error.column()).isGreaterThanOrEqualTo(1);

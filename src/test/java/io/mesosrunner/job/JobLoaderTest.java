@@ -134,6 +134,13 @@ class JobLoaderTest {
   }
 
   @Test
+  void doesNotReportAMissingFieldThatAnUnknownFieldWasTakenFor() {
+    assertThat(errors("name: t\ncommand: x\ncpu: 1\nmemory: 1\n")).containsExactly(
+        "jobs/t.yaml:3:1: unknown field 'cpu' (did you mean 'cpus'?)",
+        "jobs/t.yaml:4:1: unknown field 'memory' (did you mean 'mem'?)");
+  }
+
+  @Test
   void reportsMissingValueOfARequiredFieldAtTheField() {
     assertThat(errors("name:\ncommand: x\ncpus: 1\nmem: 1\n")).containsExactly(
         "jobs/t.yaml:1:6: missing value for required field 'name'");
