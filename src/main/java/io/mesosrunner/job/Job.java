@@ -63,8 +63,8 @@ public record Job(
     @DurationMin(nanos = 1, message = "must be positive") Duration deadline,
     Map<
             @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]*",
-                message = "must be a valid variable name (letters, digits and '_', not starting with a digit)")
-            @Pattern(regexp = "(?!RUNNER_).*", message = "must not start with RUNNER_ (reserved for the runner)")
+                message = "must be a valid variable name: letters, digits and '_', not starting with a digit")
+            @Pattern(regexp = "(?!RUNNER_).*", message = "must not start with RUNNER_, which is reserved for the runner")
             String,
             String>
         env,

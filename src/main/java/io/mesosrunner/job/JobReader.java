@@ -59,6 +59,8 @@ final class JobReader {
   private final Map<String, Node> nodes = new HashMap<>();
   /** Fields whose value could not be read at all; their constraint violations would only repeat that. */
   private final Set<String> failed = new HashSet<>();
+  /** Fields an unknown field was taken for; "did you mean 'cpus'?" already says they are missing. */
+  private final Set<String> suggested = new HashSet<>();
   private Node root;
 
   JobReader(String fileName, Map<String, String> environment) {
@@ -80,7 +82,7 @@ final class JobReader {
     Map<String, Node> fields = fields(mapping, FIELDS, "");
     for (String required : REQUIRED) {
       if (!fields.containsKey(required)) {
-        error(mapping, "missing required field '" + required + "'");
+        if (!suggested.contains(required)) error(mapping, "missing required field '" + required + "'");
         failed.add(required);
       } else if (isNull(fields.get(required))) {
         error(fields.get(required), "missing value for required field '" + required + "'");
@@ -144,6 +146,7 @@ final class JobReader {
       }
       if (!known.contains(key)) {
         Optional<String> suggestion = DidYouMean.suggest(key, known);
+        if (where.isEmpty()) suggestion.ifPresent(suggested::add);
         error(keyNode, "unknown field '" + key + "'" + where
             + suggestion.map(s -> " (did you mean '" + s + "'?)").orElse(""));
         continue;

@@ -1,0 +1,118 @@
+package io.mesosrunner.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+class JobSchemaTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonSchema schema() {
+    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(JobSchema.text());
+  }
+
+  private static JsonNode yamlToJson(String yaml) {
+    Object value = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    return JSON.valueToTree(value);
+  }
+
+  static Stream<Path> exampleJobs() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("jobs"))) {
+      List<Path> yaml = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+      assertThat(yaml).hasSizeGreaterThanOrEqualTo(4);
+      return yaml.stream();
+    }
+  }
+
+  @Test
+  void classPathSchemaIsTheFileInTheSourceTree() throws IOException {
+    assertThat(JobSchema.text()).isEqualTo(Files.readString(Path.of("schemas", "job.schema.json")));
+  }
+
+  @Test
+  void schemaDescribesExactlyTheFieldsTheLoaderAccepts() throws IOException {
+    JsonNode root = JSON.readTree(JobSchema.text());
+    assertThat(root.get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+    assertThat(root.get("additionalProperties").asBoolean(true)).isFalse();
+    Set<String> properties = new HashSet<>();
+    root.get("properties").fieldNames().forEachRemaining(properties::add);
+    assertThat(properties).containsExactlyInAnyOrderElementsOf(JobLoader.FIELDS);
+    Set<String> required = new HashSet<>();
+    root.get("required").forEach(n -> required.add(n.asText()));
+    assertThat(required).containsExactlyInAnyOrderElementsOf(JobReader.REQUIRED);
+    Set<String> containerFields = new HashSet<>();
+    root.at("/properties/container/properties").fieldNames().forEachRemaining(containerFields::add);
+    assertThat(containerFields).containsExactlyInAnyOrderElementsOf(JobReader.CONTAINER_FIELDS);
+    assertThat(root.at("/properties/container/additionalProperties").asBoolean(true)).isFalse();
+  }
+
+  @Test
+  void everyFieldTheLoaderAcceptsIsARecordComponentOrVersion() {
+    Set<String> components = new HashSet<>();
+    for (var c : Job.class.getRecordComponents()) components.add(c.getName());
+    for (String field : JobLoader.FIELDS) {
+      String component = switch (field) {
+        case "mem" -> "memMb";
+        case "disk" -> "diskMb";
+        default -> field;
+      };
+      if (!field.equals("version")) assertThat(components).as("field %s", field).contains(component);
+    }
+    assertThat(components).hasSize(JobLoader.FIELDS.size() - 1);
+  }
+
+  @ParameterizedTest
+  @MethodSource("exampleJobs")
+  void exampleJobValidatesAgainstTheSchemaAndLoads(Path file) throws Exception {
+    String yaml = Files.readString(file, StandardCharsets.UTF_8);
+    Set<ValidationMessage> problems = schema().validate(yamlToJson(yaml));
+    assertThat(problems).as("schema problems in %s", file).isEmpty();
+    Job job = new JobLoader(Map.of()).load(file);
+    assertThat(file.getFileName().toString()).isEqualTo(job.name().replace("hello-world", "hello") + ".yaml");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\ncpu: 1\n",
+      "command: x\ncpus: 1\nmem: 1\n",
+      "name: t\ncommand: x\ncpus: lots\nmem: 1\n",
+      "name: t\ncommand: x\ncpus: 0\nmem: 1\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 512MB\n",
+      "name: bad name\ncommand: x\ncpus: 1\nmem: 1\n",
+      "name: t\ncommand: []\ncpus: 1\nmem: 1\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\ntimeout: 30\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nenv: {RUNNER_X: a}\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nconstraints: [hostname EQ x]\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\ncontainer: {img: x}\n",
+      "version: 2\nname: t\ncommand: x\ncpus: 1\nmem: 1\n",
+  })
+  void schemaAndLoaderBothRefuseTheSameBadFile(String yaml) {
+    assertThat(schema().validate(yamlToJson(yaml))).as("schema verdict on %s", yaml).isNotEmpty();
+    assertThat(catchThrowableOfType(JobFileException.class,
+        () -> new JobLoader(Map.of()).parse("bad.yaml", yaml.getBytes(StandardCharsets.UTF_8))))
+        .as("loader verdict on %s", yaml).isNotNull();
+  }
+}
