@@ -129,7 +129,6 @@ class TestMasterLifecycleTest {
                         "Command exited with status 0");
         assertThat(offer.getUrl().getAddress().getPort()).isEqualTo(agent.port());
 
-        // the offer's resources came back after the refuse filter (default 5 s is too long here: decline nothing, REVIVE)
         teardown(s, fid);
         assertThat(master.violations()).isEmpty();
     }
