@@ -1,0 +1,67 @@
+package io.mesosrunner.cluster.mesos.testmaster;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The script a fake command executor plays for one launched task: TASK_STARTING, TASK_RUNNING,
+ * then (unless it runs forever) a terminal state after {@code runFor}.
+ *
+ * <p>Exit code 0 ends in TASK_FINISHED, any other code in TASK_FAILED, both with the message
+ * {@code Command exited with status N} and no reason, as the 1.12 command executor does.
+ * {@code stdout}/{@code stderr} lines are written to the task's sandbox files (each line gets a
+ * trailing newline) when the task reaches TASK_RUNNING.
+ *
+ * @param runFor   time from TASK_RUNNING to the terminal update; empty = run until killed
+ * @param exitCode the command's exit status
+ * @param stdout   lines the command writes to stdout
+ * @param stderr   lines the command writes to stderr (between the executor's own log lines)
+ */
+public record TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String> stdout, List<String> stderr) {
+
+    public TaskBehaviour {
+        Objects.requireNonNull(runFor, "runFor");
+        runFor.ifPresent(d -> {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("runFor (" + d + ") must not be negative");
+            }
+        });
+        if (exitCode < 0 || exitCode > 255) {
+            throw new IllegalArgumentException("exitCode (" + exitCode + ") must be within 0..255");
+        }
+        stdout = List.copyOf(stdout);
+        stderr = List.copyOf(stderr);
+    }
+
+    /** Runs for {@code runFor}, then exits 0 (TASK_FINISHED). */
+    public static TaskBehaviour finishAfter(Duration runFor) {
+        return new TaskBehaviour(Optional.of(runFor), 0, List.of(), List.of());
+    }
+
+    /** Runs for {@code runFor}, then exits with {@code exitCode} (TASK_FAILED unless 0). */
+    public static TaskBehaviour exitAfter(Duration runFor, int exitCode) {
+        return new TaskBehaviour(Optional.of(runFor), exitCode, List.of(), List.of());
+    }
+
+    /** Runs until it is killed (or its agent goes away). */
+    public static TaskBehaviour runForever() {
+        return new TaskBehaviour(Optional.empty(), 0, List.of(), List.of());
+    }
+
+    /** The same behaviour, writing these lines to stdout. */
+    public TaskBehaviour withStdout(String... lines) {
+        return new TaskBehaviour(runFor, exitCode, List.of(lines), stderr);
+    }
+
+    /** The same behaviour, writing these lines to stderr. */
+    public TaskBehaviour withStderr(String... lines) {
+        return new TaskBehaviour(runFor, exitCode, stdout, List.of(lines));
+    }
+
+    /** Whether the behaviour ends on its own. */
+    public boolean terminates() {
+        return runFor.isPresent();
+    }
+}
