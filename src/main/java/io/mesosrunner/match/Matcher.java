@@ -51,7 +51,7 @@ import java.util.Objects;
  * sets; each regular expression is compiled once per call.
  *
  * <h2>Unplaced demands</h2>
- * Explained once per class, in O(N): against the offers' full resources (before this call's
+ * Explained once per class (see {@link Explainer}): against the offers' full resources (before this call's
  * placements) when no eligible offer could ever take it, otherwise against what is left; the
  * shortfalls name the closest offer (fewest missing resources, then smallest summed relative gap,
  * then the first).
@@ -430,6 +430,7 @@ public final class Matcher {
       List<Placement> placements = new ArrayList<>(s.placedCount);
       List<MatchResult.Unplaced> unplaced = new ArrayList<>(demands.size() - s.placedCount);
       Explanation[] explained = new Explanation[classes.size()];
+      Explainer explainer = new Explainer(this, s);
       for (int d = 0; d < demands.size(); d++) {
         Demand dm = demands.get(d);
         int i = s.offerOf[d];
@@ -438,7 +439,7 @@ public final class Matcher {
               ports(i, s.portOffset[d], dm.ports())));
         } else {
           int c = classOf[d];
-          if (explained[c] == null) explained[c] = Explainer.explain(this, s, classes.get(c));
+          if (explained[c] == null) explained[c] = explainer.explain(classes.get(c));
           unplaced.add(new MatchResult.Unplaced(dm.id(), explained[c].shortfalls(), explained[c].reason()));
         }
       }
