@@ -2,59 +2,136 @@ package io.mesosrunner.match;
 
 import io.mesosrunner.job.Constraint;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Explains why a class of identical demands was left unplaced, in numbers and one line. Runs
- * once per class in O(offers), after the winning pass.
+ * Explains why a class of identical demands was left unplaced, in numbers and one line, after
+ * the winning pass.
+ *
+ * <p>The offer that comes closest (fewest missing resources, then smallest summed relative gap)
+ * is always one that no other offer beats in every resource: if B has at least as much as A of
+ * everything, B misses no more than A and by no more. So for each (role, constraint set) the
+ * offers are reduced once to those Pareto-maximal sets (over full resources, and over what is left
+ * of the offers not ruled out by UNIQUE), and each class is then explained against those few
+ * offers instead of all of them. Among equally close offers the first in offer order wins.
  */
 final class Explainer {
 
-  private Explainer() {}
+  private final Matcher.Problem p;
+  private final Matcher.Pass s;
+  private final Map<Long, View> views = new HashMap<>();
 
-  static Matcher.Explanation explain(Matcher.Problem p, Matcher.Pass s, Matcher.Cls k) {
+  Explainer(Matcher.Problem p, Matcher.Pass s) {
+    this.p = p;
+    this.s = s;
+  }
+
+  /** What one (role, constraint set) pair sees of the offers, computed once. */
+  private static final class View {
+    int roleOffers;
+    int candidates;          // offers of the role passing CLUSTER/LIKE/UNLIKE
+    int blocked;             // of those, ruled out by a used UNIQUE value
+    List<String> blockingAttrs;
+    int[] fullAll;           // Pareto-maximal candidates by full resources
+    int[] fullFree;          // ... of the candidates not blocked
+    int[] leftFree;          // Pareto-maximal unblocked candidates by what is left
+  }
+
+  Matcher.Explanation explain(Matcher.Cls k) {
     if (p.n == 0) return new Matcher.Explanation(List.of(), "no offers");
     if (k.role < 0) {
       return new Matcher.Explanation(List.of(), "role " + k.roleName
           + ": no offer for this role (offers are for " + String.join(", ", p.roleNames) + ")");
     }
-    int[] ro = p.roleOffers[k.role];
-    boolean[] ok = p.groupStaticOk.get(k.group);
-    List<Integer> candidates = new ArrayList<>();
-    for (int i : ro) {
-      if (ok[i]) candidates.add(i);
+    View v = views.computeIfAbsent(((long) k.role << 32) | k.group, key -> view(k));
+    if (v.candidates == 0) {
+      return new Matcher.Explanation(List.of(), constraintReason(k));
     }
-    if (candidates.isEmpty()) {
-      return new Matcher.Explanation(List.of(), constraintReason(p, k, ro));
+    int best = closest(k, v.fullAll, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
+    if (missing(k, best, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts) > 0) {
+      List<Shortfall> sf = shortfalls(k, best, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
+      return new Matcher.Explanation(sf, describe(sf, v.candidates > 1));
     }
-
-    List<Integer> fitFull = new ArrayList<>();
-    for (int i : candidates) {
-      if (missing(k, p.fullCpus[i], p.fullMem[i], p.fullDisk[i], p.fullGpus[i], p.fullPorts[i]) == 0) {
-        fitFull.add(i);
-      }
+    int free = v.fullFree.length == 0 ? -1
+        : closest(k, v.fullFree, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
+    if (free < 0 || missing(k, free, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts) > 0) {
+      return new Matcher.Explanation(List.of(), uniqueReason(v));
     }
-    if (fitFull.isEmpty()) {
-      int best = closest(k, candidates, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
-      List<Shortfall> sf = shortfalls(k, p.fullCpus[best], p.fullMem[best], p.fullDisk[best],
-          p.fullGpus[best], p.fullPorts[best]);
-      return new Matcher.Explanation(sf, describe(sf, candidates.size() > 1));
-    }
-
-    int[] attrs = p.groupUniqueAttrs.get(k.group);
-    List<Integer> free = new ArrayList<>();
-    for (int i : fitFull) {
-      if (!s.blocked(attrs, i)) free.add(i);
-    }
-    if (free.isEmpty()) {
-      return new Matcher.Explanation(List.of(), uniqueReason(p, s, attrs, fitFull));
-    }
-    int best = closest(k, free, s.cpus, s.mem, s.disk, s.gpus, s.ports);
-    List<Shortfall> sf = shortfalls(k, s.cpus[best], s.mem[best], s.disk[best], s.gpus[best], s.ports[best]);
-    return new Matcher.Explanation(sf, "all offers are used up by other instances");
+    int left = closest(k, v.leftFree, s.cpus, s.mem, s.disk, s.gpus, s.ports);
+    return new Matcher.Explanation(shortfalls(k, left, s.cpus, s.mem, s.disk, s.gpus, s.ports),
+        "all offers are used up by other instances");
   }
 
-  private static String constraintReason(Matcher.Problem p, Matcher.Cls k, int[] ro) {
+  private View view(Matcher.Cls k) {
+    View v = new View();
+    int[] ro = p.roleOffers[k.role];
+    boolean[] ok = p.groupStaticOk.get(k.group);
+    int[] attrs = p.groupUniqueAttrs.get(k.group);
+    int[] cand = new int[ro.length];
+    int[] free = new int[ro.length];
+    int nc = 0;
+    int nf = 0;
+    boolean[] attrBlocks = new boolean[attrs.length];
+    for (int i : ro) {
+      if (!ok[i]) continue;
+      cand[nc++] = i;
+      boolean blocked = false;
+      for (int j = 0; j < attrs.length; j++) {
+        if (s.used[attrs[j]][p.valueOf.get(attrs[j])[i]]) {
+          attrBlocks[j] = true;
+          blocked = true;
+        }
+      }
+      if (!blocked) free[nf++] = i;
+    }
+    v.roleOffers = ro.length;
+    v.candidates = nc;
+    v.blocked = nc - nf;
+    v.blockingAttrs = new ArrayList<>();
+    for (int j = 0; j < attrs.length; j++) {
+      if (attrBlocks[j]) v.blockingAttrs.add(p.uniqueAttrNames.get(attrs[j]));
+    }
+    cand = Arrays.copyOf(cand, nc);
+    free = Arrays.copyOf(free, nf);
+    v.fullAll = pareto(cand, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
+    v.fullFree = pareto(free, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
+    v.leftFree = pareto(free, s.cpus, s.mem, s.disk, s.gpus, s.ports);
+    return v;
+  }
+
+  /** The offers no other offer matches or beats in every resource, in offer order. */
+  private static int[] pareto(int[] offers, double[] c, double[] m, double[] d, double[] g, long[] pt) {
+    Integer[] sorted = new Integer[offers.length];
+    for (int j = 0; j < offers.length; j++) sorted[j] = offers[j];
+    // anything that dominates an offer sorts before it; equal vectors keep offer order
+    Arrays.sort(sorted, (x, y) -> {
+      int r = Double.compare(c[y], c[x]);
+      if (r == 0) r = Double.compare(m[y], m[x]);
+      if (r == 0) r = Double.compare(d[y], d[x]);
+      if (r == 0) r = Double.compare(g[y], g[x]);
+      if (r == 0) r = Long.compare(pt[y], pt[x]);
+      return r != 0 ? r : Integer.compare(x, y);
+    });
+    int[] front = new int[offers.length];
+    int nf = 0;
+    for (int i : sorted) {
+      boolean dominated = false;
+      for (int j = 0; j < nf && !dominated; j++) {
+        int f = front[j];
+        dominated = c[f] >= c[i] && m[f] >= m[i] && d[f] >= d[i] && g[f] >= g[i] && pt[f] >= pt[i];
+      }
+      if (!dominated) front[nf++] = i;
+    }
+    int[] out = Arrays.copyOf(front, nf);
+    Arrays.sort(out);
+    return out;
+  }
+
+  private String constraintReason(Matcher.Cls k) {
+    int[] ro = p.roleOffers[k.role];
     List<String> parts = new ArrayList<>();
     for (Constraint c : p.groups.get(k.group)) {
       if (c.operator() == Constraint.Operator.UNIQUE) continue;
@@ -68,36 +145,35 @@ final class Explainer {
     return "constraints together rule out " + offers(ro.length) + " (" + String.join(", ", parts) + ")";
   }
 
-  private static String uniqueReason(Matcher.Problem p, Matcher.Pass s, int[] attrs, List<Integer> offers) {
-    List<String> names = new ArrayList<>();
-    for (int a : attrs) {
-      for (int i : offers) {
-        if (s.used[a][p.valueOf.get(a)[i]]) {
-          names.add(p.uniqueAttrNames.get(a));
-          break;
-        }
-      }
-    }
-    String what = names.size() == 1 && names.get(0).equals("hostname") ? "hosts" : "values";
-    String subject = offers.size() == 1
-        ? "the only offer's " + (what.equals("hosts") ? "host is" : "value is")
-        : "all " + offers.size() + " offers' " + what + " are";
+  private static String uniqueReason(View v) {
+    boolean hosts = v.blockingAttrs.equals(List.of("hostname"));
+    String plural = hosts ? "hosts" : String.join(" and ", v.blockingAttrs) + " values";
+    String singular = hosts ? "host" : String.join(" and ", v.blockingAttrs) + " value";
     List<String> cs = new ArrayList<>();
-    for (String name : names) cs.add(name + " UNIQUE");
-    return "constraint " + String.join(" and ", cs) + ": " + subject + " already used";
+    for (String name : v.blockingAttrs) cs.add(name + " UNIQUE");
+    String subject;
+    if (v.blocked == v.candidates) {
+      subject = v.blocked == 1 ? "the only offer's " + singular + " is already used"
+          : "all " + v.blocked + " offers' " + plural + " are already used";
+    } else {
+      subject = "every offer big enough is on a " + singular + " already used ("
+          + v.blocked + " of " + v.candidates + " offers' " + plural + " are used)";
+    }
+    return "constraint " + String.join(" and ", cs) + ": " + subject;
   }
 
   private static String offers(int n) {
     return n == 1 ? "the only offer" : "all " + n + " offers";
   }
 
-  private static int missing(Matcher.Cls k, double cpus, double mem, double disk, double gpus, long ports) {
+  private static int missing(Matcher.Cls k, int i, double[] cpus, double[] mem, double[] disk,
+      double[] gpus, long[] ports) {
     int m = 0;
-    if (k.cpus > cpus + Resources.EPSILON) m++;
-    if (k.mem > mem + Resources.EPSILON) m++;
-    if (k.disk > disk + Resources.EPSILON) m++;
-    if (k.gpus > gpus + Resources.EPSILON) m++;
-    if (k.ports > ports) m++;
+    if (k.cpus > cpus[i] + Resources.EPSILON) m++;
+    if (k.mem > mem[i] + Resources.EPSILON) m++;
+    if (k.disk > disk[i] + Resources.EPSILON) m++;
+    if (k.gpus > gpus[i] + Resources.EPSILON) m++;
+    if (k.ports > ports[i]) m++;
     return m;
   }
 
@@ -105,14 +181,14 @@ final class Explainer {
     return asked > has + Resources.EPSILON ? (asked - has) / asked : 0;
   }
 
-  /** The offer that comes closest: fewest missing resources, then smallest relative gap, then first. */
-  private static int closest(Matcher.Cls k, List<Integer> among,
+  /** Fewest missing resources, then smallest relative gap, then first; -1 when among is empty. */
+  private static int closest(Matcher.Cls k, int[] among,
       double[] cpus, double[] mem, double[] disk, double[] gpus, long[] ports) {
     int best = -1;
     int bestMissing = Integer.MAX_VALUE;
     double bestGap = Double.POSITIVE_INFINITY;
     for (int i : among) {
-      int m = missing(k, cpus[i], mem[i], disk[i], gpus[i], ports[i]);
+      int m = missing(k, i, cpus, mem, disk, gpus, ports);
       double g = gap(k.cpus, cpus[i]) + gap(k.mem, mem[i]) + gap(k.disk, disk[i])
           + gap(k.gpus, gpus[i]) + (k.ports > ports[i] ? (double) (k.ports - ports[i]) / k.ports : 0);
       if (m < bestMissing || (m == bestMissing && g < bestGap)) {
@@ -124,14 +200,14 @@ final class Explainer {
     return best;
   }
 
-  private static List<Shortfall> shortfalls(Matcher.Cls k, double cpus, double mem, double disk,
-      double gpus, long ports) {
+  private static List<Shortfall> shortfalls(Matcher.Cls k, int i, double[] cpus, double[] mem,
+      double[] disk, double[] gpus, long[] ports) {
     List<Shortfall> out = new ArrayList<>(2);
-    if (k.cpus > cpus + Resources.EPSILON) out.add(new Shortfall("cpus", k.cpus, cpus));
-    if (k.mem > mem + Resources.EPSILON) out.add(new Shortfall("mem", k.mem, mem));
-    if (k.disk > disk + Resources.EPSILON) out.add(new Shortfall("disk", k.disk, disk));
-    if (k.gpus > gpus + Resources.EPSILON) out.add(new Shortfall("gpus", k.gpus, gpus));
-    if (k.ports > ports) out.add(new Shortfall("ports", k.ports, ports));
+    if (k.cpus > cpus[i] + Resources.EPSILON) out.add(new Shortfall("cpus", k.cpus, cpus[i]));
+    if (k.mem > mem[i] + Resources.EPSILON) out.add(new Shortfall("mem", k.mem, mem[i]));
+    if (k.disk > disk[i] + Resources.EPSILON) out.add(new Shortfall("disk", k.disk, disk[i]));
+    if (k.gpus > gpus[i] + Resources.EPSILON) out.add(new Shortfall("gpus", k.gpus, gpus[i]));
+    if (k.ports > ports[i]) out.add(new Shortfall("ports", k.ports, ports[i]));
     return out;
   }
 

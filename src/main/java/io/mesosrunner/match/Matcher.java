@@ -48,10 +48,13 @@ import java.util.Objects;
  * UNIQUE values only grow), so its searches start where the last one ended, and a class that
  * found nothing places no more. A pass costs O((D + N·T) log N) for D demands, N offers and T
  * distinct (role, constraint set) pairs, plus O(N·K) constraint checks for K distinct constraint
- * sets; each regular expression is compiled once per call.
+ * sets; each regular expression is compiled once per call. When most demands are distinct and
+ * the offers are fragmented, failing searches are the slow part (a per-resource maximum cannot
+ * tell that no single offer has both the cpus and the mem); the last 32 needs that failed in a
+ * tree short-cut any larger need, but this case stays a few times slower than a bare loop.
  *
  * <h2>Unplaced demands</h2>
- * Explained once per class, in O(N): against the offers' full resources (before this call's
+ * Explained once per class (see {@link Explainer}): against the offers' full resources (before this call's
  * placements) when no eligible offer could ever take it, otherwise against what is left; the
  * shortfalls name the closest offer (fewest missing resources, then smallest summed relative gap,
  * then the first).
@@ -386,6 +389,8 @@ public final class Matcher {
         tree.build();
         trees[t] = tree;
       }
+      Failures[] failed = new Failures[trees.length];
+      for (int t = 0; t < failed.length; t++) failed[t] = new Failures();
       int[] cursor = new int[classes.size()];
       boolean[] exhausted = new boolean[classes.size()];
       for (int d : order) {
@@ -396,9 +401,14 @@ public final class Matcher {
           exhausted[c] = true;
           continue;
         }
+        if (failed[k.tree].dominates(k)) {
+          exhausted[c] = true;
+          continue;
+        }
         int pos = trees[k.tree].firstFit(cursor[c], k.cpus, k.mem, k.disk, k.gpus, k.ports);
         if (pos < 0) {
           exhausted[c] = true;
+          failed[k.tree].add(k);
           continue;
         }
         cursor[c] = pos;
@@ -430,6 +440,7 @@ public final class Matcher {
       List<Placement> placements = new ArrayList<>(s.placedCount);
       List<MatchResult.Unplaced> unplaced = new ArrayList<>(demands.size() - s.placedCount);
       Explanation[] explained = new Explanation[classes.size()];
+      Explainer explainer = new Explainer(this, s);
       for (int d = 0; d < demands.size(); d++) {
         Demand dm = demands.get(d);
         int i = s.offerOf[d];
@@ -438,7 +449,7 @@ public final class Matcher {
               ports(i, s.portOffset[d], dm.ports())));
         } else {
           int c = classOf[d];
-          if (explained[c] == null) explained[c] = Explainer.explain(this, s, classes.get(c));
+          if (explained[c] == null) explained[c] = explainer.explain(classes.get(c));
           unplaced.add(new MatchResult.Unplaced(dm.id(), explained[c].shortfalls(), explained[c].reason()));
         }
       }
@@ -460,6 +471,40 @@ public final class Matcher {
         skip = 0;
       }
       return Arrays.asList(out);
+    }
+  }
+
+  /**
+   * The last few needs that found no offer in one tree. A need at least as large in every
+   * resource cannot find one either (what is left only shrinks), which spares the tree a search
+   * that fails slowly when many distinct demands no longer fit.
+   */
+  static final class Failures {
+    private static final int KEEP = 32;
+    private final double[] needs = new double[KEEP * FitTree.DIMS];
+    private int count;
+    private int next;
+
+    boolean dominates(Cls k) {
+      for (int j = 0; j < count; j++) {
+        int b = j * FitTree.DIMS;
+        if (k.cpus >= needs[b] && k.mem >= needs[b + 1] && k.disk >= needs[b + 2]
+            && k.gpus >= needs[b + 3] && k.ports >= needs[b + 4]) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void add(Cls k) {
+      int b = next * FitTree.DIMS;
+      needs[b] = k.cpus;
+      needs[b + 1] = k.mem;
+      needs[b + 2] = k.disk;
+      needs[b + 3] = k.gpus;
+      needs[b + 4] = k.ports;
+      next = (next + 1) % KEEP;
+      count = Math.min(count + 1, KEEP);
     }
   }
 

@@ -159,7 +159,7 @@ class MatcherTest {
 
     assertThat(r.placements()).extracting(p -> p.offer().hostname()).containsExactly("a", "b", "e");
     assertThat(r.unplaced()).extracting(Unplaced::reason)
-        .containsOnly("constraint rack UNIQUE: all 5 offers' values are already used");
+        .containsOnly("constraint rack UNIQUE: all 5 offers' rack values are already used");
   }
 
   @Test
