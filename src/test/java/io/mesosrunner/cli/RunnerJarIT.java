@@ -91,8 +91,21 @@ class RunnerJarIT {
     try (var files = Files.list(pids)) {
       for (Path f : files.toList()) {
         long pid = Long.parseLong(Files.readString(f).trim());
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d from %s", pid, f).isFalse();
+        assertThat(running(pid)).as("pid %d from %s", pid, f).isFalse();
       }
+    }
+  }
+
+  /** Whether a process exists and is not a zombie (a dead process its new parent has not reaped yet). */
+  static boolean running(long pid) throws IOException {
+    Path stat = Path.of("/proc/" + pid + "/stat");
+    if (!Files.exists(stat)) return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    try {
+      String s = Files.readString(stat);
+      char state = s.charAt(s.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
     }
   }
 
