@@ -82,6 +82,12 @@ public record Job(
     labels = Map.copyOf(labels);
   }
 
+  /** This job with another Mesos role (the {@code --role} flag wins over the file). */
+  public Job withRole(String newRole) {
+    return new Job(name, command, cpus, memMb, diskMb, gpus, ports, instances, parallelism, retries, timeout, deadline,
+        env, constraints, newRole, user, uris, container, labels);
+  }
+
   /** Bean Validation hook: {@code parallelism} may not exceed {@code instances}. */
   @AssertTrue(message = "must not be greater than instances")
   public boolean isParallelismWithinInstances() {
