@@ -411,11 +411,12 @@ public final class MesosCluster implements Cluster {
     }
     long now = config.clock().millis();
     long limit = subscribed
-        ? config.heartbeatMissFactor() * Math.max(heartbeatIntervalMs, 1000L)
+        ? config.heartbeatMissFactor() * Math.max(heartbeatIntervalMs, 100L)
         : SUBSCRIBE_TIMEOUT.toMillis();
     if (now - lastActivityMs > limit) {
       abortStream(subscribed
-          ? "no heartbeat from the master for " + (now - lastActivityMs) / 1000 + " s"
+          ? String.format(Locale.ROOT, "no heartbeat from the master for %.1f s (interval %.1f s)",
+              (now - lastActivityMs) / 1000.0, heartbeatIntervalMs / 1000.0)
           : "no SUBSCRIBED from the master within " + limit / 1000 + " s");
     }
   }
