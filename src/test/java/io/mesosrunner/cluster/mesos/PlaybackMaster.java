@@ -64,7 +64,19 @@ final class PlaybackMaster implements AutoCloseable {
   private final BlockingQueue<byte[]> pushed = new LinkedBlockingQueue<>();
 
   PlaybackMaster(String schedulerPath) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this(schedulerPath, null);
+  }
+
+  /** With {@code tls} set, the master speaks HTTPS with that context. */
+  PlaybackMaster(String schedulerPath, javax.net.ssl.SSLContext tls) throws IOException {
+    InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(any, 0);
+    } else {
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(any, 0);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      server = https;
+    }
     server.createContext(schedulerPath, this::scheduler);
     server.createContext("/files/read", this::filesRead);
     server.setExecutor(executor);
