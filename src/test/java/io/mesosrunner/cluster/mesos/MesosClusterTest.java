@@ -364,4 +364,49 @@ class MesosClusterTest {
     cluster.start(listener);
     assertThat(listener.next(Event.AgentLost.class).agentId()).isEqualTo("a8cd731e-db89-4c1b-a43d-68fb7b5a8a3d-S0");
   }
+
+  @Test
+  void anAcceptTheMasterRejectsComesBackAsDroppedTasksWithItsMessage() throws Exception {
+    master = new PlaybackMaster("/api/v1/scheduler");
+    master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
+    master.callAnswers.put(Call.Type.ACCEPT, java.util.Map.entry(403, "Framework is not subscribed"));
+    RecordingListener listener = new RecordingListener();
+    cluster = new MesosCluster(config(master.hostPort()).tailOutput(false).build());
+    cluster.start(listener);
+    Offer offer = listener.next(Event.OffersReceived.class).offers().get(0);
+    TaskSpec t = task("rejected-1", job("r", Command.shell("true")), offer, cpusMem(0.1, 32), List.of());
+    cluster.execute(new Action.Launch(offer.id(), offer.agentId(), List.of(t), Duration.ofSeconds(1)));
+    Event.StatusUpdate dropped = listener.next(Event.StatusUpdate.class);
+    assertThat(dropped.status().state()).isEqualTo(TaskState.DROPPED);
+    assertThat(dropped.status().message()).contains("ACCEPT answered 403: Framework is not subscribed");
+  }
+
+  @Test
+  void aCallAnswered401FailsTheCluster() throws Exception {
+    master = new PlaybackMaster("/api/v1/scheduler");
+    master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
+    master.callAnswers.put(Call.Type.REVIVE, java.util.Map.entry(401, "401 Unauthorized."));
+    RecordingListener listener = new RecordingListener();
+    cluster = new MesosCluster(config(master.hostPort()).build());
+    cluster.start(listener);
+    listener.next(Event.Subscribed.class);
+    cluster.execute(new Action.Revive());
+    assertThat(listener.next(Event.ClusterFailed.class).reason()).contains("authentication failed for REVIVE");
+  }
+
+  @Test
+  void executeNeverBlocksTheCallerEvenWhenTheMasterIsUnreachable() throws Exception {
+    master = new PlaybackMaster("/api/v1/scheduler");
+    master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
+    RecordingListener listener = new RecordingListener();
+    cluster = new MesosCluster(config(master.hostPort()).build());
+    cluster.start(listener);
+    listener.next(Event.Subscribed.class);
+    master.close();
+    long start = System.nanoTime();
+    for (int i = 0; i < 50; i++) {
+      cluster.execute(new Action.Kill("t" + i, "a"));
+    }
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+  }
 }

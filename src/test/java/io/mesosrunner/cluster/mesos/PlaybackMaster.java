@@ -57,6 +57,8 @@ final class PlaybackMaster implements AutoCloseable {
 
   final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   final Map<String, Function<String, String>> files = new ConcurrentHashMap<>();
+  /** Status and body for calls of a type, instead of 202. */
+  final Map<Call.Type, Map.Entry<Integer, String>> callAnswers = new ConcurrentHashMap<>();
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final CountDownLatch closing = new CountDownLatch(1);
@@ -117,6 +119,15 @@ final class PlaybackMaster implements AutoCloseable {
     Call call = Call.parseFrom(body);
     received.add(new Received(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), call));
     if (call.getType() != Call.Type.SUBSCRIBE) {
+      Map.Entry<Integer, String> scripted = callAnswers.get(call.getType());
+      if (scripted != null) {
+        byte[] text = scripted.getValue().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+        ex.sendResponseHeaders(scripted.getKey(), text.length == 0 ? -1 : text.length);
+        if (text.length > 0) ex.getResponseBody().write(text);
+        ex.close();
+        return;
+      }
       ex.sendResponseHeaders(202, -1);
       ex.close();
       return;
