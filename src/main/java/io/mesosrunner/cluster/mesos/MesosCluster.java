@@ -65,7 +65,6 @@ public final class MesosCluster implements Cluster {
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String STREAM_ID = "Mesos-Stream-Id";
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(30);
   private static final int MAX_REDIRECTS = 5;
   private static final int MAX_REFUSALS = 3;
   private static final long WATCHDOG_PERIOD_MS = 200;
@@ -95,6 +94,8 @@ public final class MesosCluster implements Cluster {
   private volatile long lastActivityMs;
   private volatile InputStream currentStream;
   private volatile String abortReason;
+  private volatile boolean awaitingAnswer;
+  private volatile Duration subscribeTimeout = Duration.ofSeconds(30);
 
   /** An offer as received, kept until it is launched on, declined or rescinded. */
   private record HeldOffer(Protos.Offer proto, Offer offer, URI agentBase) {}
@@ -346,7 +347,13 @@ public final class MesosCluster implements Cluster {
       req.header("Authorization", authorization);
     }
     log.debug("SUBSCRIBE to {} (framework id {})", target, frameworkId);
-    HttpResponse<InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> resp;
+    awaitingAnswer = true;
+    try {
+      resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } finally {
+      awaitingAnswer = false;
+    }
     int status = resp.statusCode();
     if (status == 307) {
       String location = resp.headers().firstValue("Location").orElse(null);
@@ -406,13 +413,19 @@ public final class MesosCluster implements Cluster {
   }
 
   private void watchdog() {
+    long now = config.clock().millis();
+    if (awaitingAnswer) {
+      if (now - lastActivityMs > subscribeTimeout.toMillis()) {
+        abortStream("no answer to SUBSCRIBE within " + subscribeTimeout.toMillis() / 1000.0 + " s");
+      }
+      return;
+    }
     if (currentStream == null) {
       return;
     }
-    long now = config.clock().millis();
     long limit = subscribed
         ? config.heartbeatMissFactor() * Math.max(heartbeatIntervalMs, 100L)
-        : SUBSCRIBE_TIMEOUT.toMillis();
+        : subscribeTimeout.toMillis();
     if (now - lastActivityMs > limit) {
       abortStream(subscribed
           ? String.format(Locale.ROOT, "no heartbeat from the master for %.1f s (interval %.1f s)",
@@ -744,6 +757,14 @@ public final class MesosCluster implements Cluster {
   /** The framework id, once subscribed (or the one to resume). */
   public String frameworkId() {
     return frameworkId;
+  }
+
+  /**
+   * How long SUBSCRIBE may take to be answered and to bring SUBSCRIBED (30 s by default); for
+   * tests. Call before {@link #start}.
+   */
+  void subscribeTimeout(Duration timeout) {
+    this.subscribeTimeout = Objects.requireNonNull(timeout, "timeout");
   }
 
   /** The current stream id, or null while not subscribed. */

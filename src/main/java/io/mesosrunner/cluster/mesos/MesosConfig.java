@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param user                  the OS user tasks run as unless the job names one
  * @param principal             HTTP Basic principal (also put in FrameworkInfo), or null
  * @param secret                the principal's secret, or null; never logged, not in {@link #toString}
- * @param caCert                PEM/DER CA certificate to trust for {@code https}, or null for the JDK's trust store
+ * @param caCert                PEM/DER CA certificate to trust for {@code https}, or null for the JDK's trust store;
+ *                              when set, masters found through ZooKeeper are also called over https
  * @param failoverTimeout       how long the master keeps the framework after a disconnection
  * @param partitionAware        declare PARTITION_AWARE (TASK_UNREACHABLE instead of TASK_LOST)
  * @param checkpoint            ask agents to checkpoint the framework's tasks

@@ -156,8 +156,13 @@ final class OfferTranslator {
         s.hasUuid() && !s.getUuid().isEmpty() ? Base64.getEncoder().encodeToString(s.getUuid().toByteArray()) : null);
   }
 
+  /** Our state of the same name; a state this runner does not know counts as UNKNOWN. */
   static TaskState toState(Protos.TaskState state) {
-    return TaskState.valueOf(stripPrefix(state.name(), "TASK_"));
+    try {
+      return TaskState.valueOf(stripPrefix(state.name(), "TASK_"));
+    } catch (IllegalArgumentException e) {
+      return TaskState.UNKNOWN;
+    }
   }
 
   /** The exit status from the command executor's message, or null. */

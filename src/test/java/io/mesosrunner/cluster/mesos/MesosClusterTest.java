@@ -409,4 +409,25 @@ class MesosClusterTest {
     }
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
   }
+
+  @Test
+  void aMasterThatNeverAnswersSubscribeCountsAsUnreachable() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        List<java.net.Socket> held = new java.util.ArrayList<>();
+        try {
+          while (true) held.add(silent.accept());
+        } catch (java.io.IOException closed) {
+          held.forEach(x -> { try { x.close(); } catch (java.io.IOException ignored) { } });
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      RecordingListener listener = new RecordingListener();
+      cluster = new MesosCluster(config("127.0.0.1:" + silent.getLocalPort()).maxReconnectAttempts(2).build());
+      cluster.subscribeTimeout(Duration.ofMillis(300));
+      cluster.start(listener);
+      assertThat(listener.next(Event.ClusterFailed.class).reason()).contains("no answer to SUBSCRIBE");
+    }
+  }
 }
