@@ -430,4 +430,30 @@ class MesosClusterTest {
       assertThat(listener.next(Event.ClusterFailed.class).reason()).contains("no answer to SUBSCRIBE");
     }
   }
+
+  @Test
+  void anEventTypeFromANewerMasterIsSkippedAndTheStreamGoesOn() throws Exception {
+    master = new PlaybackMaster("/api/v1/scheduler");
+    byte[] unknownType = {0x08, 0x63, (byte) 0xfa, 0x3e, 0x01, 0x00};
+    master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, List.of(recorded(3), unknownType, recorded(5))));
+    RecordingListener listener = new RecordingListener();
+    cluster = new MesosCluster(config(master.hostPort()).build());
+    cluster.start(listener);
+    assertThat(listener.next(Event.OffersReceived.class).offers()).hasSize(1);
+    assertThat(listener.events).noneMatch(e -> e instanceof Event.Disconnected);
+  }
+
+  @Test
+  void recordedFailedOverErrorLeadsToAResubscription() throws Exception {
+    master = new PlaybackMaster("/api/v1/scheduler");
+    byte[] failedOver = Recordings.bytes(Recordings.seq("failover.jsonl", 26));
+    master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, List.of(recorded(3), failedOver)));
+    master.answerNextSubscribe(SubscribeAnswer.stream("s2", List.of(recorded(3))));
+    RecordingListener listener = new RecordingListener();
+    cluster = new MesosCluster(config(master.hostPort()).build());
+    cluster.start(listener);
+    listener.next(Event.Subscribed.class);
+    assertThat(listener.next(Event.Disconnected.class).reason()).contains("Framework failed over");
+    assertThat(listener.next(Event.Subscribed.class).frameworkId()).isEqualTo(FID);
+  }
 }
