@@ -1,0 +1,20 @@
+package io.mesosrunner.cluster.mesos;
+
+import java.net.URI;
+import java.util.Base64;
+
+/**
+ * Run in a child JVM by {@link ProtobufSetupTest}: touches the adapter first, then parses a
+ * recorded SUBSCRIBED (parsing is what makes protobuf-java warn about pre-22 gencode).
+ */
+public final class ProtobufWarningProbe {
+  private ProtobufWarningProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    MesosCluster.resolveLocation(URI.create("http://127.0.0.1:5050/api/v1/scheduler"), "//127.0.0.1:5051");
+    org.apache.mesos.v1.scheduler.Protos.Event e =
+        org.apache.mesos.v1.scheduler.Protos.Event.parseFrom(Base64.getDecoder().decode(args[0]));
+    System.out.println("parsed " + e.getType() + " property "
+        + System.getProperty("com.google.protobuf.use_unsafe_pre22_gencode"));
+  }
+}

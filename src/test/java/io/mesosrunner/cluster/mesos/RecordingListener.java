@@ -1,0 +1,42 @@
+package io.mesosrunner.cluster.mesos;
+
+import io.mesosrunner.cluster.ClusterListener;
+import io.mesosrunner.schedule.Event;
+import io.mesosrunner.schedule.TaskSpec;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A listener that queues what it gets, for tests to take in order. */
+final class RecordingListener implements ClusterListener {
+
+  record Line(String taskId, OutputStreamKind stream, String text) {}
+
+  final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  final BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
+
+  @Override
+  public void onEvent(Event event) {
+    events.add(event);
+  }
+
+  @Override
+  public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {
+    lines.add(new Line(task.taskId(), stream, line));
+  }
+
+  /** The next event of this type, skipping others; fails after 20 s. */
+  <T extends Event> T next(Class<T> type) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      long left = deadline - System.nanoTime();
+      Event e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (e == null) {
+        throw new AssertionError("no " + type.getSimpleName() + " event within 20 s");
+      }
+      if (type.isInstance(e)) {
+        return type.cast(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.mesosrunner.cluster.mesos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+
+/** The traffic recorded from a real Mesos 1.12 master, under {@code shared/mesos/}. */
+final class Recordings {
+
+  static {
+    ProtobufSetup.ensure();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Recordings() {}
+
+  /** Walks up from the working directory to the directory holding {@code shared/mesos/README.md}. */
+  static Path dir() {
+    Path start = Path.of("").toAbsolutePath();
+    for (Path p = start; p != null; p = p.getParent()) {
+      Path candidate = p.resolve("shared/mesos");
+      if (Files.isRegularFile(candidate.resolve("README.md"))) {
+        return candidate;
+      }
+      if (p.getFileName() != null && p.getFileName().toString().equals("shared")
+          && Files.isRegularFile(p.resolve("mesos/README.md"))) {
+        return p.resolve("mesos");
+      }
+    }
+    throw new IllegalStateException("no shared/mesos/README.md found in " + start + " or any parent directory;"
+        + " the recorded Mesos traffic is needed for this test");
+  }
+
+  static List<JsonNode> lines(String file) {
+    try {
+      List<JsonNode> out = new ArrayList<>();
+      for (String line : Files.readAllLines(dir().resolve(file))) {
+        if (!line.isBlank()) {
+          out.add(JSON.readTree(line));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static JsonNode seq(String file, int seq) {
+    return lines(file).stream().filter(l -> l.path("seq").asInt() == seq).findFirst()
+        .orElseThrow(() -> new IllegalStateException(file + " has no seq " + seq));
+  }
+
+  static byte[] bytes(JsonNode line) {
+    return Base64.getDecoder().decode(line.path("pb_base64").asText());
+  }
+
+  static Event event(String file, int seq) {
+    try {
+      return Event.parseFrom(bytes(seq(file, seq)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Call call(String file, int seq) {
+    try {
+      return Call.parseFrom(bytes(seq(file, seq)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every event line of a file, decoded, in seq order. */
+  static List<Event> events(String file) {
+    List<Event> out = new ArrayList<>();
+    for (JsonNode l : lines(file)) {
+      if (l.path("dir").asText().equals("event")) {
+        try {
+          out.add(Event.parseFrom(bytes(l)));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The raw event lines (json + bytes) of one stream, in seq order. */
+  static List<JsonNode> eventLines(String file) {
+    return lines(file).stream().filter(l -> l.path("dir").asText().equals("event")).toList();
+  }
+}
