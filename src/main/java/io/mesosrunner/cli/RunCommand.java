@@ -70,6 +70,7 @@ final class RunCommand implements Callable<Integer> {
       JobRun jobRun = new JobRun(scheduler, cluster, ctx.clock(), Duration.ofMillis(100), Duration.ofMillis(200), ui);
       ctx.signals().onInterrupt(jobRun::interrupt);
       Outcome outcome = jobRun.run();
+      cluster.close(); // delivers the last output lines and the last calls before the summary
       ui.finish();
       int exit = outcome.exitCode();
       if (jobRun.internalError() != null && outcome == Outcome.INTERRUPTED) {

@@ -654,6 +654,8 @@ public final class MesosCluster implements Cluster {
     send(call, e -> {
       if (e instanceof MesosHttpException) {
         dropAll(launch.tasks(), "ACCEPT failed: " + e.getMessage());
+        // The master did not take the offer: hand it back at once so its resources are offered again.
+        send(Calls.decline(fid, List.of(launch.offerId()), Duration.ZERO), x -> { });
       } else {
         List<Action.TaskRef> refs = launch.tasks().stream()
             .map(x -> new Action.TaskRef(x.taskId(), launch.agentId())).toList();
@@ -797,6 +799,7 @@ public final class MesosCluster implements Cluster {
     abortStream("closed");
     OutputTailer t = tailer;
     if (t != null) {
+      t.drain(Duration.ofSeconds(3));
       t.close();
     }
     timer.shutdownNow();

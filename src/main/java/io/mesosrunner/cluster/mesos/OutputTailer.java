@@ -53,6 +53,8 @@ final class OutputTailer implements AutoCloseable {
   private final String authorization;
   private final Map<String, Tail> tails = new ConcurrentHashMap<>();
   private final Object lock = new Object();
+  /** Held while reading, so a final drain never reads the same bytes as a poll in flight. */
+  private final Object pollLock = new Object();
   private ScheduledFuture<?> poller;
   private volatile boolean closed;
 
@@ -98,7 +100,42 @@ final class OutputTailer implements AutoCloseable {
     return tails.containsKey(taskId);
   }
 
+  /**
+   * Reads what every tracked task wrote since the last poll, flushes unfinished last lines, and
+   * stops: the run is over, and its last lines must reach the user before the summary.
+   */
+  void drain(Duration budget) {
+    synchronized (lock) {
+      if (poller != null) {
+        poller.cancel(false);
+      }
+    }
+    long end = System.nanoTime() + budget.toNanos();
+    synchronized (pollLock) {
+      for (Tail tail : tails.values()) {
+        if (closed || System.nanoTime() > end) {
+          break;
+        }
+        try {
+          poll(tail, tail.stdout);
+          poll(tail, tail.stderr);
+          tail.stdout.flush(tail.task);
+          tail.stderr.flush(tail.task);
+        } catch (RuntimeException e) {
+          log.warn("reading output of {} failed: {}", tail.task.taskId(), e.toString());
+        }
+      }
+      tails.clear();
+    }
+  }
+
   private void pollAll() {
+    synchronized (pollLock) {
+      pollAllLocked();
+    }
+  }
+
+  private void pollAllLocked() {
     for (Tail tail : tails.values()) {
       if (closed) {
         return;
