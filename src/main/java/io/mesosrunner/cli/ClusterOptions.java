@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
@@ -46,6 +47,10 @@ final class ClusterOptions {
   @Option(names = "--failover-timeout", paramLabel = "DURATION",
       description = "How long Mesos keeps the framework's tasks while the runner is away (e.g. 10m, 7d). Default: 7d.")
   String failoverTimeout;
+
+  @Option(names = "--connect-retries", paramLabel = "N", defaultValue = "8",
+      description = "Attempts to reach (or reach again) the master, with growing pauses, before giving up with exit 3 (default: ${DEFAULT-VALUE}).")
+  int connectRetries;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
       description = "Where runs keep their files (local sandboxes). Default: .runner next to the job file.")
@@ -122,7 +127,9 @@ final class ClusterOptions {
       throw new BadOptionException("--master: " + e.getMessage());
     }
     String name = frameworkName != null ? frameworkName : "runner:" + job.name();
-    MesosConfig.Builder b = MesosConfig.builder(address, name).role(effectiveRole(job)).clock(ctx.clock());
+    if (connectRetries < 1) throw new BadOptionException("--connect-retries must be at least 1 (got " + connectRetries + ")");
+    MesosConfig.Builder b = MesosConfig.builder(address, name).role(effectiveRole(job)).clock(ctx.clock())
+        .maxReconnectAttempts(connectRetries).reconnectMin(Duration.ofMillis(500)).reconnectMax(Duration.ofSeconds(5));
     if (job.user() != null) b.user(job.user());
     if (principal != null) b.principal(principal);
     if (secretFile != null) {

@@ -52,6 +52,7 @@ public final class Main {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("run", new RunCommand(ctx));
     cl.addSubcommand("validate", new ValidateCommand(ctx));
+    cl.addSubcommand("plan", new PlanCommand(ctx));
     cl.addSubcommand("schema", new SchemaCommand(ctx));
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setOut(new java.io.PrintWriter(ctx.out(), true));

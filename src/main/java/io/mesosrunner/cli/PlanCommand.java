@@ -1,0 +1,159 @@
+package io.mesosrunner.cli;
+
+import io.mesosrunner.cluster.Cluster;
+import io.mesosrunner.cluster.ClusterListener;
+import io.mesosrunner.job.Job;
+import io.mesosrunner.match.Demand;
+import io.mesosrunner.match.MatchResult;
+import io.mesosrunner.match.Matcher;
+import io.mesosrunner.match.Offer;
+import io.mesosrunner.match.Placement;
+import io.mesosrunner.match.PortRange;
+import io.mesosrunner.match.Resources;
+import io.mesosrunner.schedule.Action;
+import io.mesosrunner.schedule.Event;
+import io.mesosrunner.schedule.TaskSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code runner plan JOBFILE --master URL}: subscribes, shows how the current offers would be
+ * used (how many instances on which agents, and for offers that cannot take one, the shortfall in
+ * numbers), declines them and tears the framework down. Launches nothing.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = {"Show how the cluster's current offers would be used by a job; launch nothing.",
+        "Without --master (or MESOS_MASTER) it plans against the embedded local cluster."})
+final class PlanCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
+  Path jobFile;
+
+  @Mixin ClusterOptions where;
+
+  @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "15s",
+      description = "How long to wait for the first offers (default: ${DEFAULT-VALUE}).")
+  String waitText;
+
+  private final CliContext ctx;
+
+  PlanCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
+    if (loaded == null) return Main.EXIT_USAGE;
+    Job job = where.role != null ? loaded.job().withRole(where.role) : loaded.job();
+    Duration wait;
+    ClusterOptions.Opened opened;
+    try {
+      wait = parseWait();
+      opened = where.open(job, jobFile, "plan" + RunFiles.newRunId().substring(0, 4), ctx);
+    } catch (ClusterOptions.BadOptionException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return Main.EXIT_USAGE;
+    }
+    try (Cluster cluster = opened.cluster()) {
+      BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+      cluster.start(new ClusterListener() {
+        @Override
+        public void onEvent(Event event) {
+          events.add(event);
+        }
+
+        @Override
+        public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {}
+      });
+      List<Offer> offers = new ArrayList<>();
+      String description = cluster.description();
+      long end = System.nanoTime() + wait.toNanos();
+      long settle = Long.MAX_VALUE;
+      while (System.nanoTime() < Math.min(end, settle)) {
+        Event e = events.poll(50, TimeUnit.MILLISECONDS);
+        if (e instanceof Event.ClusterFailed f) {
+          ctx.err().println("runner: " + f.reason());
+          return 3;
+        } else if (e instanceof Event.Subscribed s) {
+          description = s.clusterDescription();
+        } else if (e instanceof Event.OffersReceived o) {
+          offers.addAll(o.offers());
+          // Agents' offers come in separate events: collect for a moment after the first.
+          if (settle == Long.MAX_VALUE) settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+        } else if (e instanceof Event.OfferRescinded r) {
+          offers.removeIf(o -> o.id().equals(r.offerId()));
+        }
+      }
+      print(job, description, offers);
+      if (!offers.isEmpty()) {
+        cluster.execute(new Action.Decline(offers.stream().map(Offer::id).toList(), Duration.ZERO));
+      }
+      cluster.execute(new Action.Teardown());
+      return 0;
+    }
+  }
+
+  private Duration parseWait() throws ClusterOptions.BadOptionException {
+    try {
+      return io.mesosrunner.job.Durations.parse(waitText);
+    } catch (IllegalArgumentException e) {
+      throw new ClusterOptions.BadOptionException("--wait: " + e.getMessage());
+    }
+  }
+
+  private void print(Job job, String cluster, List<Offer> offers) {
+    int want = Math.min(job.instances(), job.parallelism());
+    ctx.out().println("plan for " + job.name() + " on " + cluster + ":");
+    if (offers.isEmpty()) {
+      ctx.out().println("  no offers arrived: the cluster has no free resources for role " + job.role()
+          + " (or other frameworks hold them)");
+      ctx.out().println("0 of " + want + " instances would start now; nothing launched");
+      return;
+    }
+    Resources need = new Resources(job.cpus(), job.memMb(), job.diskMb(), job.gpus());
+    List<Demand> demands = new ArrayList<>(want);
+    for (int i = 0; i < want; i++) demands.add(new Demand(Integer.toString(i), job.role(), need, job.ports(), job.constraints()));
+    MatchResult result = Matcher.match(offers, demands, List.of());
+    Map<String, Integer> placed = new LinkedHashMap<>();
+    for (Placement p : result.placements()) placed.merge(p.offer().id(), 1, Integer::sum);
+    for (Offer o : offers) {
+      int n = placed.getOrDefault(o.id(), 0);
+      StringBuilder line = new StringBuilder("  ").append(o.hostname()).append(" (agent ").append(o.agentId())
+          .append(", role ").append(o.role()).append(", offer: ").append(describe(o)).append("): ");
+      if (n > 0) {
+        line.append(n).append(n == 1 ? " instance" : " instances");
+      } else {
+        MatchResult alone = Matcher.match(List.of(o), demands.subList(0, 1), List.of());
+        line.append("none").append(alone.unplaced().isEmpty() ? " (the others were placed first)"
+            : ": " + alone.unplaced().get(0).reason());
+      }
+      ctx.out().println(line);
+    }
+    int start = result.placements().size();
+    String tail = start < want && !result.unplaced().isEmpty() ? "; the rest would wait: " + result.unplaced().get(0).reason() : "";
+    ctx.out().println(start + " of " + want + " instances would start now"
+        + (want < job.instances() ? " (parallelism " + job.parallelism() + " of " + job.instances() + ")" : "")
+        + tail + "; nothing launched");
+  }
+
+  private static String describe(Offer o) {
+    Resources r = o.resources();
+    long ports = o.ports().stream().mapToLong(PortRange::size).sum();
+    return String.format(Locale.ROOT, "%s cpus, %s MiB mem, %s MiB disk%s, %d ports", JobText.num(r.cpus()),
+        JobText.num(r.memMb()), JobText.num(r.diskMb()), r.gpus() > 0 ? ", " + JobText.num(r.gpus()) + " gpus" : "", ports);
+  }
+}
