@@ -5,6 +5,8 @@ import io.mesosrunner.cluster.ClusterListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,11 +42,24 @@ public final class JobRun {
   private final Duration tick;
   private final Duration progressEvery;
   private final Observer observer;
+  private final SchedulerJournal journal;
   private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+  private final List<Action> pending = new ArrayList<>();
   private volatile Throwable internalError;
 
   public JobRun(JobScheduler scheduler, Cluster cluster, Clock clock, Duration tick, Duration progressEvery,
       Observer observer) {
+    this(scheduler, cluster, clock, tick, progressEvery, observer, SchedulerJournal.NONE);
+  }
+
+  /**
+   * A run whose scheduler records into {@code journal} (the same journal the scheduler was built
+   * with): after each batch of events the journal is flushed, and only then are the batch's
+   * actions carried out.
+   */
+  public JobRun(JobScheduler scheduler, Cluster cluster, Clock clock, Duration tick, Duration progressEvery,
+      Observer observer, SchedulerJournal journal) {
+    this.journal = journal;
     this.scheduler = scheduler;
     this.cluster = cluster;
     this.clock = clock;
@@ -93,6 +108,13 @@ public final class JobRun {
       }
       if (event == null) event = new Event.Tick();
       step(event);
+      // Group commit: take what else is queued, then one durable write for the whole batch.
+      for (int i = 0; i < MAX_BATCH && !scheduler.isEnded(); i++) {
+        Event more = queue.poll();
+        if (more == null) break;
+        step(more);
+      }
+      commit();
       Instant now = clock.instant();
       if (lastProgress == Instant.MIN || !now.isBefore(lastProgress.plus(progressEvery)) || scheduler.isEnded()) {
         lastProgress = now;
@@ -102,16 +124,31 @@ public final class JobRun {
     return scheduler.outcome();
   }
 
+  /** Events handled before one journal flush, at most. */
+  static final int MAX_BATCH = 256;
+
   private void step(Event event) {
-    List<Action> actions;
     try {
-      actions = scheduler.handle(event);
+      pending.addAll(scheduler.handle(event));
     } catch (RuntimeException e) {
       log.error("internal error while handling {}", event.getClass().getSimpleName(), e);
       if (internalError == null) internalError = e;
-      actions = scheduler.handle(new Event.InterruptRequested("internal error: " + e));
+      pending.addAll(scheduler.handle(new Event.InterruptRequested("internal error: " + e)));
     }
-    for (Action a : actions) {
+  }
+
+  /** Makes the batch's state durable, then carries out its actions (the write-ahead rule). */
+  private void commit() {
+    try {
+      journal.flush();
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot write the run journal", e);
+      if (internalError == null) internalError = e;
+      // Without a durable record nothing new may be launched or acknowledged: keep only what stops the run.
+      pending.removeIf(a -> a instanceof Action.Launch || a instanceof Action.Acknowledge);
+      pending.addAll(scheduler.handle(new Event.InterruptRequested("cannot write the run journal: " + e.getMessage())));
+    }
+    for (Action a : pending) {
       try {
         cluster.execute(a);
       } catch (RuntimeException e) {
@@ -119,5 +156,6 @@ public final class JobRun {
         if (internalError == null) internalError = e;
       }
     }
+    pending.clear();
   }
 }

@@ -110,6 +110,8 @@ public final class JobScheduler {
 
   private final Job job;
   private final RunInfo run;
+  private final SchedulerJournal journal;
+  private boolean resumed;
   private final Clock clock;
   private final int maxLosses;
   private final Instant startedAt;
@@ -151,14 +153,85 @@ public final class JobScheduler {
   }
 
   public JobScheduler(Job job, RunInfo run, Clock clock, int maxLosses) {
+    this(job, run, clock, maxLosses, SchedulerJournal.NONE, null);
+  }
+
+  /**
+   * A scheduler that records what happens in {@code journal} and, when {@code resume} is not null,
+   * carries on an earlier run of the same job: completed instances stay completed, failure and
+   * loss counts carry over, and tasks that may still run are reconciled (or relaunched).
+   */
+  public JobScheduler(Job job, RunInfo run, Clock clock, int maxLosses, SchedulerJournal journal, Resume resume) {
     this.job = job;
     this.run = run;
     this.clock = clock;
     this.maxLosses = maxLosses;
+    this.journal = journal;
     this.startedAt = clock.instant();
     this.deadlineAt = job.deadline() == null ? null : startedAt.plus(job.deadline());
     this.instances = new Inst[job.instances()];
     this.pendingCount = job.instances();
+    if (resume != null) restore(resume);
+  }
+
+  private void restore(Resume resume) {
+    frameworkId = resume.frameworkId();
+    Instant now = startedAt;
+    for (Resume.Instance r : resume.instances()) {
+      if (r.index() < 0 || r.index() >= instances.length) continue;
+      Inst inst = new Inst(r.index());
+      instances[r.index()] = inst;
+      inst.failures = r.failures();
+      inst.losses = r.losses();
+      inst.attemptCount = r.attempts();
+      if (r.completed()) {
+        inst.state = InstanceState.DONE;
+        doneCount++;
+        pendingCount--;
+        continue;
+      }
+      if (r.failed()) {
+        inst.state = InstanceState.FAILED;
+        failedCount++;
+        pendingCount--;
+        continue;
+      }
+      Resume.LiveTask adopt = null;
+      for (Resume.LiveTask t : r.live()) {
+        Offer where = new Offer("resumed", t.agentId(), t.hostname() == null ? t.agentId() : t.hostname(), job.role(),
+            Resources.NONE, List.of(), Map.of());
+        Att a = new Att(t.taskId(), inst, t.attempt(), where, now);
+        inst.attempts.add(a);
+        attemptsByTask.put(t.taskId(), a);
+        if (resume.adoptLive() && adopt == null) {
+          adopt = t;
+          live.put(t.taskId(), a);
+        } else if (resume.adoptLive()) {
+          // Two live attempts of one instance: keep the first, kill the other once connected.
+          live.put(t.taskId(), a);
+          a.killReason = KillReason.DUPLICATE;
+        } else {
+          // The earlier runner's processes are gone: the attempt was lost with it.
+          a.terminal = true;
+          a.state = TaskState.LOST;
+          a.cause = EndCause.LOST;
+          a.message = "the runner stopped while it ran";
+          a.endedAt = now;
+          inst.losses++;
+          journal.taskStateChanged(a.taskId, a.state, null, a.message, a.cause, now);
+        }
+      }
+      if (adopt != null) {
+        inst.state = InstanceState.ACTIVE;
+        activeCount++;
+        pendingCount--;
+        scheduleTimeout(attemptsByTask.get(adopt.taskId()));
+      } else {
+        inst.state = InstanceState.PENDING;
+        requeued.add(inst);
+      }
+    }
+    resumed = true;
   }
 
   /** Consumes one event and returns what the cluster must do, in order. */
@@ -173,6 +246,17 @@ public final class JobScheduler {
       return out;
     }
     Instant now = clock.instant();
+    if (resumed) {
+      resumed = false;
+      if (doneCount == instances.length && outcome == null) {
+        outcome = Outcome.SUCCEEDED;
+        outcomeReason = "all " + instances.length + " instances completed";
+        journal.runEnded(outcome, outcomeReason, now);
+        beginStop(now, out);
+      } else if (failedCount > 0) {
+        stop(Outcome.FAILED, "an instance had already failed before the runner stopped", now, out);
+      }
+    }
     onTime(now, out);
     if (event instanceof Event.Subscribed s) {
       onSubscribed(s, out);
@@ -200,6 +284,7 @@ public final class JobScheduler {
   // ---------------------------------------------------------------- events
 
   private void onSubscribed(Event.Subscribed s, List<Action> out) {
+    if (s.frameworkId() != null && !s.frameworkId().equals(frameworkId)) journal.frameworkRegistered(s.frameworkId());
     frameworkId = s.frameworkId();
     clusterDescription = s.clusterDescription();
     connected = true;
@@ -293,7 +378,9 @@ public final class JobScheduler {
       if (s.needsAck()) out.add(ack(s));
       return;
     }
-    Inst inst = a.inst;
+    TaskState before = a.state;
+    EndCause causeBefore = a.cause;
+    boolean terminalBefore = a.terminal;
     if (!a.terminal) {
       a.state = s.state();
       if (s.message() != null) a.message = s.message();
@@ -303,6 +390,9 @@ public final class JobScheduler {
       }
     } else {
       cameBack(a, s, now, out);
+    }
+    if (a.state != before || a.cause != causeBefore || a.terminal != terminalBefore) {
+      journal.taskStateChanged(a.taskId, a.state, a.exitCode, a.message, a.cause, now);
     }
     if (s.needsAck()) out.add(ack(s));
   }
@@ -321,7 +411,7 @@ public final class JobScheduler {
         Att other = inst.activeAttempt();
         if (other != null) sendKill(other, KillReason.DUPLICATE, out);
         dequeue(inst);
-        complete(inst, now, out);
+        complete(inst, a, now, out);
       }
       return;
     }
@@ -360,14 +450,14 @@ public final class JobScheduler {
       if (st == TaskState.FINISHED && inst.state != InstanceState.DONE && phase == Phase.RUNNING
           && inst.state != InstanceState.FAILED) {
         dequeue(inst);
-        complete(inst, now, out);
+        complete(inst, a, now, out);
       }
       maybeFinishStop(now, out);
       return;
     }
     activeCount--;
     if (st == TaskState.FINISHED) {
-      complete(inst, now, out);
+      complete(inst, a, now, out);
     } else if (a.killReason == KillReason.STOP || phase != Phase.RUNNING) {
       a.cause = EndCause.STOPPED;
       inst.state = InstanceState.ABANDONED;
@@ -390,9 +480,10 @@ public final class JobScheduler {
     maybeFinishStop(now, out);
   }
 
-  private void complete(Inst inst, Instant now, List<Action> out) {
+  private void complete(Inst inst, Att by, Instant now, List<Action> out) {
     inst.state = InstanceState.DONE;
     doneCount++;
+    journal.instanceCompleted(inst.index, by.taskId, now);
     if (doneCount == instances.length && outcome == null) {
       outcome = Outcome.SUCCEEDED;
       outcomeReason = "all " + instances.length + " instances completed";
@@ -423,6 +514,7 @@ public final class JobScheduler {
   private void failInstance(Inst inst, String why, Instant now, List<Action> out) {
     inst.state = InstanceState.FAILED;
     failedCount++;
+    journal.instanceFailed(inst.index, why, now);
     stop(Outcome.FAILED, why, now, out);
   }
 
@@ -463,6 +555,7 @@ public final class JobScheduler {
     if (phase == Phase.STOPPING && (live.isEmpty() || !now.isBefore(stopDeadline))) {
       phase = Phase.ENDED;
       endedAt = now;
+      if (outcome == Outcome.SUCCEEDED || outcome == Outcome.FAILED) journal.runEnded(outcome, outcomeReason, now);
       out.add(TEARDOWN);
     }
   }
@@ -512,6 +605,7 @@ public final class JobScheduler {
     int attempt = inst.attemptCount;
     String taskId = job.name() + "." + inst.index + "." + attempt + "." + run.runId();
     Att a = new Att(taskId, inst, attempt, p.offer(), now);
+    journal.taskLaunched(taskId, inst.index, attempt, p.offer().agentId(), p.offer().hostname(), now);
     inst.attempts.add(a);
     inst.state = InstanceState.ACTIVE;
     attemptsByTask.put(taskId, a);
@@ -551,6 +645,10 @@ public final class JobScheduler {
       if (inst.state == InstanceState.PENDING) taken.add(inst);
     }
     while (taken.size() < want && nextFresh < instances.length) {
+      if (instances[nextFresh] != null) {
+        nextFresh++; // restored from an earlier run: it is in the queue or settled
+        continue;
+      }
       Inst inst = new Inst(nextFresh);
       instances[nextFresh++] = inst;
       taken.add(inst);

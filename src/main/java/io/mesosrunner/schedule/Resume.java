@@ -1,0 +1,31 @@
+package io.mesosrunner.schedule;
+
+import java.util.List;
+
+/**
+ * What an earlier, interrupted run of the same job file had done, for a scheduler that carries
+ * it on: which instances completed, how often each failed or was lost, and which tasks may still
+ * be running.
+ *
+ * @param frameworkId the framework the earlier run was registered as, or null
+ * @param instances   every instance with a history (others start fresh)
+ * @param adoptLive   whether tasks that may still run can be adopted after reconciliation
+ *                    (Mesos); when false (the local cluster, whose processes died with the
+ *                    runner or were killed), they count as lost and are launched again
+ */
+public record Resume(String frameworkId, List<Instance> instances, boolean adoptLive) {
+  public Resume {
+    instances = List.copyOf(instances);
+  }
+
+  /** One instance's history. */
+  public record Instance(int index, boolean completed, boolean failed, int failures, int losses, int attempts,
+      List<LiveTask> live) {
+    public Instance {
+      live = List.copyOf(live);
+    }
+  }
+
+  /** A task launched by the earlier run with no terminal state recorded. */
+  public record LiveTask(String taskId, int attempt, String agentId, String hostname) {}
+}
