@@ -55,7 +55,8 @@ public final class StateLock implements Closeable {
    */
   public static StateLock acquire(Path dir) throws IOException {
     Durable.createDirectories(dir);
-    Path lockFile = dir.resolve(FILE_NAME).toAbsolutePath().normalize();
+    // The real path, so two spellings of one directory (symlinks, "..") share one entry below.
+    Path lockFile = dir.toRealPath().resolve(FILE_NAME);
     long me = ProcessHandle.current().pid();
     if (!HELD_IN_THIS_PROCESS.add(lockFile)) {
       throw new StateLockedException(lockFile, me, "the job state in " + dir
