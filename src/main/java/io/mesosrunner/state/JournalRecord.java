@@ -1,0 +1,153 @@
+package io.mesosrunner.state;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.mesosrunner.schedule.AttemptRecord.EndCause;
+import io.mesosrunner.schedule.Outcome;
+import io.mesosrunner.schedule.TaskState;
+import java.util.Objects;
+
+/**
+ * One fact of a run, as written to the {@link RunJournal}. Stored as JSON with a {@code type}
+ * discriminator holding the record's simple name ({@code {"type":"TaskLaunched",...}}).
+ *
+ * <p>Enum-valued components are kept as names (strings) so the file stays readable and stable;
+ * the compact constructors check that each name is one this version knows, so a record written by
+ * a newer runner with a state this one does not know fails loudly instead of being misread.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = JournalRecord.RunStarted.class, name = "RunStarted"),
+    @JsonSubTypes.Type(value = JournalRecord.FrameworkRegistered.class, name = "FrameworkRegistered"),
+    @JsonSubTypes.Type(value = JournalRecord.TaskLaunched.class, name = "TaskLaunched"),
+    @JsonSubTypes.Type(value = JournalRecord.TaskStateChanged.class, name = "TaskStateChanged"),
+    @JsonSubTypes.Type(value = JournalRecord.InstanceCompleted.class, name = "InstanceCompleted"),
+    @JsonSubTypes.Type(value = JournalRecord.InstanceFailed.class, name = "InstanceFailed"),
+    @JsonSubTypes.Type(value = JournalRecord.RunEnded.class, name = "RunEnded"),
+})
+public sealed interface JournalRecord {
+
+  /**
+   * The first record of every journal: which run of which file, where.
+   *
+   * @param cluster "local" or the master URL
+   * @param gitCommit the commit of the work tree holding the file, or null
+   */
+  record RunStarted(String runId, String jobName, String jobFile, String fileSha256, String gitCommit,
+      String cluster, long startedAtEpochMs, int instances) implements JournalRecord {
+    public RunStarted {
+      requireText(runId, "runId");
+      requireText(jobName, "jobName");
+      requireText(jobFile, "jobFile");
+      requireText(fileSha256, "fileSha256");
+      requireText(cluster, "cluster");
+      if (instances < 1) {
+        throw new IllegalArgumentException("instances (" + instances + ") must be at least 1");
+      }
+    }
+  }
+
+  /** The cluster gave the framework this id (written on every (re)subscription that changes it). */
+  record FrameworkRegistered(String frameworkId) implements JournalRecord {
+    public FrameworkRegistered {
+      requireText(frameworkId, "frameworkId");
+    }
+  }
+
+  /**
+   * A task is about to be launched. Written (and forced) BEFORE the ACCEPT that carries it is sent,
+   * so a task that may exist on the cluster is always known after a crash.
+   *
+   * @param instance 0-based instance index
+   * @param attempt  1-based attempt number of that instance
+   */
+  record TaskLaunched(String taskId, int instance, int attempt, String agentId, String hostname,
+      long atEpochMs) implements JournalRecord {
+    public TaskLaunched {
+      requireText(taskId, "taskId");
+      requireText(agentId, "agentId");
+      if (instance < 0) {
+        throw new IllegalArgumentException("instance (" + instance + ") must not be negative");
+      }
+      if (attempt < 1) {
+        throw new IllegalArgumentException("attempt (" + attempt + ") must be at least 1");
+      }
+    }
+  }
+
+  /**
+   * A task's state changed as the scheduler recorded it. Written before the update is acknowledged.
+   *
+   * @param state    a {@link TaskState} name
+   * @param exitCode the command's exit status when known, else null
+   * @param message  the status message, or null
+   * @param cause    an {@link EndCause} name, or null while the attempt has not ended otherwise
+   *                 than by finishing
+   */
+  record TaskStateChanged(String taskId, String state, Integer exitCode, String message, String cause,
+      long atEpochMs) implements JournalRecord {
+    public TaskStateChanged {
+      requireText(taskId, "taskId");
+      requireEnum(TaskState.class, state, "state");
+      if (cause != null) requireEnum(EndCause.class, cause, "cause");
+    }
+
+    /** The state as the enum. */
+    public TaskState taskState() {
+      return TaskState.valueOf(state);
+    }
+
+    /** The cause as the enum, or null. */
+    public EndCause endCause() {
+      return cause == null ? null : EndCause.valueOf(cause);
+    }
+  }
+
+  /** An instance completed (its task {@code taskId} finished). */
+  record InstanceCompleted(int instance, String taskId, long atEpochMs) implements JournalRecord {
+    public InstanceCompleted {
+      requireText(taskId, "taskId");
+      if (instance < 0) {
+        throw new IllegalArgumentException("instance (" + instance + ") must not be negative");
+      }
+    }
+  }
+
+  /** An instance ran out of retries (or of the loss bound): the job fails. */
+  record InstanceFailed(int instance, String reason, long atEpochMs) implements JournalRecord {
+    public InstanceFailed {
+      requireText(reason, "reason");
+      if (instance < 0) {
+        throw new IllegalArgumentException("instance (" + instance + ") must not be negative");
+      }
+    }
+  }
+
+  /** The run is over; the next run of the job starts a fresh journal. {@code outcome} is an {@link Outcome} name. */
+  record RunEnded(String outcome, String reason, long atEpochMs) implements JournalRecord {
+    public RunEnded {
+      requireEnum(Outcome.class, outcome, "outcome");
+    }
+
+    /** The outcome as the enum. */
+    public Outcome runOutcome() {
+      return Outcome.valueOf(outcome);
+    }
+  }
+
+  private static void requireText(String value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank (got '" + value + "')");
+    }
+  }
+
+  private static <E extends Enum<E>> void requireEnum(Class<E> type, String value, String name) {
+    Objects.requireNonNull(value, name);
+    try {
+      Enum.valueOf(type, value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " (" + value + ") is not a " + type.getSimpleName() + " name", e);
+    }
+  }
+}

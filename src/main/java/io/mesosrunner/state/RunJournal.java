@@ -1,0 +1,450 @@
+package io.mesosrunner.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * The durable, append-only log of one run: the write-ahead record of everything the scheduler
+ * decided, so a runner that crashes can resume without losing or repeating work.
+ *
+ * <h2>File format</h2>
+ * <pre>
+ *   header:  "MRJL" (4 bytes ASCII) + format version (4-byte big-endian int, currently 1)
+ *   frames:  word (4 bytes) + crc (4 bytes) + payload (word &amp; 0x7fffffff bytes)
+ *     word     big-endian int: payload length in the low 31 bits; the top bit marks the LAST
+ *              frame of a batch (the commit mark)
+ *     crc      CRC32C over the 4 word bytes followed by the payload, big-endian
+ *     payload  one {@link JournalRecord} as UTF-8 JSON with a "type" discriminator, 1 B .. 1 MiB
+ * </pre>
+ *
+ * <h2>Durability</h2>
+ * {@link #append(List)} writes a whole batch with one write and forces it to the device with one
+ * {@code force(false)} before it returns: callers append BEFORE they act (launch intents before
+ * the ACCEPT, state changes before the ACKNOWLEDGE). A new file is created under a temporary name,
+ * forced, renamed into place and its directory forced, so a journal never exists half-created.
+ *
+ * <h2>Recovery</h2>
+ * Opening reads every frame (buffered, one pass). Batches are all or nothing: records after the
+ * last commit mark are dropped. A bad frame (impossible length, length past the end of the file,
+ * checksum mismatch) is a torn tail when no valid commit frame follows it anywhere in the file: the
+ * tail is truncated away and the {@link RecoveryReport} says where and why. A bad frame followed
+ * by a valid committed frame is damage in the middle: a batch after it was forced later, so the
+ * bad bytes once held forced data; that is a {@link JournalCorruptException}, never a silent loss.
+ * (A process crash can only leave a prefix of the last write, i.e. a tail; a hole followed by valid
+ * data needs a machine crash during the final unforced batch or media damage, which this format
+ * cannot tell apart, so it refuses.) Unknown format versions, record types or fields are a
+ * {@link JournalVersionException}.
+ *
+ * <p>Threading: {@link #append} is synchronized; the scheduler's single thread is the expected
+ * caller. The channel stays open until {@link #close()}.
+ */
+public final class RunJournal implements Closeable {
+
+  /** Name of the journal of the latest run inside a job's state directory. */
+  public static final String FILE_NAME = "journal.log";
+  /** Name the previous run's journal is kept under when a new run starts. */
+  public static final String PREVIOUS_FILE_NAME = "journal.prev.log";
+  /** Current format version, written in the header. */
+  public static final int FORMAT_VERSION = 1;
+  /** Largest payload accepted (a record is normally ~100-300 bytes). */
+  public static final int MAX_PAYLOAD = 1 << 20;
+
+  static final byte[] MAGIC = {'M', 'R', 'J', 'L'};
+  static final int HEADER_BYTES = 8;
+  static final int FRAME_HEADER_BYTES = 8;
+  private static final int COMMIT_BIT = 0x8000_0000;
+  private static final int READ_BUFFER = 1 << 18;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectWriter WRITER = MAPPER.writerFor(JournalRecord.class);
+  private static final ObjectReader READER = MAPPER.readerFor(JournalRecord.class);
+
+  /**
+   * What a journal holds.
+   *
+   * @param records the accepted records, oldest first
+   * @param report  what recovery found
+   */
+  public record Contents(List<JournalRecord> records, RecoveryReport report) {
+    public Contents {
+      records = List.copyOf(records);
+      Objects.requireNonNull(report, "report");
+    }
+  }
+
+  private final Path file;
+  private final FileChannel channel;
+  private final Contents recovered;
+  private long size;
+  private boolean broken;
+  private byte[] scratch = new byte[8192];
+
+  private RunJournal(Path file, FileChannel channel, Contents recovered, long size) {
+    this.file = file;
+    this.channel = channel;
+    this.recovered = recovered;
+    this.size = size;
+  }
+
+  /**
+   * Opens the journal in the job state directory {@code dir} for appending, creating the
+   * directory and an empty journal when there is none, and recovering an existing one: a torn or
+   * unfinished tail is truncated away (see {@link #recovery()}).
+   *
+   * @throws JournalCorruptException when the file is damaged other than at its tail
+   * @throws JournalVersionException when it was written by a newer runner
+   */
+  public static RunJournal open(Path dir) throws IOException {
+    Path file = dir.resolve(FILE_NAME);
+    boolean created = false;
+    if (!Files.exists(file)) {
+      create(dir, file);
+      created = true;
+    }
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      Contents contents = scan(file, ch, created);
+      long valid = contents.report().validBytes();
+      if (contents.report().truncated()) {
+        ch.truncate(valid);
+        ch.force(true);
+      }
+      return new RunJournal(file, ch, contents, valid);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a new, empty journal in {@code dir}: an existing {@value #FILE_NAME} is first renamed to
+   * {@value #PREVIOUS_FILE_NAME} (replacing an older one).
+   */
+  public static RunJournal openFresh(Path dir) throws IOException {
+    Path file = dir.resolve(FILE_NAME);
+    if (Files.exists(file)) {
+      Files.move(file, dir.resolve(PREVIOUS_FILE_NAME), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      Durable.syncDirectory(dir);
+    }
+    return open(dir);
+  }
+
+  /**
+   * Reads the journal in {@code dir} without changing it (for {@code runner status}, which may run
+   * beside a live runner): a bad tail is reported, not truncated.
+   *
+   * @throws NoSuchFileException when there is no journal
+   */
+  public static Contents read(Path dir) throws IOException {
+    Path file = dir.resolve(FILE_NAME);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return scan(file, ch, false);
+    }
+  }
+
+  /** The journal file. */
+  public Path file() {
+    return file;
+  }
+
+  /** The records found when the journal was opened, oldest first (not those appended since). */
+  public List<JournalRecord> records() {
+    return recovered.records();
+  }
+
+  /** What opening the journal found. */
+  public RecoveryReport recovery() {
+    return recovered.report();
+  }
+
+  /** Bytes in the journal, header included. */
+  public synchronized long size() {
+    return size;
+  }
+
+  /** {@link #append(List)} for a few records. */
+  public void append(JournalRecord... batch) throws IOException {
+    append(List.of(batch));
+  }
+
+  /**
+   * Writes {@code batch} as one atomic batch and forces it to the device before returning: after a
+   * crash, either every record of the batch is recovered or none is. An empty batch does nothing.
+   * After a failed write or force the journal refuses further appends (what reached the disk is
+   * unknown; reopen it to recover).
+   *
+   * @throws IllegalArgumentException when a record's JSON exceeds {@link #MAX_PAYLOAD} bytes
+   */
+  public synchronized void append(List<? extends JournalRecord> batch) throws IOException {
+    if (broken) {
+      throw new IllegalStateException(file + ": an earlier append failed; reopen the journal to recover it");
+    }
+    if (!channel.isOpen()) throw new IllegalStateException(file + " is closed");
+    if (batch.isEmpty()) return;
+    int len = 0;
+    CRC32C crc = new CRC32C();
+    for (int i = 0; i < batch.size(); i++) {
+      JournalRecord rec = Objects.requireNonNull(batch.get(i), "batch record " + i);
+      byte[] payload = WRITER.writeValueAsBytes(rec);
+      if (payload.length > MAX_PAYLOAD) {
+        throw new IllegalArgumentException("record " + rec.getClass().getSimpleName() + " is " + payload.length
+            + " bytes as JSON, more than the " + MAX_PAYLOAD + " allowed");
+      }
+      int word = payload.length | (i == batch.size() - 1 ? COMMIT_BIT : 0);
+      ensureScratch(len + FRAME_HEADER_BYTES + payload.length);
+      putInt(scratch, len, word);
+      crc.reset();
+      crc.update(scratch, len, 4);
+      crc.update(payload);
+      putInt(scratch, len + 4, (int) crc.getValue());
+      System.arraycopy(payload, 0, scratch, len + FRAME_HEADER_BYTES, payload.length);
+      len += FRAME_HEADER_BYTES + payload.length;
+    }
+    ByteBuffer buf = ByteBuffer.wrap(scratch, 0, len);
+    try {
+      long pos = size;
+      while (buf.hasRemaining()) {
+        pos += channel.write(buf, pos);
+      }
+      channel.force(false);
+    } catch (IOException | RuntimeException e) {
+      broken = true;
+      throw e;
+    }
+    size += len;
+  }
+
+  /** Closes the file. Appends fail afterwards. */
+  @Override
+  public synchronized void close() throws IOException {
+    channel.close();
+  }
+
+  private void ensureScratch(int needed) {
+    if (scratch.length < needed) {
+      scratch = java.util.Arrays.copyOf(scratch, Math.max(needed, scratch.length * 2));
+    }
+  }
+
+  private static void putInt(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
+  }
+
+  private static void create(Path dir, Path file) throws IOException {
+    Durable.createDirectories(dir);
+    Path tmp = dir.resolve(FILE_NAME + ".tmp");
+    Files.deleteIfExists(tmp);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).putInt(FORMAT_VERSION).flip();
+      while (header.hasRemaining()) ch.write(header);
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    Durable.syncDirectory(dir);
+  }
+
+  // ---- recovery ----
+
+  private static Contents scan(Path file, FileChannel ch, boolean created) throws IOException {
+    long fileSize = ch.size();
+    Window w = new Window(ch, fileSize);
+    checkHeader(file, w, fileSize);
+
+    List<JournalRecord> committed = new ArrayList<>();
+    List<JournalRecord> pending = new ArrayList<>();
+    long committedEnd = HEADER_BYTES;
+    long batchStart = HEADER_BYTES;
+    long off = HEADER_BYTES;
+    String bad = null;
+    CRC32C crc = new CRC32C();
+    while (off < fileSize) {
+      long left = fileSize - off;
+      if (left < FRAME_HEADER_BYTES) {
+        bad = "torn tail at offset " + off + " (frame header needs " + FRAME_HEADER_BYTES + " bytes, only " + left + ")";
+        break;
+      }
+      w.load(off, FRAME_HEADER_BYTES);
+      int word = w.intAt(off);
+      int storedCrc = w.intAt(off + 4);
+      int len = word & ~COMMIT_BIT;
+      if (len < 1 || len > MAX_PAYLOAD) {
+        bad = "invalid record length " + len + " at offset " + off;
+        break;
+      }
+      if (left - FRAME_HEADER_BYTES < len) {
+        bad = "torn tail at offset " + off + " (record length " + len + ", only "
+            + (left - FRAME_HEADER_BYTES) + " bytes)";
+        break;
+      }
+      w.load(off, FRAME_HEADER_BYTES + len);
+      crc.reset();
+      w.updateCrc(crc, off, 4);
+      w.updateCrc(crc, off + FRAME_HEADER_BYTES, len);
+      if ((int) crc.getValue() != storedCrc) {
+        bad = "checksum mismatch at offset " + off;
+        break;
+      }
+      pending.add(decode(file, off, w, len));
+      off += FRAME_HEADER_BYTES + len;
+      if (word < 0) {
+        committed.addAll(pending);
+        pending.clear();
+        committedEnd = off;
+        batchStart = off;
+      }
+    }
+    if (bad != null) {
+      long follower = findCommittedFrame(ch, off + 1, fileSize);
+      if (follower >= 0) {
+        throw new JournalCorruptException(file, off, bad.replace("torn tail", "bad record")
+            + ", but a valid record follows at offset " + follower
+            + ": the journal is damaged in the middle, not torn at its end. Move it aside to start the job afresh.", null);
+      }
+    } else if (!pending.isEmpty()) {
+      bad = "unfinished batch at offset " + batchStart + " (" + pending.size() + " record"
+          + (pending.size() == 1 ? "" : "s") + " without a commit mark)";
+    }
+    long discarded = fileSize - committedEnd;
+    RecoveryReport report = new RecoveryReport(committed.size(), committedEnd, discarded,
+        discarded > 0 ? bad : null, created);
+    return new Contents(committed, report);
+  }
+
+  private static void checkHeader(Path file, Window w, long fileSize) throws IOException {
+    if (fileSize < HEADER_BYTES) {
+      throw new JournalCorruptException(file, 0, "not a run journal: " + fileSize
+          + " bytes, shorter than its " + HEADER_BYTES + "-byte header", null);
+    }
+    w.load(0, HEADER_BYTES);
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (w.byteAt(i) != MAGIC[i]) {
+        throw new JournalCorruptException(file, 0, "not a run journal: it does not start with \"MRJL\"", null);
+      }
+    }
+    int version = w.intAt(4);
+    if (version > FORMAT_VERSION) {
+      throw new JournalVersionException(file, 4, "journal format version " + version
+          + " was written by a newer runner; this one reads version " + FORMAT_VERSION, null);
+    }
+    if (version < 1) {
+      throw new JournalCorruptException(file, 4, "not a run journal: format version " + version, null);
+    }
+  }
+
+  private static JournalRecord decode(Path file, long off, Window w, int len) throws IOException {
+    try {
+      return w.parse(off + FRAME_HEADER_BYTES, len);
+    } catch (InvalidTypeIdException e) {
+      if (e.getTypeId() == null) {
+        throw new JournalCorruptException(file, off, "record at offset " + off + " has no type", e);
+      }
+      throw new JournalVersionException(file, off, "record at offset " + off + " has type '" + e.getTypeId()
+          + "', which this runner does not know (written by a newer version?)", e);
+    } catch (UnrecognizedPropertyException e) {
+      throw new JournalVersionException(file, off, "record at offset " + off + " of type "
+          + e.getReferringClass().getSimpleName() + " has field '" + e.getPropertyName()
+          + "', which this runner does not know (written by a newer version?)", e);
+    } catch (JsonProcessingException e) {
+      throw new JournalCorruptException(file, off, "record at offset " + off
+          + " passes its checksum but is not a valid journal record: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * The offset of the first frame at or after {@code from} that is valid and carries a commit mark,
+   * or -1. Only runs when a bad frame was found; cheap tests (length range, fits in the file, JSON
+   * object start) skip most offsets before a checksum is computed.
+   */
+  private static long findCommittedFrame(FileChannel ch, long from, long fileSize) throws IOException {
+    if (from + FRAME_HEADER_BYTES >= fileSize) return -1;
+    long regionSize = fileSize - from;
+    if (regionSize > Integer.MAX_VALUE) {
+      throw new IOException("journal tail of " + regionSize + " bytes is too large to scan");
+    }
+    ByteBuffer region = ch.map(FileChannel.MapMode.READ_ONLY, from, regionSize);
+    int n = (int) regionSize;
+    CRC32C crc = new CRC32C();
+    for (int p = 0; p + FRAME_HEADER_BYTES < n; p++) {
+      int word = region.getInt(p);
+      if (word >= 0) continue;
+      int len = word & ~COMMIT_BIT;
+      if (len < 2 || len > MAX_PAYLOAD || (long) p + FRAME_HEADER_BYTES + len > n) continue;
+      if (region.get(p + FRAME_HEADER_BYTES) != '{') continue;
+      crc.reset();
+      crc.update(region.slice(p, 4));
+      crc.update(region.slice(p + FRAME_HEADER_BYTES, len));
+      if ((int) crc.getValue() == region.getInt(p + 4)) return from + p;
+    }
+    return -1;
+  }
+
+  /** A buffered window over the file for the single recovery pass. */
+  private static final class Window {
+    private final FileChannel ch;
+    private final long fileSize;
+    private ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER);
+    private long start = 0;
+
+    Window(FileChannel ch, long fileSize) {
+      this.ch = ch;
+      this.fileSize = fileSize;
+      buf.limit(0);
+    }
+
+    /** Makes bytes [at, at + n) available; the caller has checked they are within the file. */
+    void load(long at, int n) throws IOException {
+      if (at >= start && at + n <= start + buf.limit()) return;
+      if (n > buf.capacity()) buf = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2));
+      buf.clear();
+      long want = Math.min(buf.capacity(), fileSize - at);
+      buf.limit((int) want);
+      long pos = at;
+      while (buf.hasRemaining()) {
+        int r = ch.read(buf, pos);
+        if (r < 0) break;
+        pos += r;
+      }
+      buf.limit(buf.position());
+      buf.position(0);
+      start = at;
+      if (buf.limit() < n) throw new IOException("journal shrank while being read (at offset " + at + ")");
+    }
+
+    byte byteAt(long at) {
+      return buf.get((int) (at - start));
+    }
+
+    int intAt(long at) {
+      return buf.getInt((int) (at - start));
+    }
+
+    void updateCrc(CRC32C crc, long at, int n) {
+      crc.update(buf.array(), buf.arrayOffset() + (int) (at - start), n);
+    }
+
+    JournalRecord parse(long at, int n) throws IOException {
+      return READER.readValue(buf.array(), buf.arrayOffset() + (int) (at - start), n);
+    }
+  }
+}
