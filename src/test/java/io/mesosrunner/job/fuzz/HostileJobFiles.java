@@ -525,7 +525,8 @@ final class HostileJobFiles {
         "1: x", "true: x", "? - a\n  - b\n: x", "!!binary aGk=: x", "? |\n  text\n: x"};
     String key = keys[r.nextInt(keys.length)];
     // A scalar key such as 1 or true is a fine env or label name.
-    Expect inMap = key.startsWith("1:") || key.startsWith("true:") ? Expect.EITHER : Expect.INVALID;
+    Expect inMap = key.startsWith("1:") || key.startsWith("true:") || key.startsWith("? |") ? Expect.EITHER
+        : Expect.INVALID;
     int inMapLine = inMap == Expect.INVALID ? 7 : 0;
     return switch (r.nextInt(4)) {
       case 0 -> Spec.of(BASE + key + "\n", Expect.INVALID, 6);
@@ -574,7 +575,7 @@ final class HostileJobFiles {
       case 0 -> Spec.of(BASE + "# " + "c".repeat(n) + "\n", Expect.VALID);
       case 1 -> Spec.of(BASE.replace("echo hi", "echo " + "x".repeat(n)), Expect.VALID);
       case 2 -> Spec.of(BASE + "uris: [" + "'a',".repeat(n / 4) + "'a']\n", Expect.EITHER);
-      case 3 -> Spec.of(BASE + "uris: [" + "1,".repeat(30_000) + "1]\n", Expect.INVALID, 6);
+      case 3 -> Spec.of(BASE + "uris: [" + "[],".repeat(30_000) + "[]]\n", Expect.INVALID, 6);
       case 4 -> Spec.of(BASE + "k".repeat(n) + ": 1\n", Expect.INVALID, 6);
       case 5 -> Spec.of(BASE.replace("name: ", "name:" + " ".repeat(n)), Expect.VALID);
       case 6 -> {
