@@ -151,7 +151,8 @@ final class HostileJobFiles {
     int rest = index;
     for (Category c : categories) {
       if (rest < c.count()) {
-        Random r = new Random(seed * 1_000_003L + index);
+        // Mixed, because java.util.Random's first draws are nearly equal for neighbouring seeds.
+        Random r = new Random(new java.util.SplittableRandom(seed * 1_000_003L + index).nextLong());
         Spec s = c.generator().make(r);
         return new FuzzCase(index, c.name(), s.content(), s.expect(), s.expectedLine());
       }

@@ -133,9 +133,10 @@ class ValidateFuzzTest {
     Map<String, Integer> oks = new HashMap<>();
     Map<String, List<String[]>> errors = new HashMap<>();
     String everything = result.out() + result.err();
-    if (everything.contains("\tat ") || everything.contains("Exception") || everything.contains("internal error")) {
-      failures.add("batch of " + byPath.keySet().iterator().next() + ": stack trace or internal error: "
-          + abbreviate(everything));
+    for (String line : everything.split("\n")) {
+      if (line.startsWith("\tat ") || line.contains("Exception") || line.contains("runner: internal error")) {
+        failures.add("stack trace or internal error: " + abbreviate(line));
+      }
     }
     for (String line : result.out().split("\n")) {
       if (line.isEmpty()) continue;
