@@ -19,6 +19,26 @@ public record JobError(String file, int line, int column, String message) {
     Objects.requireNonNull(message, "message");
     if (line < 1) throw new IllegalArgumentException("line must be >= 1 (got " + line + ")");
     if (column < 1) throw new IllegalArgumentException("column must be >= 1 (got " + column + ")");
+    message = oneLine(message);
+  }
+
+  /**
+   * Messages echo values from the file; a line break or control character in one would split the
+   * diagnostic or reach the user's terminal as a command, so those are shown escaped.
+   */
+  private static String oneLine(String message) {
+    StringBuilder out = null;
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      boolean unsafe = (Character.isISOControl(c) && c != '\t') || c == '\u2028' || c == '\u2029';
+      if (unsafe && out == null) out = new StringBuilder(message.substring(0, i));
+      if (out == null) continue;
+      if (!unsafe) out.append(c);
+      else if (c == '\n') out.append("\\n");
+      else if (c == '\r') out.append("\\r");
+      else out.append(String.format("\\u%04X", (int) c));
+    }
+    return out == null ? message : out.toString();
   }
 
   @Override

@@ -15,12 +15,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.ReaderException;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads job files (version 1) into validated {@link Job}s.
@@ -116,16 +119,9 @@ public final class JobLoader {
     CoderResult result = decoder.decode(in, out, true);
     if (result.isError()) {
       int offset = in.position();
-      int lineStart = 0;
-      int line = 1;
-      for (int i = 0; i < offset; i++) {
-        if (content[i] == '\n') {
-          line++;
-          lineStart = i + 1;
-        }
-      }
-      int column = 1 + new String(content, lineStart, offset - lineStart, StandardCharsets.UTF_8).length();
-      throw new JobFileException(List.of(new JobError(fileName, line, column, String.format(
+      String before = new String(content, 0, offset, StandardCharsets.UTF_8);
+      int[] lineColumn = lineColumn(before, before.codePointCount(0, before.length()));
+      throw new JobFileException(List.of(new JobError(fileName, lineColumn[0], lineColumn[1], String.format(
           "file is not valid UTF-8 (byte 0x%02X at offset %d)", content[offset] & 0xff, offset))));
     }
     decoder.flush(out);
@@ -145,8 +141,10 @@ public final class JobLoader {
     // Nothing is ever constructed from these nodes, so any tag is harmless here; JobReader reports
     // every non-plain tag with the file's other errors instead of stopping at the first.
     options.setTagInspector(tag -> true);
+    // What Yaml.compose does, keeping the reader so a scanner failure without a mark still has a position.
+    StreamReader reader = new StreamReader(new StringReader(text));
     try {
-      return new Yaml(options).compose(new StringReader(text));
+      return new Composer(new ParserImpl(reader, options), new Resolver(), options).getSingleNode();
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       throw new JobFileException(List.of(at(fileName, mark, syntaxMessage(e))));
@@ -156,6 +154,9 @@ public final class JobLoader {
           String.format("invalid YAML: character U+%04X is not allowed in a YAML file", e.getCodePoint()))));
     } catch (YAMLException e) {
       throw single(fileName, "invalid YAML: " + limitMessage(e));
+    } catch (IllegalArgumentException e) {
+      // SnakeYAML's scanner lets NumberFormatException out for escapes such as \UFFFFFFFF; the reader stops just past it.
+      throw new JobFileException(List.of(at(fileName, reader.getMark(), "invalid YAML: " + describe(e))));
     }
   }
 
@@ -191,14 +192,23 @@ public final class JobLoader {
     return new JobError(fileName, mark.getLine() + 1, mark.getColumn() + 1, message);
   }
 
-  private static int[] lineColumn(String text, int position) {
+  /**
+   * Line and column of the code point at {@code codePoints}, counted as SnakeYAML counts for its
+   * marks: CR, LF, CRLF, NEL, LS and PS each end a line, and columns are code points.
+   */
+  private static int[] lineColumn(String text, int codePoints) {
     int line = 1;
     int column = 1;
-    for (int i = 0; i < Math.min(position, text.length()); i++) {
-      if (text.charAt(i) == '\n') {
+    int i = 0;
+    for (int n = 0; n < codePoints && i < text.length(); n++) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      boolean lineEnd = c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029
+          || (c == '\r' && (i >= text.length() || text.charAt(i) != '\n'));
+      if (lineEnd) {
         line++;
         column = 1;
-      } else {
+      } else if (c != 0xFEFF) {
         column++;
       }
     }

@@ -208,8 +208,8 @@ final class JobReader {
   private Double number(String field, Node node) {
     if (isScalar(node, Tag.INT)) {
       BigInteger value = integer(node);
-      if (value != null) return value.doubleValue();
-      return typeError(field, "a decimal number", node);
+      if (value == null) return typeError(field, "a decimal number", node);
+      return Double.isFinite(value.doubleValue()) ? value.doubleValue() : typeError(field, "a finite number", node);
     }
     if (isScalar(node, Tag.FLOAT)) {
       String text = scalar(node).replace("_", "");
@@ -217,7 +217,9 @@ final class JobReader {
         return typeError(field, "a finite number", node);
       }
       try {
-        return Double.parseDouble(text);
+        double value = Double.parseDouble(text);
+        // 1.0e+400 overflows to infinity, which no resource amount may be.
+        return Double.isFinite(value) ? value : typeError(field, "a finite number", node);
       } catch (NumberFormatException e) {
         return typeError(field, "a number", node);
       }
