@@ -90,9 +90,31 @@ final class ClusterOptions {
     return (parent == null ? Path.of(".") : parent).resolve(".runner");
   }
 
-  Opened open(Job job, Path jobFile, String runId, CliContext ctx) throws BadOptionException {
+  /**
+   * Opens the cluster the options name.
+   *
+   * @param frameworkId the framework to resubscribe as (resuming a run on Mesos), or null
+   */
+  Opened open(Job job, Path jobFile, String runId, String frameworkId, CliContext ctx) throws BadOptionException {
     String url = masterUrl(ctx);
-    return url == null ? openLocal(job, jobFile, runId, ctx) : openMesos(job, url, ctx);
+    if (url == null) return openLocal(job, jobFile, runId, ctx);
+    MasterAddress address;
+    try {
+      address = MasterAddress.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new BadOptionException("--master: " + e.getMessage());
+    }
+    String name = frameworkName != null ? frameworkName : "runner:" + job.name();
+    MesosConfig.Builder b = mesosConfig(address, name, effectiveRole(job), job.user(), ctx);
+    if (frameworkId != null) b.frameworkId(frameworkId);
+    MesosConfig config;
+    try {
+      config = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new BadOptionException(e.getMessage());
+    }
+    MesosCluster cluster = new MesosCluster(config);
+    return new Opened(cluster, cluster::sandboxOf, false);
   }
 
   private Opened openLocal(Job job, Path jobFile, String runId, CliContext ctx) throws BadOptionException {
@@ -119,18 +141,13 @@ final class ClusterOptions {
     }, true);
   }
 
-  private Opened openMesos(Job job, String url, CliContext ctx) throws BadOptionException {
-    MasterAddress address;
-    try {
-      address = MasterAddress.parse(url);
-    } catch (IllegalArgumentException e) {
-      throw new BadOptionException("--master: " + e.getMessage());
-    }
-    String name = frameworkName != null ? frameworkName : "runner:" + job.name();
+  /** The Mesos settings these options give, for a framework {@code name} in {@code role}. */
+  MesosConfig.Builder mesosConfig(MasterAddress address, String name, String role, String user, CliContext ctx)
+      throws BadOptionException {
     if (connectRetries < 1) throw new BadOptionException("--connect-retries must be at least 1 (got " + connectRetries + ")");
-    MesosConfig.Builder b = MesosConfig.builder(address, name).role(effectiveRole(job)).clock(ctx.clock())
+    MesosConfig.Builder b = MesosConfig.builder(address, name).role(role).clock(ctx.clock())
         .maxReconnectAttempts(connectRetries).reconnectMin(Duration.ofMillis(500)).reconnectMax(Duration.ofSeconds(5));
-    if (job.user() != null) b.user(job.user());
+    if (user != null) b.user(user);
     if (principal != null) b.principal(principal);
     if (secretFile != null) {
       if (principal == null) throw new BadOptionException("--secret-file needs --principal");
@@ -147,14 +164,7 @@ final class ClusterOptions {
         throw new BadOptionException("--failover-timeout: " + e.getMessage());
       }
     }
-    MesosConfig config;
-    try {
-      config = b.build();
-    } catch (IllegalArgumentException e) {
-      throw new BadOptionException(e.getMessage());
-    }
-    MesosCluster cluster = new MesosCluster(config);
-    return new Opened(cluster, cluster::sandboxOf, false);
+    return b;
   }
 
   private static String readSecret(Path file) throws BadOptionException {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 final class JobFiles {
 
   /** A loaded job and the hash of the bytes it came from. */
-  record Loaded(Job job, String sha256) {}
+  record Loaded(Job job, String sha256, String text) {}
 
   private JobFiles() {}
 
@@ -25,7 +25,8 @@ final class JobFiles {
         loader.load(file); // reports why the file cannot be read, or that it is too large
         throw new IllegalStateException("the loader accepted " + file + " but it cannot be read");
       }
-      return new Loaded(loader.parse(file.toString(), content), RunFiles.sha256(content));
+      Job job = loader.parse(file.toString(), content);
+      return new Loaded(job, RunFiles.sha256(content), new String(content, java.nio.charset.StandardCharsets.UTF_8));
     } catch (JobFileException e) {
       for (JobError error : e.errors()) ctx.err().println(error);
       return null;

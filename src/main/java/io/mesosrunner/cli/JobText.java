@@ -16,7 +16,7 @@ final class JobText {
   static String shortCommand(Job job) {
     String text = job.command().display().strip();
     int nl = text.indexOf('\n');
-    String first = nl < 0 ? text : text.substring(0, nl) + " ...";
+    String first = (nl < 0 ? text : text.substring(0, nl) + " ...").replaceAll("\\p{Cntrl}", "?");
     return first.length() <= 60 ? first : first.substring(0, 57) + "...";
   }
 

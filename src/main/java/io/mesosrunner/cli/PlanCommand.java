@@ -63,7 +63,7 @@ final class PlanCommand implements Callable<Integer> {
     ClusterOptions.Opened opened;
     try {
       wait = parseWait();
-      opened = where.open(job, jobFile, "plan" + RunFiles.newRunId().substring(0, 4), ctx);
+      opened = where.open(job, jobFile, "plan" + RunFiles.newRunId().substring(0, 4), null, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -100,7 +100,8 @@ final class PlanCommand implements Callable<Integer> {
       }
       print(job, description, offers);
       if (!offers.isEmpty()) {
-        cluster.execute(new Action.Decline(offers.stream().map(Offer::id).toList(), Duration.ZERO));
+        // Refused for a while, so they are not offered to us again before the teardown lands.
+        cluster.execute(new Action.Decline(offers.stream().map(Offer::id).toList(), Duration.ofMinutes(1)));
       }
       cluster.execute(new Action.Teardown());
       return 0;

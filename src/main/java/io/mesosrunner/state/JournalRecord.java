@@ -32,9 +32,10 @@ public sealed interface JournalRecord {
    *
    * @param cluster "local" or the master URL
    * @param gitCommit the commit of the work tree holding the file, or null
+   * @param jobText the job file as it was when the run began (to say what changed), or null
    */
   record RunStarted(String runId, String jobName, String jobFile, String fileSha256, String gitCommit,
-      String cluster, long startedAtEpochMs, int instances) implements JournalRecord {
+      String cluster, long startedAtEpochMs, int instances, String jobText) implements JournalRecord {
     public RunStarted {
       requireText(runId, "runId");
       requireText(jobName, "jobName");

@@ -11,6 +11,7 @@ import io.mesosrunner.state.JournalRecord.RunStarted;
 import io.mesosrunner.state.JournalRecord.TaskLaunched;
 import io.mesosrunner.state.JournalRecord.TaskStateChanged;
 import java.time.Instant;
+import io.mesosrunner.schedule.Resume;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -115,6 +116,27 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
    * @throws IllegalArgumentException when the records do not describe one run: not starting with
    *     RunStarted, a second RunStarted, or an instance index outside the run
    */
+  /**
+   * What a scheduler needs to carry this run on: completed and failed instances, the counts, and
+   * the tasks that may still run.
+   *
+   * @param adoptLive whether those tasks can be adopted after reconciliation (Mesos) or count as
+   *                  lost (the local cluster, whose processes did not survive the runner)
+   */
+  public Resume toResume(boolean adoptLive) {
+    List<Resume.Instance> list = new ArrayList<>();
+    for (Instance i : instances) {
+      if (i.attempts().isEmpty() && !i.completed() && !i.failed()) continue;
+      List<Resume.LiveTask> live = new ArrayList<>();
+      for (Attempt a : i.attempts()) {
+        if (!a.settled()) live.add(new Resume.LiveTask(a.taskId(), a.attempt(), a.agentId(), a.hostname()));
+      }
+      list.add(new Resume.Instance(i.index(), i.completed(), i.failed(), i.failures(), i.losses(),
+          i.nextAttempt() - 1, live));
+    }
+    return new Resume(frameworkId, list, adoptLive);
+  }
+
   public static RunState fold(List<? extends JournalRecord> records) {
     if (records.isEmpty() || !(records.get(0) instanceof RunStarted started)) {
       throw new IllegalArgumentException("a run journal starts with RunStarted (got "

@@ -49,13 +49,17 @@ class MesosCommandLineTest {
     if (master != null) master.close();
   }
 
+  private String state() {
+    return tmp.resolve("state").toString();
+  }
+
   private String url() {
     return master.uri().toString();
   }
 
   @Test
   void runsHelloOnMesosWithTaggedOutputAndTearsDown() {
-    Cli.run("jobs/hello.yaml", "--master", url()).exitedWith(0)
+    Cli.run("jobs/hello.yaml", "--state-dir", state(), "--master", url()).exitedWith(0)
         .outContains("[hello-world/0] hello world", "[hello-world/1] hello world", "[hello-world/2] hello world",
             "3 of 3 completed", "mesos master " + url());
     assertThat(master.finishedTaskIds()).hasSize(3);
@@ -71,13 +75,13 @@ class MesosCommandLineTest {
 
   @Test
   void masterComesFromTheEnvironmentWhenNoFlagIsGiven() {
-    Cli.run(Map.of("MESOS_MASTER", url()), "jobs/hello.yaml", "--quiet").exitedWith(0)
+    Cli.run(Map.of("MESOS_MASTER", url()), "jobs/hello.yaml", "--state-dir", state(), "--quiet").exitedWith(0)
         .outContains("3 of 3 completed", "mesos master");
   }
 
   @Test
   void frameworkNameAndRoleFlagsReachTheMaster() {
-    Cli.run("jobs/hello.yaml", "--quiet", "--master", url(), "--framework-name", "nightly", "--role", "*")
+    Cli.run("jobs/hello.yaml", "--state-dir", state(), "--quiet", "--master", url(), "--framework-name", "nightly", "--role", "*")
         .exitedWith(0);
     assertThat(master.frameworkInfo().orElseThrow().getName()).isEqualTo("nightly");
   }
@@ -86,7 +90,7 @@ class MesosCommandLineTest {
   void aJobThatFailsOnMesosExitsOneAndShowsTheExitCodeAndStderr() throws IOException {
     Path job = tmp.resolve("bad.yaml");
     Files.writeString(job, "name: bad\ncommand: exit 4\ncpus: 0.1\nmem: 16\nretries: 0\n");
-    Cli.run(job.toString(), "--master", url()).exitedWith(1)
+    Cli.run(job.toString(), "--state-dir", state(), "--master", url()).exitedWith(1)
         .outContains("bad: FAILED", "exit code 4", "stderr| cannot open input");
   }
 
@@ -95,14 +99,14 @@ class MesosCommandLineTest {
     String dead = url();
     master.close();
     master = null;
-    CliResult r = Cli.run("jobs/hello.yaml", "--quiet", "--master", dead, "--connect-retries", "2").exitedWith(3)
+    CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", state(), "--quiet", "--master", dead, "--connect-retries", "2").exitedWith(3)
         .noStackTrace();
     assertThat(r.out()).contains("could not run", "cannot reach master");
   }
 
   @Test
   void badMasterAddressIsAUsageError() {
-    Cli.run("jobs/hello.yaml", "--master", "ftp://x:1").exitedWith(2).errContains("--master").noStackTrace();
+    Cli.run("jobs/hello.yaml", "--state-dir", state(), "--master", "ftp://x:1").exitedWith(2).errContains("--master").noStackTrace();
   }
 
   @Test
@@ -112,13 +116,13 @@ class MesosCommandLineTest {
     master.addAgent(AgentSpec.standard());
     Path secret = tmp.resolve("secret");
     Files.writeString(secret, "s3cret\n");
-    CliResult ok = Cli.run("jobs/hello.yaml", "--quiet", "--master", url(), "--principal", "runner",
+    CliResult ok = Cli.run("jobs/hello.yaml", "--state-dir", state(), "--quiet", "--master", url(), "--principal", "runner",
         "--secret-file", secret.toString(), "--verbose").exitedWith(0);
     assertThat(ok.out() + ok.err()).doesNotContain("s3cret");
     assertThat(master.frameworkInfo().orElseThrow().getPrincipal()).isEqualTo("runner");
 
     Files.writeString(secret, "wrong\n");
-    Cli.run("jobs/hello.yaml", "--quiet", "--master", url(), "--principal", "runner", "--secret-file",
+    Cli.run("jobs/hello.yaml", "--state-dir", state(), "--quiet", "--master", url(), "--principal", "runner", "--secret-file",
         secret.toString()).exitedWith(3).outContains("authentication failed");
   }
 
@@ -156,7 +160,7 @@ class MesosCommandLineTest {
         }
       });
       switcher.start();
-      Cli.run(job.toString(), "--quiet", "--master", "zk://" + zk.getConnectString() + "/mesos").exitedWith(0)
+      Cli.run(job.toString(), "--state-dir", state(), "--quiet", "--master", "zk://" + zk.getConnectString() + "/mesos").exitedWith(0)
           .outContains("2 of 2 completed");
       switcher.join(10_000);
       assertThat(second.calls(Call.Type.SUBSCRIBE)).isNotEmpty();

@@ -18,7 +18,7 @@ final class Records {
 
   static RunStarted started(String runId, int instances) {
     return new RunStarted(runId, "hello", "jobs/hello.yaml", "ab".repeat(32), "0123456789abcdef0123", "local",
-        1_700_000_000_000L, instances);
+        1_700_000_000_000L, instances, "name: hello\n");
   }
 
   static FrameworkRegistered registered(String id) {

@@ -23,6 +23,8 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -569,10 +571,57 @@ public final class LocalCluster implements Cluster {
       return;
     }
     task.process = process;
+    writePidFile(task.sandbox, process);
     tailer.watch(spec.taskId(), spec, out, err);
     post(() -> spawned(task));
     process.onExit().whenComplete((p, ex) -> tailer.finish(spec.taskId(), spec, out, err,
         () -> post(() -> ended(task, process.exitValue(), null))));
+  }
+
+  /** The file in a sandbox naming the task's process (its process group), for a later runner. */
+  static final String PID_FILE = ".runner-pid";
+
+  /**
+   * Records the task's pid and start time in its sandbox: if this runner dies, the next one can
+   * find and kill what it left running (the processes are in their own session and outlive it).
+   */
+  private static void writePidFile(Path sandbox, Process process) {
+    long started = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+    try {
+      Files.writeString(sandbox.resolve(PID_FILE), process.pid() + " " + started + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      LOG.warn("cannot record the pid of the task in {}: {}", sandbox, e.getMessage());
+    }
+  }
+
+  /**
+   * Kills the processes an earlier runner left in these sandboxes (it was killed before it could
+   * kill its tasks), with their whole process groups. A pid is trusted only while the process
+   * with that pid started when the file says, so a recycled pid is never killed.
+   *
+   * @return how many task processes were still running and were killed
+   */
+  public static int killLeftovers(List<Path> sandboxes) {
+    ProcessTrees trees = new ProcessTrees();
+    int killed = 0;
+    for (Path sandbox : sandboxes) {
+      Path file = sandbox.resolve(PID_FILE);
+      if (!Files.isRegularFile(file)) continue;
+      try {
+        String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
+        long pid = Long.parseLong(parts[0]);
+        long started = Long.parseLong(parts[1]);
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !handle.get().isAlive()) continue;
+        long actual = handle.get().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
+        if (started != 0 && Math.abs(actual - started) > 1000) continue;
+        trees.signal(handle.get(), new HashSet<>(), true);
+        killed++;
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cannot check for leftover processes in {}: {}", sandbox, e.getMessage());
+      }
+    }
+    return killed;
   }
 
   /** Why {@code program} cannot be executed, or null when it looks executable. */

@@ -1,0 +1,70 @@
+package io.mesosrunner.state;
+
+import io.mesosrunner.schedule.AttemptRecord.EndCause;
+import io.mesosrunner.schedule.Outcome;
+import io.mesosrunner.schedule.SchedulerJournal;
+import io.mesosrunner.schedule.TaskState;
+import io.mesosrunner.state.JournalRecord.FrameworkRegistered;
+import io.mesosrunner.state.JournalRecord.InstanceCompleted;
+import io.mesosrunner.state.JournalRecord.InstanceFailed;
+import io.mesosrunner.state.JournalRecord.RunEnded;
+import io.mesosrunner.state.JournalRecord.TaskLaunched;
+import io.mesosrunner.state.JournalRecord.TaskStateChanged;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The scheduler's journal, written to a {@link RunJournal}: records collect in memory while the
+ * scheduler handles a batch of events, and {@link #flush()} appends them as one durable batch.
+ * Called from the scheduler's thread only.
+ */
+public final class JournalWriter implements SchedulerJournal {
+
+  private final RunJournal journal;
+  private final List<JournalRecord> batch = new ArrayList<>();
+
+  public JournalWriter(RunJournal journal) {
+    this.journal = journal;
+  }
+
+  @Override
+  public void frameworkRegistered(String frameworkId) {
+    batch.add(new FrameworkRegistered(frameworkId));
+  }
+
+  @Override
+  public void taskLaunched(String taskId, int instance, int attempt, String agentId, String hostname, Instant at) {
+    batch.add(new TaskLaunched(taskId, instance, attempt, agentId, hostname, at.toEpochMilli()));
+  }
+
+  @Override
+  public void taskStateChanged(String taskId, TaskState state, Integer exitCode, String message, EndCause cause,
+      Instant at) {
+    batch.add(new TaskStateChanged(taskId, state.name(), exitCode, message, cause == null ? null : cause.name(),
+        at.toEpochMilli()));
+  }
+
+  @Override
+  public void instanceCompleted(int instance, String taskId, Instant at) {
+    batch.add(new InstanceCompleted(instance, taskId, at.toEpochMilli()));
+  }
+
+  @Override
+  public void instanceFailed(int instance, String reason, Instant at) {
+    batch.add(new InstanceFailed(instance, reason, at.toEpochMilli()));
+  }
+
+  @Override
+  public void runEnded(Outcome outcome, String reason, Instant at) {
+    batch.add(new RunEnded(outcome.name(), reason, at.toEpochMilli()));
+  }
+
+  @Override
+  public void flush() throws IOException {
+    if (batch.isEmpty()) return;
+    journal.append(batch);
+    batch.clear();
+  }
+}
