@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   static final int EXIT_USAGE = 2;
-  private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "schema", "help");
+  private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "status", "kill", "schema", "help");
 
   public static void main(String[] args) {
     // Before the JVM starts its first child process: VFORK halves the cost of each local task.
@@ -53,6 +53,8 @@ public final class Main {
     cl.addSubcommand("run", new RunCommand(ctx));
     cl.addSubcommand("validate", new ValidateCommand(ctx));
     cl.addSubcommand("plan", new PlanCommand(ctx));
+    cl.addSubcommand("status", new StatusCommand(ctx));
+    cl.addSubcommand("kill", new KillCommand(ctx));
     cl.addSubcommand("schema", new SchemaCommand(ctx));
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setOut(new java.io.PrintWriter(ctx.out(), true));

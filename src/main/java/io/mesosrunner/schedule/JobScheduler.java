@@ -196,14 +196,21 @@ public final class JobScheduler {
         pendingCount--;
         continue;
       }
-      Resume.LiveTask adopt = null;
-      for (Resume.LiveTask t : r.live()) {
+      Resume.Task adopt = null;
+      for (Resume.Task t : r.tasks()) {
         Offer where = new Offer("resumed", t.agentId(), t.hostname() == null ? t.agentId() : t.hostname(), job.role(),
             Resources.NONE, List.of(), Map.of());
-        Att a = new Att(t.taskId(), inst, t.attempt(), where, now);
+        Att a = new Att(t.taskId(), inst, t.attempt(), where, t.startedAt());
         inst.attempts.add(a);
         attemptsByTask.put(t.taskId(), a);
-        if (resume.adoptLive() && adopt == null) {
+        if (t.state() != null) a.state = t.state();
+        a.exitCode = t.exitCode();
+        a.message = t.message();
+        a.cause = t.cause();
+        if (t.settled()) {
+          a.terminal = true;
+          a.endedAt = t.endedAt();
+        } else if (resume.adoptLive() && adopt == null) {
           adopt = t;
           live.put(t.taskId(), a);
         } else if (resume.adoptLive()) {

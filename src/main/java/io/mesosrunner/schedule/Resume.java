@@ -18,14 +18,24 @@ public record Resume(String frameworkId, List<Instance> instances, boolean adopt
     instances = List.copyOf(instances);
   }
 
-  /** One instance's history. */
+  /** One instance's history: every task it had, oldest first. */
   public record Instance(int index, boolean completed, boolean failed, int failures, int losses, int attempts,
-      List<LiveTask> live) {
+      List<Task> tasks) {
     public Instance {
-      live = List.copyOf(live);
+      tasks = List.copyOf(tasks);
     }
   }
 
-  /** A task launched by the earlier run with no terminal state recorded. */
-  public record LiveTask(String taskId, int attempt, String agentId, String hostname) {}
+  /**
+   * A task the earlier run launched. When {@code state} is null or not terminal, it may still
+   * run.
+   */
+  public record Task(String taskId, int attempt, String agentId, String hostname, TaskState state, Integer exitCode,
+      String message, AttemptRecord.EndCause cause, java.time.Instant startedAt, java.time.Instant endedAt) {
+
+    /** Whether it is known to have ended. */
+    public boolean settled() {
+      return state != null && state.isTerminal();
+    }
+  }
 }

@@ -127,12 +127,14 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
     List<Resume.Instance> list = new ArrayList<>();
     for (Instance i : instances) {
       if (i.attempts().isEmpty() && !i.completed() && !i.failed()) continue;
-      List<Resume.LiveTask> live = new ArrayList<>();
+      List<Resume.Task> tasks = new ArrayList<>();
       for (Attempt a : i.attempts()) {
-        if (!a.settled()) live.add(new Resume.LiveTask(a.taskId(), a.attempt(), a.agentId(), a.hostname()));
+        tasks.add(new Resume.Task(a.taskId(), a.attempt(), a.agentId(), a.hostname(), a.state(), a.exitCode(),
+            a.message(), a.cause(), java.time.Instant.ofEpochMilli(a.launchedAtEpochMs()),
+            a.settled() ? java.time.Instant.ofEpochMilli(a.updatedAtEpochMs()) : null));
       }
       list.add(new Resume.Instance(i.index(), i.completed(), i.failed(), i.failures(), i.losses(),
-          i.nextAttempt() - 1, live));
+          i.nextAttempt() - 1, tasks));
     }
     return new Resume(frameworkId, list, adoptLive);
   }

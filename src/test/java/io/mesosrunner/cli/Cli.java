@@ -16,6 +16,11 @@ final class Cli {
   }
 
   static CliResult run(Map<String, String> extraEnv, String... args) {
+    return run(extraEnv, CliContext.SignalHook.NONE, args);
+  }
+
+  /** Runs with a signal hook, so a test can play Ctrl-C. */
+  static CliResult run(Map<String, String> extraEnv, CliContext.SignalHook signals, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -23,7 +28,7 @@ final class Cli {
     env.putAll(extraEnv);
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    int code = Main.execute(new CliContext(o, e, env, Clock.systemUTC(), false, CliContext.SignalHook.NONE), args);
+    int code = Main.execute(new CliContext(o, e, env, Clock.systemUTC(), false, signals), args);
     return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }
