@@ -1,0 +1,135 @@
+package io.mesosrunner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mesosrunner.cluster.mesos.testmaster.AgentSpec;
+import io.mesosrunner.cluster.mesos.testmaster.TaskBehaviour;
+import io.mesosrunner.cluster.mesos.testmaster.TestMaster;
+import io.mesosrunner.state.JobStore;
+import io.mesosrunner.state.RunState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runner killed with SIGKILL at random points, then started again with the same command:
+ * every instance completes exactly once in the runner's accounting, nothing is left running, and
+ * on Mesos no completed instance is ever run twice (running tasks are adopted, not relaunched).
+ */
+class CrashRecoveryIT {
+
+  private static final int KILLS = Integer.getInteger("crash.kills", 20);
+
+  @TempDir Path tmp;
+  private final Random random = new Random(Long.getLong("crash.seed", 20261125L));
+
+  private Process start(List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", System.getProperty("runner.jar", "target/runner.jar")));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("runner.log").toFile()));
+    pb.environment().remove("MESOS_MASTER");
+    return pb.start();
+  }
+
+  /** Kills the runner {@link #KILLS} times at random moments, then lets a last run finish; returns its exit code. */
+  private int crashAndFinish(List<String> args, int minMs, int maxMs) throws Exception {
+    int kills = 0;
+    for (int i = 0; i < KILLS * 2 && kills < KILLS; i++) {
+      Process p = start(args);
+      if (p.waitFor(minMs + random.nextInt(maxMs - minMs), TimeUnit.MILLISECONDS)) continue; // it finished first
+      p.toHandle().destroyForcibly();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      kills++;
+    }
+    assertThat(kills).as("SIGKILLs delivered").isEqualTo(KILLS);
+    Process last = start(args);
+    assertThat(last.waitFor(120, TimeUnit.SECONDS)).as(Files.readString(tmp.resolve("runner.log"))).isTrue();
+    return last.exitValue();
+  }
+
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void localRunKilledAtRandomPointsCompletesEveryInstanceOnce() throws Exception {
+    Path job = tmp.resolve("crashy.yaml");
+    Files.writeString(job, """
+        name: crashy
+        command: 'echo "$RUNNER_INSTANCE $RUNNER_ATTEMPT" >> %s; sleep 0.$((RUNNER_INSTANCE %% 4))'
+        cpus: 0.1
+        mem: 16
+        instances: 40
+        parallelism: 8
+        """.formatted(tmp.resolve("starts.log")));
+    Path state = tmp.resolve("state");
+    Path report = tmp.resolve("report.json");
+    int exit = crashAndFinish(List.of(job.toString(), "--quiet", "--state-dir", state.toString(), "--report",
+        report.toString()), 300, 2500);
+
+    assertThat(exit).as(Files.readString(tmp.resolve("runner.log"))).isZero();
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertThat(json.get("completed").asInt()).isEqualTo(40);
+    RunState run = JobStore.status(state, "crashy").orElseThrow();
+    assertThat(run.completedCount()).isEqualTo(40);
+    assertThat(run.instances()).allSatisfy(i -> assertThat(i.completed()).isTrue());
+    // Every instance ran at least once; none is left running anywhere.
+    Map<String, Integer> starts = new HashMap<>();
+    for (String line : Files.readAllLines(tmp.resolve("starts.log"))) starts.merge(line.split(" ")[0], 1, Integer::sum);
+    assertThat(starts).hasSize(40);
+    try (Stream<Path> pidFiles = Files.find(state.resolve("runs"), 3, (p, a) -> p.endsWith(".runner-pid"))) {
+      for (Path f : pidFiles.toList()) {
+        long pid = Long.parseLong(Files.readString(f).trim().split(" ")[0]);
+        assertThat(RunnerJarIT.running(pid)).as("task process %d from %s", pid, f).isFalse();
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void mesosRunKilledAtRandomPointsAdoptsRunningTasksAndNeverRunsAnInstanceTwice() throws Exception {
+    try (TestMaster master = TestMaster.builder().allocationInterval(Duration.ofMillis(50))
+        .heartbeatInterval(Duration.ofSeconds(1)).stepDelay(Duration.ofMillis(5))
+        .behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(300 + (t.getTaskId().getValue().hashCode() & 0x3ff))))
+        .build().start()) {
+      master.addAgent(AgentSpec.standard());
+      Path job = tmp.resolve("remote.yaml");
+      Files.writeString(job, "name: remote\ncommand: work\ncpus: 0.5\nmem: 64\ninstances: 30\nparallelism: 4\n");
+      Path state = tmp.resolve("state");
+      int exit = crashAndFinish(List.of(job.toString(), "--quiet", "--master", master.uri().toString(), "--state-dir",
+          state.toString()), 400, 3000);
+
+      assertThat(exit).as(Files.readString(tmp.resolve("runner.log"))).isZero();
+      RunState run = JobStore.status(state, "remote").orElseThrow();
+      assertThat(run.completedCount()).isEqualTo(30);
+      // The master's view: every instance index finished by exactly one task, each task once.
+      Map<Integer, Integer> finishedPerInstance = new HashMap<>();
+      master.finishedCounts().forEach((task, n) -> {
+        assertThat(n).as("finishes of %s", task).isEqualTo(1);
+        String[] parts = task.split("\\.");
+        finishedPerInstance.merge(Integer.parseInt(parts[1]), 1, Integer::sum);
+      });
+      assertThat(finishedPerInstance).hasSize(30).allSatisfy((i, n) -> assertThat(n).as("instance %d", i).isEqualTo(1));
+      assertThat(master.runningTaskIds()).isEmpty();
+      assertThat(master.unacknowledgedUpdates()).isEmpty();
+      assertThat(master.calls(Call.Type.TEARDOWN)).hasSize(1);
+      // One framework for the whole run: every SUBSCRIBE after the first named it.
+      List<String> ids = master.calls(Call.Type.SUBSCRIBE).stream().filter(c -> c.status() == 200)
+          .map(c -> c.call().orElseThrow().getSubscribe().getFrameworkInfo().getId().getValue()).toList();
+      assertThat(ids.subList(1, ids.size())).containsOnly(run.frameworkId());
+    }
+  }
+}
