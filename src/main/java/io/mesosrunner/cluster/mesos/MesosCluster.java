@@ -651,7 +651,11 @@ public final class MesosCluster implements Cluster {
     if (t != null && agent != null) {
       launch.tasks().forEach(task -> t.track(task, agent, fid));
     }
-    send(call, e -> {
+    // An offer belongs to the subscription that received it: if the stream changed (reconnect,
+    // new leader) before the ACCEPT goes out, the offer is void and is not sent at all.
+    String session = streamId;
+    Runnable stale = () -> dropAll(launch.tasks(), "offer " + launch.offerId() + " was void: the subscription changed");
+    sendIf(() -> session != null && session.equals(streamId), stale, call, e -> {
       if (e instanceof MesosHttpException) {
         dropAll(launch.tasks(), "ACCEPT failed: " + e.getMessage());
         // The master did not take the offer: hand it back at once so its resources are offered again.
@@ -678,8 +682,18 @@ public final class MesosCluster implements Cluster {
 
   /** Queues a call; on failure {@code onError} runs on the calls thread after the failure is logged. */
   private void send(Call call, java.util.function.Consumer<Exception> onError) {
+    sendIf(() -> true, () -> { }, call, onError);
+  }
+
+  /** Queues a call that is sent only if {@code valid} still holds when its turn comes; else {@code stale} runs. */
+  private void sendIf(java.util.function.BooleanSupplier valid, Runnable stale, Call call,
+      java.util.function.Consumer<Exception> onError) {
     try {
       calls.execute(() -> {
+        if (!valid.getAsBoolean()) {
+          stale.run();
+          return;
+        }
         try {
           post(call);
         } catch (MesosHttpException e) {

@@ -416,6 +416,10 @@ class LocalClusterTest {
         task("done.0.1.r", shellJob("done", "true"), offer)));
     assertThat(events.updatesUntilTerminal("done.0.1.r")).last()
         .extracting(TaskStatus::state).isEqualTo(TaskState.FINISHED);
+    // Reconciliation reports the latest state: wait until the long task is running.
+    while (events.nextUpdate("run.0.1.r").state() != TaskState.RUNNING) {
+      // STARTING comes first
+    }
     cluster.execute(new Action.Reconcile(List.of(
         new Action.TaskRef("run.0.1.r", "local-S0"),
         new Action.TaskRef("done.0.1.r", "local-S0"),
