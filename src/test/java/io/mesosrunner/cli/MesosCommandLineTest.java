@@ -170,6 +170,23 @@ class MesosCommandLineTest {
     }
   }
 
+  @Test
+  void statusAsksTheMasterAboutTheRunsTasksWithoutDisturbingIt() throws Exception {
+    master.close();
+    master = builder().behaviours(t -> TaskBehaviour.runForever()).build().start();
+    master.addAgent(AgentSpec.standard());
+    java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<String>> ctrlC = new java.util.concurrent.atomic.AtomicReference<>();
+    var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run(Map.of(), ctrlC::set, "jobs/hello.yaml",
+        "--state-dir", state(), "--master", url()));
+    for (int i = 0; i < 200 && master.runningTaskIds().size() < 3; i++) Thread.sleep(50);
+    CliResult status = Cli.run("status", "jobs/hello.yaml", "--state-dir", state(), "--master", url()).exitedWith(0);
+    assertThat(status.out()).contains("on the master (framework ", "3 tasks", "3 TASK_RUNNING", "hello-world.0.1.");
+    assertThat(master.calls(Call.Type.SUBSCRIBE)).hasSize(1);
+    ctrlC.get().accept("SIGINT");
+    run.get(60, TimeUnit.SECONDS).exitedWith(130);
+    assertThat(master.runningTaskIds()).isEmpty();
+  }
+
   private static byte[] masterInfo(int port) {
     return ("{\"address\":{\"hostname\":\"127.0.0.1\",\"ip\":\"127.0.0.1\",\"port\":" + port + "},"
         + "\"hostname\":\"127.0.0.1\",\"id\":\"m-" + port + "\",\"ip\":16777343,\"port\":" + port

@@ -115,15 +115,20 @@ public final class MesosCluster implements Cluster {
       hb.sslContext(sslContextTrusting(config));
     }
     this.http = hb.build();
-    this.authorization = config.principal() == null ? null
-        : "Basic " + Base64.getEncoder().encodeToString(
-            (config.principal() + ":" + (config.secret() == null ? "" : config.secret())).getBytes(StandardCharsets.UTF_8));
+    this.authorization = authorization(config);
     this.calls = Executors.newSingleThreadExecutor(daemon("mesos-calls"));
     this.timer = Executors.newScheduledThreadPool(2, daemon("mesos-timer"));
     this.frameworkId = config.frameworkId();
     if (config.master() instanceof MasterAddress.Http h) {
       this.leader = h.schedulerUri();
     }
+  }
+
+  /** The HTTP Basic header value for the configured principal, or null. */
+  static String authorization(MesosConfig config) {
+    return config.principal() == null ? null
+        : "Basic " + Base64.getEncoder().encodeToString(
+            (config.principal() + ":" + (config.secret() == null ? "" : config.secret())).getBytes(StandardCharsets.UTF_8));
   }
 
   private static ThreadFactory daemon(String name) {

@@ -275,6 +275,8 @@ public final class TestMaster implements AutoCloseable {
         server.createContext("/api/v1/scheduler", this::handleScheduler);
         server.createContext("/master/api/v1/scheduler", this::handleScheduler);
         server.createContext("/version", this::handleVersion);
+        server.createContext("/master/tasks", this::handleTasks);
+        server.createContext("/tasks", this::handleTasks);
         server.start();
         long every = config.allocationInterval.toNanos();
         timers.scheduleAtFixedRate(() -> locked(this::allocate), every, every, TimeUnit.NANOSECONDS);
@@ -384,6 +386,53 @@ public final class TestMaster implements AutoCloseable {
         try (ex) {
             byte[] body = "{\"build_date\":\"2026-11-25 14:23:06\",\"build_time\":1795616586.0,\"build_user\":\"\",\"version\":\"1.12.0\"}"
                     .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", JSON);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+        }
+    }
+
+    /**
+     * The operator endpoint {@code GET /master/tasks?framework_id=..&limit=..}: the framework's
+     * tasks as JSON ({@code {"tasks":[{"id","name","framework_id","slave_id","state"}]}}), as the
+     * Mesos endpoint documentation describes it (not recorded from a real master).
+     */
+    private void handleTasks(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(405, -1);
+                return;
+            }
+            Map<String, String> query = new LinkedHashMap<>();
+            String raw = ex.getRequestURI().getRawQuery();
+            if (raw != null) {
+                for (String kv : raw.split("&")) {
+                    int eq = kv.indexOf('=');
+                    if (eq > 0) query.put(kv.substring(0, eq),
+                        java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+            int limit = Integer.parseInt(query.getOrDefault("limit", "100"));
+            StringBuilder json = new StringBuilder("{\"tasks\":[");
+            lock.lock();
+            try {
+                int n = 0;
+                for (Framework fw : frameworks.values()) {
+                    if (query.containsKey("framework_id") && !fw.id.equals(query.get("framework_id"))) continue;
+                    for (Task t : fw.tasks.values()) {
+                        if (n == limit) break;
+                        if (n++ > 0) json.append(',');
+                        json.append("{\"id\":\"").append(t.info.getTaskId().getValue())
+                            .append("\",\"name\":\"").append(t.info.getName())
+                            .append("\",\"framework_id\":\"").append(fw.id)
+                            .append("\",\"slave_id\":\"").append(t.agent.agentId())
+                            .append("\",\"state\":\"").append(t.state.name()).append("\"}");
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            byte[] body = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", JSON);
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);

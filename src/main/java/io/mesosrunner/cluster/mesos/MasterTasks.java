@@ -1,0 +1,80 @@
+package io.mesosrunner.cluster.mesos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a framework's tasks from the master's operator endpoint {@code GET /master/tasks}. It
+ * never subscribes, so asking about a run never disturbs the runner that is running it.
+ */
+public final class MasterTasks {
+
+  /** One task as the master knows it; {@code state} is the Mesos name, e.g. {@code TASK_RUNNING}. */
+  public record Task(String id, String state, String agentId) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int LIMIT = 100_000;
+
+  private MasterTasks() {}
+
+  /** The tasks of {@code frameworkId} the leading master knows. */
+  public static List<Task> of(MesosConfig config, String frameworkId) throws IOException, InterruptedException {
+    URI base = leaderBase(config);
+    HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
+    if (config.caCert() != null) hb.sslContext(MesosCluster.sslContextTrusting(config));
+    HttpClient http = hb.build();
+    URI uri = base.resolve("/master/tasks?framework_id=" + URLEncoder.encode(frameworkId, StandardCharsets.UTF_8)
+        + "&limit=" + LIMIT);
+    for (int hop = 0; hop < 3; hop++) {
+      HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+      String auth = MesosCluster.authorization(config);
+      if (auth != null) req.header("Authorization", auth);
+      HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() == 307) {
+        Optional<String> location = res.headers().firstValue("Location");
+        if (location.isEmpty()) break;
+        uri = MesosCluster.resolveLocation(uri, location.get());
+        continue;
+      }
+      if (res.statusCode() != 200) {
+        throw new IOException("GET " + uri.getPath() + " answered " + res.statusCode()
+            + (res.body().isBlank() ? "" : ": " + res.body().strip()));
+      }
+      List<Task> out = new ArrayList<>();
+      for (JsonNode t : JSON.readTree(res.body()).path("tasks")) {
+        out.add(new Task(t.path("id").asText(), t.path("state").asText(), t.path("slave_id").asText(null)));
+      }
+      return out;
+    }
+    throw new IOException("too many redirects asking " + base + " for tasks");
+  }
+
+  private static URI leaderBase(MesosConfig config) throws IOException, InterruptedException {
+    if (config.master() instanceof MasterAddress.Http h) return h.baseUri();
+    MasterAddress.ZooKeeper zk = (MasterAddress.ZooKeeper) config.master();
+    try (ZooKeeperLeaderDetector detector = new ZooKeeperLeaderDetector(zk, leader -> { })) {
+      detector.start();
+      for (int i = 0; i < 100; i++) {
+        Optional<ZooKeeperLeaderDetector.Leader> leader = detector.current();
+        if (leader.isPresent()) {
+          String scheme = config.caCert() != null ? "https" : "http";
+          return URI.create(scheme + "://" + leader.get().host() + ":" + leader.get().port());
+        }
+        Thread.sleep(100);
+      }
+    }
+    throw new IOException("no leading master registered in ZooKeeper at " + zk);
+  }
+}
