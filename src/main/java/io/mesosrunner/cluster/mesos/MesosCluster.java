@@ -680,12 +680,18 @@ public final class MesosCluster implements Cluster {
   private void send(Call call, java.util.function.Consumer<Exception> onError) {
     try {
       calls.execute(() -> {
+        String stream = streamId;
         try {
           post(call);
         } catch (MesosHttpException e) {
           log.warn("{}", e.getMessage());
           if (e.status() == 401) {
             fail("authentication failed for " + call.getType() + " at " + base(leader));
+          } else if (isUnknownFramework(e) && stream != null && stream.equals(streamId)) {
+            // The master no longer knows the framework (e.g. a new leader without the registry):
+            // every further call would fail the same way, so subscribe again and reconcile.
+            abortStream("master at " + base(leader) + " does not know framework " + call.getFrameworkId().getValue()
+                + " (" + call.getType() + " answered " + e.status() + ")");
           }
           onError.accept(e);
         } catch (IOException e) {
@@ -698,6 +704,11 @@ public final class MesosCluster implements Cluster {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("{} not sent: the adapter is closed", call.getType());
     }
+  }
+
+  /** A call answered as the master does for a framework id it does not know. */
+  static boolean isUnknownFramework(MesosHttpException e) {
+    return e.status() == 400 && e.body().toLowerCase(Locale.ROOT).contains("framework cannot be found");
   }
 
   /** Posts one non-SUBSCRIBE call and expects 202, following up to a few 307s. */
