@@ -97,8 +97,11 @@ public final class MesosCluster implements Cluster {
   private volatile boolean awaitingAnswer;
   private volatile Duration subscribeTimeout = Duration.ofSeconds(30);
 
-  /** An offer as received, kept until it is launched on, declined or rescinded. */
-  private record HeldOffer(Protos.Offer proto, Offer offer, URI agentBase) {}
+  /**
+   * An offer as received, kept until it is launched on, declined or rescinded. {@code stream} is
+   * the id of the event stream it came on: a master drops a framework's offers when its stream ends.
+   */
+  private record HeldOffer(Protos.Offer proto, Offer offer, URI agentBase, String stream) {}
 
   /**
    * Creates the adapter; nothing connects until {@link #start}.
@@ -475,7 +478,7 @@ public final class MesosCluster implements Cluster {
         for (Protos.Offer o : event.getOffers().getOffersList()) {
           Offer offer = OfferTranslator.toOffer(o);
           URI agent = OfferTranslator.agentBase(o);
-          offers.put(offer.id(), new HeldOffer(o, offer, agent));
+          offers.put(offer.id(), new HeldOffer(o, offer, agent, streamId));
           if (agent != null) {
             agentUrls.put(offer.agentId(), agent);
           }
@@ -651,7 +654,9 @@ public final class MesosCluster implements Cluster {
     if (t != null && agent != null) {
       launch.tasks().forEach(task -> t.track(task, agent, fid));
     }
-    send(call, e -> {
+    Runnable stale = () -> dropAll(launch.tasks(), "offer " + launch.offerId()
+        + " came on an event stream that has ended (the master took it back)");
+    send(call, held.stream(), stale, e -> {
       if (e instanceof MesosHttpException) {
         dropAll(launch.tasks(), "ACCEPT failed: " + e.getMessage());
         // The master did not take the offer: hand it back at once so its resources are offered again.
@@ -678,9 +683,23 @@ public final class MesosCluster implements Cluster {
 
   /** Queues a call; on failure {@code onError} runs on the calls thread after the failure is logged. */
   private void send(Call call, java.util.function.Consumer<Exception> onError) {
+    send(call, null, null, onError);
+  }
+
+  /**
+   * Queues a call that is only valid on the event stream {@code requiredStream} (when not null):
+   * if another stream (or none) is current when its turn comes, {@code onStale} runs instead.
+   */
+  private void send(Call call, String requiredStream, Runnable onStale,
+      java.util.function.Consumer<Exception> onError) {
     try {
       calls.execute(() -> {
         String stream = streamId;
+        if (requiredStream != null && !requiredStream.equals(stream)) {
+          log.info("{} not sent: it belonged to an earlier subscription", call.getType());
+          onStale.run();
+          return;
+        }
         try {
           post(call);
         } catch (MesosHttpException e) {
