@@ -37,6 +37,8 @@ import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Faults of the cluster, end to end against the protocol-level test master: a master that
@@ -136,12 +138,14 @@ class MesosFaultsTest {
 
   // ---------------------------------------------------------------- 2. an agent that drops out and comes back
 
-  @Test
-  void anUnreachableAgentsTasksAreReplacedElsewhereAndKilledWhenTheyComeBackNeverCountedTwice() throws Exception {
+  @ParameterizedTest(name = "partition aware: {0}")
+  @ValueSource(booleans = {true, false})
+  void anUnreachableAgentsTasksAreReplacedElsewhereAndKilledWhenTheyComeBackNeverCountedTwice(boolean partitionAware)
+      throws Exception {
     master = masterBuilder().behaviours(t -> t.getAgentId().getValue().endsWith("S0")
         ? TaskBehaviour.runForever() : TaskBehaviour.finishAfter(Duration.ofMillis(1000))).build().start();
     FakeAgent first = master.addAgent(AgentSpec.standard());
-    run = MesosRun.start(master, job("partitioned", 2, 0));
+    run = MesosRun.start(master, job("partitioned", 2, 0), b -> b.partitionAware(partitionAware));
     awaitRunningAndAcknowledged(master, 2);
     Set<String> originals = master.runningTaskIds();
     master.addAgent(AgentSpec.standard().withId("").withHostname("agent-2"));
@@ -166,11 +170,13 @@ class MesosFaultsTest {
     assertCompletedExactlyOnce(run, 2, master);
   }
 
-  @Test
-  void anAgentThatComesBackBeforeAReplacementCouldLaunchHasItsTasksAdoptedWithoutADuplicateLaunch() throws Exception {
+  @ParameterizedTest(name = "partition aware: {0}")
+  @ValueSource(booleans = {true, false})
+  void anAgentThatComesBackBeforeAReplacementCouldLaunchHasItsTasksAdoptedWithoutADuplicateLaunch(
+      boolean partitionAware) throws Exception {
     master = masterBuilder().behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(800))).build().start();
     FakeAgent only = master.addAgent(AgentSpec.standard());
-    run = MesosRun.start(master, job("adopted", 3, 0));
+    run = MesosRun.start(master, job("adopted", 3, 0), b -> b.partitionAware(partitionAware));
     awaitRunningAndAcknowledged(master, 3);
 
     master.removeAgent(only.agentId());
@@ -181,7 +187,8 @@ class MesosFaultsTest {
 
     assertThat(run.await()).as(attempts(run)).isEqualTo(Outcome.SUCCEEDED);
     assertThat(master.sentEvents().stream().filter(e -> e.event().getType() == Event.Type.UPDATE
-        && e.event().getUpdate().getStatus().getState() == TaskState.TASK_UNREACHABLE)).hasSize(3);
+        && e.event().getUpdate().getStatus().getState()
+        == (partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST))).hasSize(3);
     assertThat(master.launchedTasks()).as("no duplicate launch").hasSize(3);
     for (InstanceRecord inst : run.instances()) {
       assertThat(inst.attempts()).hasSize(1);
@@ -197,7 +204,7 @@ class MesosFaultsTest {
   void repeatedStaleAndForeignUpdatesAreAcknowledgedPerDeliveryAndCountedOnce() throws Exception {
     // Instance 0 ends early; the others run on while its repeats arrive.
     master = masterBuilder().behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(
-        instanceOf(t.getTaskId().getValue()) == 0 ? 200 : 3000))).build().start();
+        instanceOf(t.getTaskId().getValue()) == 0 ? 200 : 4000))).build().start();
     master.addAgent(AgentSpec.standard());
     run = MesosRun.start(master, job("noisy", 3, 0));
     awaitTrue(() -> master.runningTaskIds().size() == 2 && master.finishedTaskIds().size() == 1
