@@ -225,6 +225,11 @@ class MesosFaultsTest {
     for (int i = 0; i < 3; i++) master.sendUpdate(finished);
     master.sendUpdate(finished.toBuilder().setState(TaskState.TASK_RUNNING).setMessage("stale")
         .setUuid(newUuid()).build());
+    // A late TASK_FAILED about the finished task, and a master's TASK_LOST (no uuid) about it.
+    master.sendUpdate(finished.toBuilder().setState(TaskState.TASK_FAILED).setMessage("Command exited with status 1")
+        .setUuid(newUuid()).build());
+    master.sendUpdate(finished.toBuilder().setState(TaskState.TASK_LOST).clearMessage().clearUuid()
+        .setSource(TaskStatus.Source.SOURCE_MASTER).build());
     // A stale TASK_STARTING for a running task, and an update about a task this run never launched.
     master.sendUpdate(finished.toBuilder().setTaskId(TaskID.newBuilder().setValue(running.get(0)))
         .setState(TaskState.TASK_STARTING).clearMessage().setUuid(newUuid()).build());
@@ -250,6 +255,8 @@ class MesosFaultsTest {
     assertThat(zero.attempts().get(0).state().name()).as("a stale update does not rewrite a finished attempt")
         .isEqualTo("FINISHED");
     assertThat(zero.attempts().get(0).cause()).isNull();
+    assertThat(zero.failures()).isZero();
+    assertThat(zero.losses()).isZero();
     assertThat(master.launchedTasks()).hasSize(3);
     assertCompletedExactlyOnce(run, 3, master);
   }
