@@ -422,6 +422,11 @@ public final class JobScheduler {
       }
       return;
     }
+    if (endedOnItsAgent(a.state)) {
+      // The task's own executor ended it; it cannot run again, so this update is a stale or
+      // replayed one. Killing it would only turn the attempt's record into TASK_GONE.
+      return;
+    }
     if (!st.isTerminal() && st != TaskState.UNREACHABLE) {
       // A task we gave up on is running again.
       boolean replaceable = phase == Phase.RUNNING
@@ -442,6 +447,11 @@ public final class JobScheduler {
       }
     }
     // A repeated terminal update changes nothing: completions are counted once.
+  }
+
+  /** States only the task's executor reports, after which the task never runs again. */
+  private static boolean endedOnItsAgent(TaskState st) {
+    return st == TaskState.FINISHED || st == TaskState.FAILED || st == TaskState.ERROR || st == TaskState.KILLED;
   }
 
   private void ended(Att a, TaskState st, Instant now, List<Action> out) {

@@ -97,8 +97,11 @@ public final class MesosCluster implements Cluster {
   private volatile boolean awaitingAnswer;
   private volatile Duration subscribeTimeout = Duration.ofSeconds(30);
 
-  /** An offer as received, kept until it is launched on, declined or rescinded. */
-  private record HeldOffer(Protos.Offer proto, Offer offer, URI agentBase) {}
+  /**
+   * An offer as received, kept until it is launched on, declined or rescinded. {@code stream} is
+   * the id of the event stream it came on: a master drops a framework's offers when its stream ends.
+   */
+  private record HeldOffer(Protos.Offer proto, Offer offer, URI agentBase, String stream) {}
 
   /**
    * Creates the adapter; nothing connects until {@link #start}.
@@ -480,7 +483,7 @@ public final class MesosCluster implements Cluster {
         for (Protos.Offer o : event.getOffers().getOffersList()) {
           Offer offer = OfferTranslator.toOffer(o);
           URI agent = OfferTranslator.agentBase(o);
-          offers.put(offer.id(), new HeldOffer(o, offer, agent));
+          offers.put(offer.id(), new HeldOffer(o, offer, agent, streamId));
           if (agent != null) {
             agentUrls.put(offer.agentId(), agent);
           }
@@ -656,11 +659,9 @@ public final class MesosCluster implements Cluster {
     if (t != null && agent != null) {
       launch.tasks().forEach(task -> t.track(task, agent, fid));
     }
-    // An offer belongs to the subscription that received it: if the stream changed (reconnect,
-    // new leader) before the ACCEPT goes out, the offer is void and is not sent at all.
-    String session = streamId;
-    Runnable stale = () -> dropAll(launch.tasks(), "offer " + launch.offerId() + " was void: the subscription changed");
-    sendIf(() -> session != null && session.equals(streamId), stale, call, e -> {
+    Runnable stale = () -> dropAll(launch.tasks(), "offer " + launch.offerId()
+        + " came on an event stream that has ended (the master took it back)");
+    send(call, held.stream(), stale, e -> {
       if (e instanceof MesosHttpException) {
         dropAll(launch.tasks(), "ACCEPT failed: " + e.getMessage());
         // The master did not take the offer: hand it back at once so its resources are offered again.
@@ -687,16 +688,21 @@ public final class MesosCluster implements Cluster {
 
   /** Queues a call; on failure {@code onError} runs on the calls thread after the failure is logged. */
   private void send(Call call, java.util.function.Consumer<Exception> onError) {
-    sendIf(() -> true, () -> { }, call, onError);
+    send(call, null, null, onError);
   }
 
-  /** Queues a call that is sent only if {@code valid} still holds when its turn comes; else {@code stale} runs. */
-  private void sendIf(java.util.function.BooleanSupplier valid, Runnable stale, Call call,
+  /**
+   * Queues a call that is only valid on the event stream {@code requiredStream} (when not null):
+   * if another stream (or none) is current when its turn comes, {@code onStale} runs instead.
+   */
+  private void send(Call call, String requiredStream, Runnable onStale,
       java.util.function.Consumer<Exception> onError) {
     try {
       calls.execute(() -> {
-        if (!valid.getAsBoolean()) {
-          stale.run();
+        String stream = streamId;
+        if (requiredStream != null && !requiredStream.equals(stream)) {
+          log.info("{} not sent: it belonged to an earlier subscription", call.getType());
+          onStale.run();
           return;
         }
         try {
@@ -705,6 +711,11 @@ public final class MesosCluster implements Cluster {
           log.warn("{}", e.getMessage());
           if (e.status() == 401) {
             fail("authentication failed for " + call.getType() + " at " + base(leader));
+          } else if (isUnknownFramework(e) && stream != null && stream.equals(streamId)) {
+            // The master no longer knows the framework (e.g. a new leader without the registry):
+            // every further call would fail the same way, so subscribe again and reconcile.
+            abortStream("master at " + base(leader) + " does not know framework " + call.getFrameworkId().getValue()
+                + " (" + call.getType() + " answered " + e.status() + ")");
           }
           onError.accept(e);
         } catch (IOException e) {
@@ -717,6 +728,11 @@ public final class MesosCluster implements Cluster {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("{} not sent: the adapter is closed", call.getType());
     }
+  }
+
+  /** A call answered as the master does for a framework id it does not know. */
+  static boolean isUnknownFramework(MesosHttpException e) {
+    return e.status() == 400 && e.body().toLowerCase(Locale.ROOT).contains("framework cannot be found");
   }
 
   /** Posts one non-SUBSCRIBE call and expects 202, following up to a few 307s. */

@@ -84,8 +84,13 @@ final class MesosRun implements AutoCloseable {
   }
 
   Outcome await() {
+    return await(Duration.ofSeconds(60));
+  }
+
+  /** Waits at most {@code timeout} for the run to end. */
+  Outcome await(Duration timeout) {
     try {
-      return outcome.get(60, TimeUnit.SECONDS);
+      return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("the run did not end: " + scheduler.progress(), e);
     }
