@@ -824,7 +824,8 @@ public final class MesosCluster implements Cluster {
     }
     calls.shutdown();
     try {
-      if (!calls.awaitTermination(5, TimeUnit.SECONDS)) {
+      // The last calls (acknowledgements, TEARDOWN) matter: give them time on a slow network.
+      if (!calls.awaitTermination(20, TimeUnit.SECONDS)) {
         calls.shutdownNow();
       }
     } catch (InterruptedException e) {
