@@ -60,49 +60,98 @@ public final class JobScheduler {
 
   private enum KillReason { TIMEOUT, STOP, DUPLICATE }
 
-  /** Mutable state of one instance. */
+  /**
+   * Mutable state of one instance. Kept small: a million-instance job holds a million of these.
+   * Most instances have one attempt, so the first is a field and a list exists only for retries.
+   */
   private static final class Inst {
     final int index;
     InstanceState state = InstanceState.PENDING;
     int failures;
     int losses;
     int attemptCount;
-    final List<Att> attempts = new ArrayList<>(1);
+    Att first;
+    List<Att> more;
 
     Inst(int index) {
       this.index = index;
     }
 
+    void add(Att a) {
+      if (first == null) {
+        first = a;
+      } else {
+        if (more == null) more = new ArrayList<>(2);
+        more.add(a);
+      }
+    }
+
+    /** Every attempt, oldest first. */
+    List<Att> attempts() {
+      if (first == null) return List.of();
+      if (more == null) return List.of(first);
+      List<Att> all = new ArrayList<>(more.size() + 1);
+      all.add(first);
+      all.addAll(more);
+      return all;
+    }
+
+    Att last() {
+      return more == null ? first : more.get(more.size() - 1);
+    }
+
+    Att attempt(int number) {
+      if (first != null && first.number == number) return first;
+      if (more != null) {
+        for (Att a : more) {
+          if (a.number == number) return a;
+        }
+      }
+      return null;
+    }
+
     Att activeAttempt() {
-      for (Att a : attempts) {
+      for (Att a : attempts()) {
         if (!a.terminal && a.killReason != KillReason.DUPLICATE) return a;
       }
       return null;
     }
   }
 
-  /** Mutable state of one attempt (one task). */
-  private static final class Att {
-    final String taskId;
+  /** No time recorded yet. */
+  private static final long UNSET = Long.MIN_VALUE;
+
+  /**
+   * Mutable state of one attempt (one task). Its task id is derived, not stored, and times are
+   * epoch milliseconds: a million-instance job holds at least a million of these.
+   */
+  private final class Att {
     final Inst inst;
     final int number;
-    final Offer offer;
-    final Instant startedAt;
+    final String agentId;
+    final String hostname;
+    final Map<String, String> attributes;
+    final long startedAt;
     TaskState state = TaskState.STAGING;
     Integer exitCode;
     String message;
     EndCause cause;
-    Instant endedAt;
+    long endedAt = UNSET;
     boolean terminal;
     KillReason killReason;
-    Instant killSentAt;
+    long killSentAt = UNSET;
 
-    Att(String taskId, Inst inst, int number, Offer offer, Instant startedAt) {
-      this.taskId = taskId;
+    Att(Inst inst, int number, String agentId, String hostname, Map<String, String> attributes, long startedAt) {
       this.inst = inst;
       this.number = number;
-      this.offer = offer;
+      this.agentId = agentId;
+      this.hostname = hostname;
+      this.attributes = attributes;
       this.startedAt = startedAt;
+    }
+
+    String taskId() {
+      return taskIdOf(inst.index, number);
     }
   }
 
@@ -124,7 +173,10 @@ public final class JobScheduler {
   private final ArrayDeque<Inst> requeued = new ArrayDeque<>();
   private final PriorityQueue<Timer> backoffs = new PriorityQueue<>(Comparator.comparing(Timer::at));
   private final PriorityQueue<Timer> timeouts = new PriorityQueue<>(Comparator.comparing(Timer::at));
-  private final Map<String, Att> attemptsByTask = new HashMap<>();
+  /** When kills that got no terminal update are due to be sent again. */
+  private final PriorityQueue<Timer> killResends = new PriorityQueue<>(Comparator.comparing(Timer::at));
+  /** Status messages seen, shared: "Command exited with status 0" a million times is one string. */
+  private final Map<String, String> messages = new HashMap<>();
   /** Attempts not yet terminal (including duplicates being killed), by task id, in launch order. */
   private final Map<String, Att> live = new LinkedHashMap<>();
 
@@ -198,24 +250,22 @@ public final class JobScheduler {
       }
       Resume.Task adopt = null;
       for (Resume.Task t : r.tasks()) {
-        Offer where = new Offer("resumed", t.agentId(), t.hostname() == null ? t.agentId() : t.hostname(), job.role(),
-            Resources.NONE, List.of(), Map.of());
-        Att a = new Att(t.taskId(), inst, t.attempt(), where, t.startedAt());
-        inst.attempts.add(a);
-        attemptsByTask.put(t.taskId(), a);
+        Att a = new Att(inst, t.attempt(), t.agentId(), t.hostname() == null ? t.agentId() : t.hostname(), Map.of(),
+            t.startedAt().toEpochMilli());
+        inst.add(a);
         if (t.state() != null) a.state = t.state();
         a.exitCode = t.exitCode();
         a.message = t.message();
         a.cause = t.cause();
         if (t.settled()) {
           a.terminal = true;
-          a.endedAt = t.endedAt();
+          a.endedAt = t.endedAt() == null ? UNSET : t.endedAt().toEpochMilli();
         } else if (resume.adoptLive() && adopt == null) {
           adopt = t;
-          live.put(t.taskId(), a);
+          live.put(a.taskId(), a);
         } else if (resume.adoptLive()) {
           // Two live attempts of one instance: keep the first, kill the other once connected.
-          live.put(t.taskId(), a);
+          live.put(a.taskId(), a);
           a.killReason = KillReason.DUPLICATE;
         } else {
           // The earlier runner's processes are gone: the attempt was lost with it.
@@ -223,16 +273,16 @@ public final class JobScheduler {
           a.state = TaskState.LOST;
           a.cause = EndCause.LOST;
           a.message = "the runner stopped while it ran";
-          a.endedAt = now;
+          a.endedAt = now.toEpochMilli();
           inst.losses++;
-          journal.taskStateChanged(a.taskId, a.state, null, a.message, a.cause, now);
+          journal.taskStateChanged(a.taskId(), a.state, null, a.message, a.cause, now);
         }
       }
       if (adopt != null) {
         inst.state = InstanceState.ACTIVE;
         activeCount++;
         pendingCount--;
-        scheduleTimeout(attemptsByTask.get(adopt.taskId()));
+        scheduleTimeout(inst.attempt(adopt.attempt()));
       } else {
         inst.state = InstanceState.PENDING;
         requeued.add(inst);
@@ -297,7 +347,7 @@ public final class JobScheduler {
     connected = true;
     if (subscribedOnce || !live.isEmpty()) {
       List<Action.TaskRef> refs = new ArrayList<>(live.size());
-      for (Att a : live.values()) refs.add(new Action.TaskRef(a.taskId, a.offer.agentId()));
+      for (Att a : live.values()) refs.add(new Action.TaskRef(a.taskId(), a.agentId));
       if (!refs.isEmpty()) out.add(new Action.Reconcile(refs));
       // A kill sent before the connection dropped may have been lost with it.
       for (Att a : live.values()) {
@@ -322,7 +372,7 @@ public final class JobScheduler {
   private void onAgentLost(String agentId, List<Action> out) {
     List<Action.TaskRef> refs = new ArrayList<>();
     for (Att a : live.values()) {
-      if (agentId.equals(a.offer.agentId())) refs.add(new Action.TaskRef(a.taskId, agentId));
+      if (agentId.equals(a.agentId)) refs.add(new Action.TaskRef(a.taskId(), agentId));
     }
     if (!refs.isEmpty()) out.add(new Action.Reconcile(refs));
   }
@@ -379,7 +429,7 @@ public final class JobScheduler {
   }
 
   private void onStatus(TaskStatus s, Instant now, List<Action> out) {
-    Att a = attemptsByTask.get(s.taskId());
+    Att a = find(s.taskId());
     if (a == null) {
       // Not a task of this run (another run's, or a reconciliation answer about an unknown id).
       if (s.needsAck()) out.add(ack(s));
@@ -390,7 +440,7 @@ public final class JobScheduler {
     boolean terminalBefore = a.terminal;
     if (!a.terminal) {
       a.state = s.state();
-      if (s.message() != null) a.message = s.message();
+      if (s.message() != null) a.message = shared(s.message());
       if (s.exitCode() != null) a.exitCode = s.exitCode();
       if (s.state().isTerminal() || s.state() == TaskState.UNREACHABLE) {
         ended(a, s.state(), now, out);
@@ -399,7 +449,7 @@ public final class JobScheduler {
       cameBack(a, s, now, out);
     }
     if (a.state != before || a.cause != causeBefore || a.terminal != terminalBefore) {
-      journal.taskStateChanged(a.taskId, a.state, a.exitCode, a.message, a.cause, now);
+      journal.taskStateChanged(a.taskId(), a.state, a.exitCode, a.message, a.cause, now);
     }
     if (s.needsAck()) out.add(ack(s));
   }
@@ -413,7 +463,7 @@ public final class JobScheduler {
       a.state = st;
       if (s.exitCode() != null) a.exitCode = s.exitCode();
       a.cause = null;
-      a.endedAt = now;
+      a.endedAt = now.toEpochMilli();
       if (inst.state != InstanceState.DONE && inst.state != InstanceState.FAILED) {
         Att other = inst.activeAttempt();
         if (other != null) sendKill(other, KillReason.DUPLICATE, out);
@@ -433,8 +483,8 @@ public final class JobScheduler {
           && (inst.state == InstanceState.PENDING || inst.state == InstanceState.BACKOFF);
       a.terminal = false;
       a.state = st;
-      a.endedAt = null;
-      live.put(a.taskId, a);
+      a.endedAt = UNSET;
+      live.put(a.taskId(), a);
       if (replaceable) {
         dequeue(inst);
         a.cause = null;
@@ -457,8 +507,8 @@ public final class JobScheduler {
   private void ended(Att a, TaskState st, Instant now, List<Action> out) {
     Inst inst = a.inst;
     a.terminal = true;
-    a.endedAt = now;
-    live.remove(a.taskId);
+    a.endedAt = now.toEpochMilli();
+    live.remove(a.taskId());
     boolean counted = a.killReason != KillReason.DUPLICATE && inst.state == InstanceState.ACTIVE
         && inst.activeAttempt() == null;
     if (!counted) {
@@ -500,7 +550,7 @@ public final class JobScheduler {
   private void complete(Inst inst, Att by, Instant now, List<Action> out) {
     inst.state = InstanceState.DONE;
     doneCount++;
-    journal.instanceCompleted(inst.index, by.taskId, now);
+    journal.instanceCompleted(inst.index, by.taskId(), now);
     if (doneCount == instances.length && outcome == null) {
       outcome = Outcome.SUCCEEDED;
       outcomeReason = "all " + instances.length + " instances completed";
@@ -511,7 +561,7 @@ public final class JobScheduler {
   private void ownFailure(Inst inst, Instant now, List<Action> out) {
     inst.failures++;
     if (inst.failures > job.retries()) {
-      Att last = inst.attempts.get(inst.attempts.size() - 1);
+      Att last = inst.last();
       failInstance(inst, "instance " + inst.index + " failed " + inst.failures + " time"
           + (inst.failures == 1 ? "" : "s") + " (retries: " + job.retries() + "), last: " + describeEnd(last), now, out);
       return;
@@ -586,7 +636,7 @@ public final class JobScheduler {
       }
     }
     while (!timeouts.isEmpty() && !timeouts.peek().at().isAfter(now)) {
-      Att a = attemptsByTask.get(timeouts.poll().taskId());
+      Att a = find(timeouts.poll().taskId());
       if (!a.terminal && a.killReason == null && phase == Phase.RUNNING) {
         sendKill(a, KillReason.TIMEOUT, out);
       }
@@ -594,10 +644,14 @@ public final class JobScheduler {
     if (phase == Phase.RUNNING && deadlineAt != null && !now.isBefore(deadlineAt)) {
       stop(Outcome.FAILED, "the job's deadline (" + Durations.format(job.deadline()) + ") passed with " + doneCount + " of " + instances.length + " instances completed", now, out);
     }
-    for (Att a : live.values()) {
-      if (a.killSentAt != null && !now.isBefore(a.killSentAt.plus(KILL_RESEND))) {
-        a.killSentAt = now;
-        out.add(new Action.Kill(a.taskId, a.offer.agentId()));
+    while (!killResends.isEmpty() && !killResends.peek().at().isAfter(now)) {
+      Att a = find(killResends.poll().taskId());
+      if (a != null && !a.terminal && a.killSentAt != UNSET) {
+        if (now.toEpochMilli() - a.killSentAt >= KILL_RESEND.toMillis()) {
+          a.killSentAt = now.toEpochMilli();
+          out.add(new Action.Kill(a.taskId(), a.agentId));
+        }
+        killResends.add(new Timer(Instant.ofEpochMilli(a.killSentAt).plus(KILL_RESEND), a.inst.index, a.taskId()));
       }
     }
     maybeFinishStop(now, out);
@@ -621,11 +675,10 @@ public final class JobScheduler {
     attemptTotal++;
     int attempt = inst.attemptCount;
     String taskId = job.name() + "." + inst.index + "." + attempt + "." + run.runId();
-    Att a = new Att(taskId, inst, attempt, p.offer(), now);
+    Att a = new Att(inst, attempt, p.offer().agentId(), p.offer().hostname(), p.offer().attributes(), now.toEpochMilli());
     journal.taskLaunched(taskId, inst.index, attempt, p.offer().agentId(), p.offer().hostname(), now);
-    inst.attempts.add(a);
+    inst.add(a);
     inst.state = InstanceState.ACTIVE;
-    attemptsByTask.put(taskId, a);
     live.put(taskId, a);
     activeCount++;
     pendingCount--;
@@ -651,8 +704,43 @@ public final class JobScheduler {
     return new TaskSpec(taskId, job, inst.index, attempt, p, env, labels);
   }
 
+  private String taskIdOf(int index, int attempt) {
+    return job.name() + "." + index + "." + attempt + "." + run.runId();
+  }
+
+  /**
+   * The attempt a task id names, or null when it is not a task of this run. Parsed from the
+   * right ({@code <job>.<instance>.<attempt>.<run>}; the job name may hold dots), so no map from
+   * task id to attempt is needed.
+   */
+  private Att find(String taskId) {
+    if (taskId == null || !taskId.startsWith(job.name()) || !taskId.endsWith("." + run.runId())) return null;
+    int runDot = taskId.length() - run.runId().length() - 1;
+    int attemptDot = taskId.lastIndexOf('.', runDot - 1);
+    if (attemptDot <= job.name().length()) return null;
+    int indexDot = taskId.lastIndexOf('.', attemptDot - 1);
+    if (indexDot != job.name().length()) return null;
+    try {
+      int index = Integer.parseInt(taskId, indexDot + 1, attemptDot, 10);
+      int attempt = Integer.parseInt(taskId, attemptDot + 1, runDot, 10);
+      if (index < 0 || index >= instances.length || instances[index] == null) return null;
+      return instances[index].attempt(attempt);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** One shared copy of each status message. */
+  private String shared(String message) {
+    if (message == null) return null;
+    String known = messages.get(message);
+    if (known != null) return known;
+    if (messages.size() < 1000) messages.put(message, message);
+    return message;
+  }
+
   private void scheduleTimeout(Att a) {
-    if (job.timeout() != null) timeouts.add(new Timer(clock.instant().plus(job.timeout()), a.inst.index, a.taskId));
+    if (job.timeout() != null) timeouts.add(new Timer(clock.instant().plus(job.timeout()), a.inst.index, a.taskId()));
   }
 
   private List<Inst> takePending(int want) {
@@ -706,14 +794,16 @@ public final class JobScheduler {
   private List<Occupancy> occupancy() {
     if (job.constraints().isEmpty()) return List.of();
     List<Occupancy> occ = new ArrayList<>(live.size());
-    for (Att a : live.values()) occ.add(new Occupancy(a.offer.hostname(), a.offer.attributes()));
+    for (Att a : live.values()) occ.add(new Occupancy(a.hostname, a.attributes));
     return occ;
   }
 
   private void sendKill(Att a, KillReason why, List<Action> out) {
     if (a.killReason == null || why == KillReason.STOP) a.killReason = why;
-    a.killSentAt = clock.instant();
-    out.add(new Action.Kill(a.taskId, a.offer.agentId()));
+    Instant now = clock.instant();
+    if (a.killSentAt == UNSET) killResends.add(new Timer(now.plus(KILL_RESEND), a.inst.index, a.taskId()));
+    a.killSentAt = now.toEpochMilli();
+    out.add(new Action.Kill(a.taskId(), a.agentId));
   }
 
   private static void declineAll(Collection<Offer> offers, Duration refuse, List<Action> out) {
@@ -811,10 +901,12 @@ public final class JobScheduler {
         out.add(new InstanceRecord(i, st, 0, 0, List.of()));
         continue;
       }
-      List<AttemptRecord> atts = new ArrayList<>(inst.attempts.size());
-      for (Att a : inst.attempts) {
-        atts.add(new AttemptRecord(a.taskId, a.number, a.offer.agentId(), a.offer.hostname(), a.state, a.exitCode,
-            a.message, a.cause, a.startedAt, a.endedAt, null));
+      List<Att> all = inst.attempts();
+      List<AttemptRecord> atts = new ArrayList<>(all.size());
+      for (Att a : all) {
+        atts.add(new AttemptRecord(a.taskId(), a.number, a.agentId, a.hostname, a.state, a.exitCode,
+            a.message, a.cause, Instant.ofEpochMilli(a.startedAt), a.endedAt == UNSET ? null : Instant.ofEpochMilli(a.endedAt),
+            null));
       }
       out.add(new InstanceRecord(i, inst.state, inst.failures, inst.losses, atts));
     }
