@@ -34,6 +34,7 @@ if [ "$SMOKE" = 0 ]; then
   # What is retained per instance, by class: the 1M run again with room to finish.
   log "scheduler-scale: class histogram at 1000000 instances (-Xmx1g)"
   bench_java -Xmx1g io.mesosrunner.bench.SchedulerScale 1000000 100 32 --histo > "$TMP/big.tsv" 2> "$TMP/histo.txt"
+  ROWS+="$(awk -F'\t' '{printf "| %d (again with -Xmx1g) | %d | %.2f | %.0f | %.2f | %.1f | %.0f | | %s |", $1, $2, $3/1000, $4, $5/1000, $6, $7, $9}' "$TMP/big.tsv")"$'\n'
   HEAVY="$(awk -F'\t' '{printf "With -Xmx1g the 1,000,000-instance run retains %.1f MiB (%.0f bytes per instance). Largest classes at the end of the run (scheduler still reachable):\n", $6, $7}' "$TMP/big.tsv")
 $(echo '```'; grep -E '^ *(num|[0-9]+:)' "$TMP/histo.txt" | head -11; echo '```')"
 fi
