@@ -5,9 +5,6 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(dirname "$BENCH_DIR")"
 RUNNER_JAR="$ROOT_DIR/target/runner.jar"
 BENCH_JAR="$BENCH_DIR/target/benchmarks.jar"
-# Markdown fragments go here; smoke.sh points it at a temporary directory.
-BENCH_OUT="${BENCH_OUT:-$BENCH_DIR/out}"
-mkdir -p "$BENCH_OUT"
 # Offline Maven when the caller asks for it (MVN_FLAGS=-o); CI fetches from Maven Central.
 MVN_FLAGS="${MVN_FLAGS:-}"
 
@@ -17,6 +14,11 @@ for arg in "$@"; do
     --smoke) SMOKE=1 ;;
   esac
 done
+# Markdown fragments go to bench/out (full runs) or, for --smoke, to a temporary directory so a
+# smoke run never overwrites full results; BENCH_OUT overrides both.
+if [ -z "${BENCH_OUT:-}" ] && [ "$SMOKE" = 1 ]; then BENCH_OUT="$(mktemp -d)"; fi
+BENCH_OUT="${BENCH_OUT:-$BENCH_DIR/out}"
+mkdir -p "$BENCH_OUT"
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 

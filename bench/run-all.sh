@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Every benchmark at full size; regenerates bench/RESULTS.md from the fragments, keeping the
+# Every benchmark at full size (or, with --report, none); regenerates bench/RESULTS.md from the fragments, keeping the
 # hand-written analysis in bench/ANALYSIS.md. Takes 20-30 minutes on 2 cores (Fenzo at full size
 # alone may take up to FENZO_FULL_TIMEOUT seconds).
 set -euo pipefail
 DIR="$(cd "$(dirname "$0")" && pwd)"
 export BENCH_OUT="$DIR/out"
 mkdir -p "$BENCH_OUT"
-for script in startup local-throughput scheduler-scale matcher; do
-  echo "== $script"
-  "$DIR/$script.sh"
-done
+# --report: only reassemble RESULTS.md from the fragments already in bench/out.
+if [ "${1:-}" != "--report" ]; then
+  for script in startup local-throughput scheduler-scale matcher; do
+    echo "== $script"
+    "$DIR/$script.sh"
+  done
+fi
 {
   echo "# Benchmark results"
   echo

@@ -31,6 +31,7 @@ public final class Tables {
   public static void main(String[] args) throws IOException {
     switch (args[0]) {
       case "ratios" -> ratios(args[1], Arrays.asList(args).subList(2, args.length));
+      case "growth" -> growth(args[1], args[2]);
       case "matcher" -> matcher(Path.of(args[1]), Arrays.asList(args).subList(2, args.length));
       default -> throw new IllegalArgumentException("table (" + args[0] + ") must be ratios or matcher");
     }
@@ -81,6 +82,26 @@ public final class Tables {
     System.out.println();
     System.out.println("(" + files.size() + " alternating rounds)");
     System.err.print(machine);
+  }
+
+  /** How a contender's JMH time grew between its two sizes, and that growth applied once more. */
+  private static void growth(String who, String jmhFile) throws IOException {
+    List<double[]> points = new ArrayList<>(); // instances, ms
+    for (JsonNode b : new ObjectMapper().readTree(new File(jmhFile))) {
+      if (!b.get("benchmark").asText().endsWith("." + who)) continue;
+      String size = b.get("params").get("size").asText();
+      points.add(new double[] {Double.parseDouble(size.split("x")[0]), b.get("primaryMetric").get("score").asDouble()});
+    }
+    points.sort((x, y) -> Double.compare(x[0], y[0]));
+    if (points.size() < 2) return;
+    double[] a = points.get(points.size() - 2);
+    double[] b = points.get(points.size() - 1);
+    double g = b[1] / a[1];
+    double step = b[0] / a[0];
+    System.out.printf(Locale.ROOT, "Extrapolation: Fenzo's JMH time grew %.0fx from %.0f to %.0f instances (with 10x the offers); "
+        + "one more such step predicts about %.0f s at %.0fx that size (and %.0f s if it grows as tasks x hosts, %.0fx per step). "
+        + "At that speed Fenzo would place about %.0f instances per second.%n",
+        g, a[0], b[0], b[1] * g / 1000, step, b[1] * step * step / 1000, step * step, b[0] * step / (b[1] * g / 1000));
   }
 
   /** Rows keyed by contender and size from MatcherReport lines. */
