@@ -44,19 +44,29 @@ public final class Main {
 
   /** Runs the command line with the given context; returns the exit code. */
   static int execute(CliContext ctx, String... args) {
-    CommandLine cl = commandLine(ctx);
-    return cl.execute(withDefaultCommand(args));
+    String[] full = withDefaultCommand(args);
+    CommandLine cl = commandLine(ctx, full[0]);
+    return cl.execute(full);
   }
 
   static CommandLine commandLine(CliContext ctx) {
+    return commandLine(ctx, null);
+  }
+
+  /**
+   * The command line; when {@code only} names a subcommand other than help, only that one is
+   * registered (building picocli's model of the others is start-up time for nothing).
+   */
+  static CommandLine commandLine(CliContext ctx, String only) {
+    boolean all = only == null || only.equals("help") || !COMMANDS.contains(only);
     CommandLine cl = new CommandLine(new Main());
-    cl.addSubcommand("run", new RunCommand(ctx));
-    cl.addSubcommand("validate", new ValidateCommand(ctx));
-    cl.addSubcommand("plan", new PlanCommand(ctx));
-    cl.addSubcommand("status", new StatusCommand(ctx));
-    cl.addSubcommand("kill", new KillCommand(ctx));
-    cl.addSubcommand("schema", new SchemaCommand(ctx));
-    cl.addSubcommand("help", new CommandLine.HelpCommand());
+    if (all || only.equals("run")) cl.addSubcommand("run", new RunCommand(ctx));
+    if (all || only.equals("validate")) cl.addSubcommand("validate", new ValidateCommand(ctx));
+    if (all || only.equals("plan")) cl.addSubcommand("plan", new PlanCommand(ctx));
+    if (all || only.equals("status")) cl.addSubcommand("status", new StatusCommand(ctx));
+    if (all || only.equals("kill")) cl.addSubcommand("kill", new KillCommand(ctx));
+    if (all || only.equals("schema")) cl.addSubcommand("schema", new SchemaCommand(ctx));
+    if (all) cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setOut(new java.io.PrintWriter(ctx.out(), true));
     cl.setErr(new java.io.PrintWriter(ctx.err(), true));
     cl.setExecutionStrategy(new CommandLine.RunLast());

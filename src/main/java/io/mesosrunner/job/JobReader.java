@@ -553,11 +553,34 @@ final class JobReader {
      * java.util.logging keeps only weak references to configured loggers.
      */
     static final java.util.logging.Logger QUIET = quiet();
+    /**
+     * Configured to skip the bootstrap work a job file never needs: no META-INF/validation.xml
+     * lookup, and a traversable resolver that reaches everything (what the default one answers
+     * when JPA is absent, without probing the class path for it). Messages are interpolated
+     * without Expression Language.
+     */
     static final Validator VALIDATOR = Validation.byProvider(HibernateValidator.class)
         .configure()
+        .ignoreXmlConfiguration()
+        .traversableResolver(new ReachEverything())
         .messageInterpolator(new ParameterMessageInterpolator())
         .buildValidatorFactory()
         .getValidator();
+
+    /** Every property is reachable and cascadable: plain records, no persistence provider. */
+    private static final class ReachEverything implements jakarta.validation.TraversableResolver {
+      @Override
+      public boolean isReachable(Object bean, Path.Node property, Class<?> rootBeanType, Path pathToProperty,
+          java.lang.annotation.ElementType elementType) {
+        return true;
+      }
+
+      @Override
+      public boolean isCascadable(Object bean, Path.Node property, Class<?> rootBeanType, Path pathToProperty,
+          java.lang.annotation.ElementType elementType) {
+        return true;
+      }
+    }
 
     private static java.util.logging.Logger quiet() {
       java.util.logging.Logger logger = java.util.logging.Logger.getLogger("org.hibernate.validator");

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# CI: every benchmark at a tiny size, only to show it still works (no timing assertions).
+# Fails when any benchmark breaks. Fragments go to a temporary directory, not bench/out.
+set -euo pipefail
+DIR="$(cd "$(dirname "$0")" && pwd)"
+export BENCH_OUT="$(mktemp -d)"
+trap 'rm -rf "$BENCH_OUT"' EXIT
+start=$(date +%s)
+for script in local-throughput matcher scheduler-scale startup; do
+  t0=$(date +%s)
+  echo "== $script --smoke"
+  "$DIR/$script.sh" --smoke > "$BENCH_OUT/$script.log" 2>&1 || { cat "$BENCH_OUT/$script.log"; echo "FAILED: $script" >&2; exit 1; }
+  [ -s "$BENCH_OUT/$script.md" ] || { echo "FAILED: $script wrote no result" >&2; exit 1; }
+  echo "   ok ($(( $(date +%s) - t0 ))s)"
+done
+echo "smoke total: $(( $(date +%s) - start ))s"
