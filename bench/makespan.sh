@@ -17,7 +17,7 @@ CP="target/test-classes:target/classes:$(cat "$CP_FILE")"
 
 HEAP="-Xmx6g"
 for a in "$@"; do [ "$a" = "--smoke" ] && HEAP="-Xmx1g"; done
-exec java $HEAP -XX:+UseParallelGC \
+exec java $HEAP -XX:+UseParallelGC ${JAVA_OPTS:-} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dcom.google.protobuf.use_unsafe_pre22_gencode=true \
   -cp "$CP" io.mesosrunner.bench.MakespanBench "$@"
