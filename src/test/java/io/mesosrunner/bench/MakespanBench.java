@@ -338,6 +338,9 @@ public final class MakespanBench {
         acks++;
       }
     }
+    if (Boolean.getBoolean("bench.timeline") && firstOffer != null) {
+      timeline(firstOffer, master.sentEvents(), calls);
+    }
     Map<String, Long> violations = master.violations().stream()
         .collect(Collectors.groupingBy(Violation::kind, TreeMap::new, Collectors.counting()));
     Result r = new Result(approach, finished, makespan, wall, accepts, declines, acks, maxPerAccept, violations,
@@ -347,6 +350,45 @@ public final class MakespanBench {
         p.tasks(), makespan, p.idealS(), makespan / p.idealS(), wall, accepts, maxPerAccept, declines, acks,
         violations, note);
     return r;
+  }
+
+  /** Per second from the first offer: cpus offered, tasks launched, updates sent, calls answered. */
+  private static void timeline(Instant start, List<TestMaster.SentEvent> events, List<ReceivedCall> calls) {
+    TreeMap<Long, long[]> rows = new TreeMap<>();
+    for (TestMaster.SentEvent e : events) {
+      long sec = Duration.between(start, e.at()).toMillis() / 1000;
+      long[] r = rows.computeIfAbsent(sec, k -> new long[6]);
+      var ev = e.event();
+      if (ev.getType() == org.apache.mesos.v1.scheduler.Protos.Event.Type.OFFERS) {
+        for (var o : ev.getOffers().getOffersList()) {
+          r[0] += (long) o.getResourcesList().stream().filter(x -> x.getName().equals("cpus"))
+              .mapToDouble(x -> x.getScalar().getValue()).sum();
+        }
+      } else if (ev.getType() == org.apache.mesos.v1.scheduler.Protos.Event.Type.UPDATE) {
+        r[2]++;
+        if (ev.getUpdate().getStatus().getState() == org.apache.mesos.v1.Protos.TaskState.TASK_FINISHED) {
+          r[3]++;
+        }
+      }
+    }
+    for (ReceivedCall c : calls) {
+      if (c.at().isBefore(start)) {
+        continue;
+      }
+      long[] r = rows.computeIfAbsent(Duration.between(start, c.at()).toMillis() / 1000, k -> new long[6]);
+      Call.Type type = c.call().map(Call::getType).orElse(null);
+      if (type == Call.Type.ACCEPT) {
+        r[1] += c.call().get().getAccept().getOperationsList().stream()
+            .mapToLong(o -> o.getLaunch().getTaskInfosCount()).sum();
+      } else if (type == Call.Type.ACKNOWLEDGE) {
+        r[4]++;
+      } else {
+        r[5]++;
+      }
+    }
+    System.out.println("  second | cpus offered | tasks launched | updates sent | FINISHED sent | ACKs | other calls");
+    rows.forEach((sec, r) -> System.out.printf(Locale.ROOT, "  %6d | %12d | %14d | %12d | %13d | %5d | %d%n", sec,
+        r[0], r[1], r[2], r[3], r[4], r[5]));
   }
 
   static String table(Params p, List<Result> results) {
