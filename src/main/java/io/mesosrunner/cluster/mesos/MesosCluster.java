@@ -55,14 +55,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of calls: ACKNOWLEDGE, ACCEPT and DECLINE are independent of one another (each names
  * its own update or offer; the master sends a task's next update only after the previous one is
- * acknowledged, so two acknowledgements of one task are never in flight together). They go out
- * at once, {@value #LANE_THREADS} at a time per lane, on two lanes of their own over kept-alive
- * connections: ACCEPT and DECLINE on {@code mesos-offer-calls}, ACKNOWLEDGE on
- * {@code mesos-ack-calls}, so a launch never waits behind a backlog of acknowledgements. Every
- * other call (KILL, RECONCILE, SUPPRESS, REVIVE, TEARDOWN, ...) is a barrier, sent in order on
- * {@code mesos-calls} only after every call queued before it was answered: a KILL or RECONCILE
- * never overtakes the ACCEPT that launched its task, a REVIVE never overtakes the DECLINE whose
- * filter it must clear, and the acknowledgements and kills queued before TEARDOWN go first.
+ * acknowledged, so two acknowledgements of one task are never in flight together), and up to
+ * {@value #PARALLEL_CALLS} of them are in flight at once on a small pool ({@code mesos-call-N},
+ * over kept-alive connections). Every other call (KILL, RECONCILE, SUPPRESS, REVIVE, TEARDOWN, ...)
+ * is a barrier: it is sent only after every earlier call was answered, and alone, so a KILL or
+ * RECONCILE never overtakes the ACCEPT that launched its task, a REVIVE never overtakes the
+ * DECLINE whose filter it must clear, and TEARDOWN goes last. Task output is read from
+ * the agents by an {@link OutputTailer}. After too many failed attempts in a row, or on a 401,
+ * the adapter reports {@link Event.ClusterFailed} once and stops.
  */
 public final class MesosCluster implements Cluster {
 
@@ -77,18 +77,15 @@ public final class MesosCluster implements Cluster {
   private static final int MAX_REDIRECTS = 5;
   private static final int MAX_REFUSALS = 3;
   private static final long WATCHDOG_PERIOD_MS = 200;
-  /** Calls in flight at once on each lane of independent calls, at most. */
-  static final int LANE_THREADS = 4;
+  /** Independent calls (ACKNOWLEDGE, ACCEPT, DECLINE) in flight at once, at most. */
+  static final int PARALLEL_CALLS = 8;
 
   private final MesosConfig config;
   private final HttpClient http;
   private final String authorization;
   private final ExecutorService calls;
-  private final ExecutorService offerCalls;
-  private final ExecutorService ackCalls;
-  /** Sequence numbers of independent calls queued or in flight (guarded by itself). */
-  private final java.util.TreeSet<Long> unanswered = new java.util.TreeSet<>();
-  private long callSeq;
+  private final ExecutorService callWorkers;
+  private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(PARALLEL_CALLS);
   private final ScheduledExecutorService timer;
   private final Map<String, HeldOffer> offers = new ConcurrentHashMap<>();
   private final Map<String, URI> agentUrls = new ConcurrentHashMap<>();
@@ -135,8 +132,7 @@ public final class MesosCluster implements Cluster {
         : "Basic " + Base64.getEncoder().encodeToString(
             (config.principal() + ":" + (config.secret() == null ? "" : config.secret())).getBytes(StandardCharsets.UTF_8));
     this.calls = Executors.newSingleThreadExecutor(daemon("mesos-calls"));
-    this.offerCalls = Executors.newFixedThreadPool(LANE_THREADS, daemon("mesos-offer-calls"));
-    this.ackCalls = Executors.newFixedThreadPool(LANE_THREADS, daemon("mesos-ack-calls"));
+    this.callWorkers = Executors.newFixedThreadPool(PARALLEL_CALLS, daemon("mesos-call"));
     this.timer = Executors.newScheduledThreadPool(2, daemon("mesos-timer"));
     this.frameworkId = config.frameworkId();
     if (config.master() instanceof MasterAddress.Http h) {
@@ -629,8 +625,7 @@ public final class MesosCluster implements Cluster {
       tornDown = true;
       Call call = Calls.teardown(fid);
       try {
-        long before = lastSeq();
-        calls.execute(() -> barrier(before, () -> {
+        calls.execute(() -> barrier(() -> {
           try {
             post(call);
           } catch (Exception e) {
@@ -696,72 +691,62 @@ public final class MesosCluster implements Cluster {
   }
 
   /**
-   * Queues a call; on failure {@code onError} runs after the failure is logged (on the thread that
-   * sent it). ACKNOWLEDGE, ACCEPT and DECLINE go out in parallel on their lanes; any other call
-   * waits for every call queued before it (see the class comment).
+   * Queues a call; on failure {@code onError} runs after the failure is logged (on the calls
+   * thread or a call worker). ACKNOWLEDGE, ACCEPT and DECLINE go out in parallel; any other call
+   * waits for every earlier one (see the class comment).
    */
   private void send(Call call, java.util.function.Consumer<Exception> onError) {
     Runnable attempt = () -> postReporting(call, onError);
-    ExecutorService lane = switch (call.getType()) {
-      case ACKNOWLEDGE -> ackCalls;
-      case ACCEPT, DECLINE -> offerCalls;
-      default -> null;
+    boolean independent = switch (call.getType()) {
+      case ACKNOWLEDGE, ACCEPT, DECLINE -> true;
+      default -> false;
     };
     try {
-      if (lane == null) {
-        long before = lastSeq();
-        calls.execute(() -> barrier(before, attempt));
-        return;
-      }
-      long seq;
-      synchronized (unanswered) {
-        seq = ++callSeq;
-        unanswered.add(seq);
-      }
-      try {
-        lane.execute(() -> {
-          try {
-            attempt.run();
-          } finally {
-            answered(seq);
-          }
-        });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        answered(seq);
-        throw e;
+      if (independent) {
+        calls.execute(() -> parallel(attempt));
+      } else {
+        calls.execute(() -> barrier(attempt));
       }
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("{} not sent: the adapter is closed", call.getType());
     }
   }
 
-  /** The sequence number of the latest independent call queued so far. */
-  private long lastSeq() {
-    synchronized (unanswered) {
-      return callSeq;
+  /** On the calls thread: waits for a free slot, then hands the call to a worker. */
+  private void parallel(Runnable attempt) {
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
     }
-  }
-
-  private void answered(long seq) {
-    synchronized (unanswered) {
-      unanswered.remove(seq);
-      unanswered.notifyAll();
-    }
-  }
-
-  /** On the calls thread: waits until every independent call up to {@code before} was answered, then runs. */
-  private void barrier(long before, Runnable attempt) {
-    synchronized (unanswered) {
-      while (!unanswered.isEmpty() && unanswered.first() <= before) {
+    try {
+      callWorkers.execute(() -> {
         try {
-          unanswered.wait();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
+          attempt.run();
+        } finally {
+          inFlight.release();
         }
-      }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      inFlight.release();
+      log.debug("call not sent: the adapter is closed");
     }
-    attempt.run();
+  }
+
+  /** On the calls thread: waits until no call is in flight, then runs this one alone. */
+  private void barrier(Runnable attempt) {
+    try {
+      inFlight.acquire(PARALLEL_CALLS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      attempt.run();
+    } finally {
+      inFlight.release(PARALLEL_CALLS);
+    }
   }
 
   private void postReporting(Call call, java.util.function.Consumer<Exception> onError) {
@@ -873,16 +858,13 @@ public final class MesosCluster implements Cluster {
       if (!calls.awaitTermination(5, TimeUnit.SECONDS)) {
         calls.shutdownNow();
       }
-      for (ExecutorService lane : List.of(offerCalls, ackCalls)) {
-        lane.shutdown();
-        if (!lane.awaitTermination(5, TimeUnit.SECONDS)) {
-          lane.shutdownNow();
-        }
+      callWorkers.shutdown();
+      if (!callWorkers.awaitTermination(5, TimeUnit.SECONDS)) {
+        callWorkers.shutdownNow();
       }
     } catch (InterruptedException e) {
       calls.shutdownNow();
-      offerCalls.shutdownNow();
-      ackCalls.shutdownNow();
+      callWorkers.shutdownNow();
       Thread.currentThread().interrupt();
     }
     abortStream("closed");
