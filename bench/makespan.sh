@@ -3,7 +3,8 @@
 #   bench/makespan.sh            1,000 agents x 4 cpus, 100,000 tasks of 1 s, offers every 1 s
 #   bench/makespan.sh --smoke    20 agents, 400 tasks of 200 ms (well under a minute)
 # Any other arguments go to io.mesosrunner.bench.MakespanBench (e.g. --tasks 20000, --only runner).
-# Writes the Markdown table to bench/results/makespan.md.
+# Writes the Markdown table to bench/results/makespan.md (the smoke size: bench/results/makespan-smoke.md).
+# -Dbench.timeline=true in JAVA_OPTS adds a per-second timeline (offers, launches, updates, calls).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -24,7 +24,6 @@ import io.mesosrunner.schedule.Progress;
 import io.mesosrunner.schedule.RunInfo;
 import io.mesosrunner.schedule.TaskSpec;
 import io.mesosrunner.schedule.TaskState;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +53,9 @@ import org.apache.mesos.v1.scheduler.Protos.Call;
  * allocation interval: a slot freed just after a round of offers waits for the next one.
  *
  * <p>Arguments: {@code --agents N --cpus N --tasks N --duration-ms N --allocation-ms N --step-ms N
- * --only runner|seed --agent-filters --out FILE --smoke}. Prints a Markdown table and writes it to
- * {@code --out} (default {@code bench/results/makespan.md}).
+ * --only runner|seed --agent-filters --out FILE --timeout-s N --smoke}. Prints a Markdown table and
+ * writes it to {@code --out} (default {@code bench/results/makespan.md}, or
+ * {@code bench/results/makespan-smoke.md} for the smoke size).
  */
 public final class MakespanBench {
 
@@ -104,7 +104,11 @@ public final class MakespanBench {
     if (!"runner".equals(p.only())) {
       results.add(measure(p, "seed"));
     }
-    String table = table(p, results);
+    String table = table(p, results) + String.format(Locale.ROOT,
+        "%nMachine: %d cpus, load average %.1f at the end (other processes included); JVM heap max %d MiB.%n",
+        Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        Runtime.getRuntime().maxMemory() >> 20);
     System.out.println();
     System.out.println(table);
     Files.createDirectories(p.out().toAbsolutePath().getParent());
@@ -123,7 +127,7 @@ public final class MakespanBench {
     long stepMs = 1;
     String only = null;
     boolean agentFilters = false;
-    Path out = Path.of("bench/results/makespan.md");
+    Path out = null;
     long timeoutS = 0;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -145,6 +149,10 @@ public final class MakespanBench {
         case "--timeout-s" -> timeoutS = Long.parseLong(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
       }
+    }
+    if (out == null) {
+      // The smoke run (CI) must not overwrite the full run's committed results.
+      out = Path.of(tasks == 400 && agents == 20 ? "bench/results/makespan-smoke.md" : "bench/results/makespan.md");
     }
     if (only != null && !only.equals("runner") && !only.equals("seed")) {
       throw new IllegalArgumentException("--only takes runner or seed, not '" + only + "'");
@@ -418,7 +426,4 @@ public final class MakespanBench {
     return sb.toString();
   }
 
-  static void writeTo(Path out, String text) throws IOException {
-    Files.writeString(out, text, StandardCharsets.UTF_8);
-  }
 }
