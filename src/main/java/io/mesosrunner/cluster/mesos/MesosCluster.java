@@ -49,9 +49,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread ({@code mesos-subscriber}) holds the SUBSCRIBE stream, parses its RecordIO
  * events and hands them to the listener; on a broken stream or missing heartbeats it reports
- * {@link Event.Disconnected}, backs off and resubscribes with the same framework id. Calls go
- * out in order on one other thread ({@code mesos-calls}), so {@link #execute} never blocks;
- * a failed call becomes a log line or an event, never an exception. Task output is read from
+ * {@link Event.Disconnected}, backs off and resubscribes with the same framework id. Calls are
+ * dispatched in order by one other thread ({@code mesos-calls}), so {@link #execute} never blocks;
+ * a failed call becomes a log line or an event, never an exception.
+ *
+ * <p>Order of calls: ACKNOWLEDGE, ACCEPT and DECLINE are independent of one another (each names
+ * its own update or offer; the master sends a task's next update only after the previous one is
+ * acknowledged, so two acknowledgements of one task are never in flight together), and up to
+ * {@value #PARALLEL_CALLS} of them are in flight at once on a small pool ({@code mesos-call-N},
+ * over kept-alive connections). Every other call (KILL, RECONCILE, SUPPRESS, REVIVE, TEARDOWN, ...)
+ * is a barrier: it is sent only after every earlier call was answered, and alone, so a KILL or
+ * RECONCILE never overtakes the ACCEPT that launched its task, a REVIVE never overtakes the
+ * DECLINE whose filter it must clear, and TEARDOWN goes last. Task output is read from
  * the agents by an {@link OutputTailer}. After too many failed attempts in a row, or on a 401,
  * the adapter reports {@link Event.ClusterFailed} once and stops.
  */
@@ -68,11 +77,15 @@ public final class MesosCluster implements Cluster {
   private static final int MAX_REDIRECTS = 5;
   private static final int MAX_REFUSALS = 3;
   private static final long WATCHDOG_PERIOD_MS = 200;
+  /** Independent calls (ACKNOWLEDGE, ACCEPT, DECLINE) in flight at once, at most. */
+  static final int PARALLEL_CALLS = 8;
 
   private final MesosConfig config;
   private final HttpClient http;
   private final String authorization;
   private final ExecutorService calls;
+  private final ExecutorService callWorkers;
+  private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(PARALLEL_CALLS);
   private final ScheduledExecutorService timer;
   private final Map<String, HeldOffer> offers = new ConcurrentHashMap<>();
   private final Map<String, URI> agentUrls = new ConcurrentHashMap<>();
@@ -120,6 +133,7 @@ public final class MesosCluster implements Cluster {
     this.http = hb.build();
     this.authorization = authorization(config);
     this.calls = Executors.newSingleThreadExecutor(daemon("mesos-calls"));
+    this.callWorkers = Executors.newFixedThreadPool(PARALLEL_CALLS, daemon("mesos-call"));
     this.timer = Executors.newScheduledThreadPool(2, daemon("mesos-timer"));
     this.frameworkId = config.frameworkId();
     if (config.master() instanceof MasterAddress.Http h) {
@@ -619,7 +633,7 @@ public final class MesosCluster implements Cluster {
       tornDown = true;
       Call call = Calls.teardown(fid);
       try {
-        calls.execute(() -> {
+        calls.execute(() -> barrier(() -> {
           try {
             post(call);
           } catch (Exception e) {
@@ -627,7 +641,7 @@ public final class MesosCluster implements Cluster {
           } finally {
             abortStream("framework torn down");
           }
-        });
+        }));
       } catch (java.util.concurrent.RejectedExecutionException e) {
         log.debug("TEARDOWN not sent: the adapter is closed");
       }
@@ -686,7 +700,11 @@ public final class MesosCluster implements Cluster {
     }
   }
 
-  /** Queues a call; on failure {@code onError} runs on the calls thread after the failure is logged. */
+  /**
+   * Queues a call; on failure {@code onError} runs after the failure is logged (on the calls
+   * thread or a call worker). ACKNOWLEDGE, ACCEPT and DECLINE go out in parallel; any other call
+   * waits for every earlier one (see the class comment).
+   */
   private void send(Call call, java.util.function.Consumer<Exception> onError) {
     send(call, null, null, onError);
   }
@@ -697,36 +715,87 @@ public final class MesosCluster implements Cluster {
    */
   private void send(Call call, String requiredStream, Runnable onStale,
       java.util.function.Consumer<Exception> onError) {
+    Runnable attempt = () -> {
+      String stream = streamId;
+      if (requiredStream != null && !requiredStream.equals(stream)) {
+        log.info("{} not sent: it belonged to an earlier subscription", call.getType());
+        onStale.run();
+        return;
+      }
+      postReporting(call, stream, onError);
+    };
+    boolean independent = switch (call.getType()) {
+      case ACKNOWLEDGE, ACCEPT, DECLINE -> true;
+      default -> false;
+    };
     try {
-      calls.execute(() -> {
-        String stream = streamId;
-        if (requiredStream != null && !requiredStream.equals(stream)) {
-          log.info("{} not sent: it belonged to an earlier subscription", call.getType());
-          onStale.run();
-          return;
-        }
+      if (independent) {
+        calls.execute(() -> parallel(attempt));
+      } else {
+        calls.execute(() -> barrier(attempt));
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("{} not sent: the adapter is closed", call.getType());
+    }
+  }
+
+  /** On the calls thread: waits for a free slot, then hands the call to a worker. */
+  private void parallel(Runnable attempt) {
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      callWorkers.execute(() -> {
         try {
-          post(call);
-        } catch (MesosHttpException e) {
-          log.warn("{}", e.getMessage());
-          if (e.status() == 401) {
-            fail("authentication failed for " + call.getType() + " at " + base(leader));
-          } else if (isUnknownFramework(e) && stream != null && stream.equals(streamId)) {
-            // The master no longer knows the framework (e.g. a new leader without the registry):
-            // every further call would fail the same way, so subscribe again and reconcile.
-            abortStream("master at " + base(leader) + " does not know framework " + call.getFrameworkId().getValue()
-                + " (" + call.getType() + " answered " + e.status() + ")");
-          }
-          onError.accept(e);
-        } catch (IOException e) {
-          log.warn("{} to {} failed: {}", call.getType(), base(leader), describe(e));
-          onError.accept(e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          attempt.run();
+        } finally {
+          inFlight.release();
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("{} not sent: the adapter is closed", call.getType());
+      inFlight.release();
+      log.debug("call not sent: the adapter is closed");
+    }
+  }
+
+  /** On the calls thread: waits until no call is in flight, then runs this one alone. */
+  private void barrier(Runnable attempt) {
+    try {
+      inFlight.acquire(PARALLEL_CALLS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      attempt.run();
+    } finally {
+      inFlight.release(PARALLEL_CALLS);
+    }
+  }
+
+  /** Posts a call sent while {@code stream} was current; failures are logged and reported. */
+  private void postReporting(Call call, String stream, java.util.function.Consumer<Exception> onError) {
+    try {
+      post(call);
+    } catch (MesosHttpException e) {
+      log.warn("{}", e.getMessage());
+      if (e.status() == 401) {
+        fail("authentication failed for " + call.getType() + " at " + base(leader));
+      } else if (isUnknownFramework(e) && stream != null && stream.equals(streamId)) {
+        // The master no longer knows the framework (e.g. a new leader without the registry):
+        // every further call would fail the same way, so subscribe again and reconcile.
+        abortStream("master at " + base(leader) + " does not know framework " + call.getFrameworkId().getValue()
+            + " (" + call.getType() + " answered " + e.status() + ")");
+      }
+      onError.accept(e);
+    } catch (IOException e) {
+      log.warn("{} to {} failed: {}", call.getType(), base(leader), describe(e));
+      onError.accept(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -828,8 +897,13 @@ public final class MesosCluster implements Cluster {
       if (!calls.awaitTermination(20, TimeUnit.SECONDS)) {
         calls.shutdownNow();
       }
+      callWorkers.shutdown();
+      if (!callWorkers.awaitTermination(5, TimeUnit.SECONDS)) {
+        callWorkers.shutdownNow();
+      }
     } catch (InterruptedException e) {
       calls.shutdownNow();
+      callWorkers.shutdownNow();
       Thread.currentThread().interrupt();
     }
     abortStream("closed");

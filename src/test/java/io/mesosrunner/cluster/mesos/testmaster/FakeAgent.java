@@ -52,9 +52,22 @@ public final class FakeAgent implements AutoCloseable {
     boolean reachable = true;
 
     FakeAgent(AgentSpec spec, String agentId) throws IOException {
+        this(spec, agentId, true);
+    }
+
+    /**
+     * An agent; without a files server (for benchmarks with thousands of agents) it binds no port,
+     * {@link #port()} is 0 and nobody can read its sandbox over HTTP.
+     */
+    FakeAgent(AgentSpec spec, String agentId, boolean filesServer) throws IOException {
         this.spec = spec;
         this.agentId = agentId;
         this.available = ResourcePool.of(spec);
+        if (!filesServer) {
+            this.server = null;
+            this.httpThreads = null;
+            return;
+        }
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         this.httpThreads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-agent-" + agentId);
@@ -75,9 +88,9 @@ public final class FakeAgent implements AutoCloseable {
         return spec;
     }
 
-    /** The agent's HTTP port on 127.0.0.1. */
+    /** The agent's HTTP port on 127.0.0.1; 0 when it runs no files server. */
     public int port() {
-        return server.getAddress().getPort();
+        return server == null ? 0 : server.getAddress().getPort();
     }
 
     /** {@code http://127.0.0.1:<port>} */
@@ -241,6 +254,9 @@ public final class FakeAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (server == null) {
+            return;
+        }
         server.stop(0);
         httpThreads.shutdownNow();
     }

@@ -89,6 +89,24 @@ final class ResourcePool {
         return taken;
     }
 
+    /** Whether every resource of {@code other} is also in this pool (the allocator's {@code contains}). */
+    boolean containsPool(ResourcePool other) {
+        for (Map.Entry<String, Long> e : other.scalars.entrySet()) {
+            if (e.getValue() > 0 && e.getValue() > scalars.getOrDefault(e.getKey(), 0L)) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, List<long[]>> e : other.ranges.entrySet()) {
+            List<long[]> have = ranges.getOrDefault(e.getKey(), List.of());
+            for (long[] r : e.getValue()) {
+                if (have.stream().noneMatch(h -> h[0] <= r[0] && r[1] <= h[1])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Whether {@code wanted} (already checked for role and type) fits in this pool. */
     boolean contains(List<Resource> wanted) {
         ResourcePool trial = copy();

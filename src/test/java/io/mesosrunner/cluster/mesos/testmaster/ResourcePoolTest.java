@@ -49,4 +49,19 @@ class ResourcePoolTest {
         Resource gpus = cpus(1).toBuilder().setName("gpus").build();
         assertThat(ResourcePool.of(AGENT).contains(List.of(gpus))).isFalse();
     }
+
+    @Test
+    void aPoolContainsAnotherOnlyWhenEveryScalarAndRangeOfItFits() {
+        ResourcePool all = ResourcePool.of(AGENT);
+        ResourcePool less = ResourcePool.of(AGENT);
+        assertThat(less.subtract(List.of(cpus(1), ports(31003, 31004)))).isTrue();
+        assertThat(all.containsPool(less)).isTrue();
+        assertThat(less.containsPool(all)).isFalse();
+        ResourcePool moreCpus = less.copy();
+        moreCpus.addResources(List.of(cpus(1)));
+        assertThat(less.containsPool(moreCpus)).isFalse();
+        ResourcePool otherPorts = less.copy();
+        otherPorts.addResources(List.of(ports(31003, 31003)));
+        assertThat(less.containsPool(otherPorts)).isFalse();
+    }
 }

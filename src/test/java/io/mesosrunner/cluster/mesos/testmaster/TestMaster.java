@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -172,6 +173,8 @@ public final class TestMaster implements AutoCloseable {
         private Function<TaskInfo, TaskBehaviour> behaviours;
         private String principal;
         private String secret;
+        private boolean agentFilesServers = true;
+        private boolean resourceRefuseFilters;
 
         private Builder() {
         }
@@ -245,6 +248,28 @@ public final class TestMaster implements AutoCloseable {
         public Builder authentication(String principal, String secret) {
             this.principal = Objects.requireNonNull(principal, "principal");
             this.secret = Objects.requireNonNull(secret, "secret");
+            return this;
+        }
+
+        /**
+         * Whether each fake agent runs its HTTP server for {@code /files/read} (default true). Off,
+         * agents bind no port (their offers' url names port 0): for runs with thousands of agents
+         * and output tailing switched off.
+         */
+        public Builder agentFilesServers(boolean on) {
+            this.agentFilesServers = on;
+            return this;
+        }
+
+        /**
+         * Refuse filters as the real allocator's {@code RefusedOfferFilter} (default false): a
+         * DECLINE or ACCEPT filter holds back only offers whose resources the refused resources
+         * contain, so resources freed on the agent (a task ended) are offered at the next
+         * allocation although the filter has not expired. Off, a filter holds back the whole agent
+         * until it expires.
+         */
+        public Builder resourceRefuseFilters(boolean on) {
+            this.resourceRefuseFilters = on;
             return this;
         }
 
@@ -343,7 +368,7 @@ public final class TestMaster implements AutoCloseable {
             if (agents.containsKey(id)) {
                 throw new IllegalArgumentException("agent '" + id + "' already exists");
             }
-            FakeAgent agent = new FakeAgent(spec, id);
+            FakeAgent agent = new FakeAgent(spec, id, config.agentFilesServers);
             agents.put(id, agent);
             return agent;
         } catch (IOException e) {
@@ -886,16 +911,31 @@ public final class TestMaster implements AutoCloseable {
             if (o != null && o.fw == fw) {
                 offers.remove(id.getValue());
                 o.agent.available.addPool(o.pool);
-                refuse(fw, o.agent, filters);
+                refuse(fw, o.agent, filters, o.pool);
             }
         }
     }
 
-    private void refuse(Framework fw, FakeAgent agent, org.apache.mesos.v1.Protos.Filters filters) {
+    private void refuse(Framework fw, FakeAgent agent, org.apache.mesos.v1.Protos.Filters filters,
+            ResourcePool refused) {
         double seconds = filters.hasRefuseSeconds() ? filters.getRefuseSeconds() : 5.0;
         if (seconds > 0) {
             fw.refusedUntil.put(agent.agentId(), System.nanoTime() + (long) (seconds * 1e9));
+            fw.refusedResources.put(agent.agentId(), refused.copy());
         }
+    }
+
+    /** Whether a live refuse filter holds back the agent's free resources from the framework. Lock held. */
+    private boolean refused(Framework fw, FakeAgent agent, long now) {
+        Long until = fw.refusedUntil.get(agent.agentId());
+        if (until == null || until - now <= 0) {
+            return false;
+        }
+        if (!config.resourceRefuseFilters) {
+            return true;
+        }
+        ResourcePool refused = fw.refusedResources.get(agent.agentId());
+        return refused != null && refused.containsPool(agent.available);
     }
 
     private void accept(Framework fw, Call.Accept accept) {
@@ -925,7 +965,7 @@ public final class TestMaster implements AutoCloseable {
             violation("INVALID_OFFERS", "ACCEPT with invalid offers: " + invalid);
             for (OfferState o : used) {
                 o.agent.available.addPool(o.pool);
-                refuse(fw, o.agent, accept.getFilters());
+                refuse(fw, o.agent, accept.getFilters(), o.pool);
             }
             for (TaskInfo task : launches(accept)) {
                 masterUpdate(fw, status(task.getTaskId(), fw.partitionAware() ? TaskState.TASK_DROPPED : TaskState.TASK_LOST)
@@ -958,7 +998,7 @@ public final class TestMaster implements AutoCloseable {
             }
         }
         agent.available.addPool(remaining);
-        refuse(fw, agent, accept.getFilters());
+        refuse(fw, agent, accept.getFilters(), remaining);
     }
 
     private static List<TaskInfo> launches(Call.Accept accept) {
@@ -1277,8 +1317,7 @@ public final class TestMaster implements AutoCloseable {
             }
             List<Offer> batch = new ArrayList<>();
             for (FakeAgent agent : agents.values()) {
-                Long until = fw.refusedUntil.get(agent.agentId());
-                if (!agent.reachable || (until != null && until - now > 0) || !allocatable(agent.available)
+                if (!agent.reachable || refused(fw, agent, now) || !allocatable(agent.available)
                         || (agent.available.hasGpus() && !fw.gpuResources())) {
                     continue;
                 }
@@ -1696,6 +1735,8 @@ public final class TestMaster implements AutoCloseable {
         Stream stream;
         boolean suppressed;
         final Map<String, Long> refusedUntil = new LinkedHashMap<>();
+        /** What the latest refuse filter per agent refused (used with {@code resourceRefuseFilters}). */
+        final Map<String, ResourcePool> refusedResources = new HashMap<>();
         final Map<String, Task> tasks = new LinkedHashMap<>();
 
         Framework(String id) {
