@@ -68,9 +68,9 @@ class MesosSoakTest {
    * of what stays live is the test master's, in this same JVM: it keeps every call it received
    * and every event it sent (about 3.3 calls and 5 events per instance, with their protobufs) and
    * every TaskInfo launched; 10,000 instances left 132 MiB live after a full GC at the end, the
-   * scheduler's own attempt records a few MiB of it. The samples also count garbage not yet
-   * collected (the peak of the 10,000 run was 211 MiB), hence the margin. A leak of a few KiB per
-   * task (output buffers, offers or timers never released) would cross it.
+   * scheduler's own attempt records a few MiB of it. The peak is measured after collections, so
+   * garbage does not count. A leak of a few KiB per task (output buffers, offers or timers never
+   * released) would cross it.
    */
   static long heapBoundBytes(int instances) {
     return 96 * MIB + (long) instances * 20 * 1024;
@@ -144,29 +144,48 @@ class MesosSoakTest {
     assertThat(heap.peak.get()).as("peak heap").isLessThan(heapBoundBytes(INSTANCES));
   }
 
-  /** Samples used heap every 200 ms; a GC before the first and after the last sample. */
+  /**
+   * The live heap: the heap in use right after each garbage collection (reported by the JVM's
+   * GC notifications), its peak over the run, with a full GC before the start and after the end.
+   * Garbage not yet collected does not count, so the figure does not depend on when GC runs.
+   */
   private static final class HeapSampler {
     final AtomicLong peak = new AtomicLong();
     final long start;
     long end;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "heap-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    private final List<javax.management.NotificationEmitter> emitters = new java.util.ArrayList<>();
+    private final javax.management.NotificationListener listener = (n, h) -> {
+      if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
+      var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+          (javax.management.openmbean.CompositeData) n.getUserData());
+      long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+          .mapToLong(java.lang.management.MemoryUsage::getUsed).sum();
+      peak.accumulateAndGet(after, Math::max);
+    };
 
     HeapSampler() {
       System.gc();
       start = used();
       peak.set(start);
-      timer.scheduleAtFixedRate(() -> peak.accumulateAndGet(used(), Math::max), 200, 200, TimeUnit.MILLISECONDS);
+      for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof javax.management.NotificationEmitter e) {
+          e.addNotificationListener(listener, null, null);
+          emitters.add(e);
+        }
+      }
     }
 
     void stop() {
-      timer.shutdownNow();
-      peak.accumulateAndGet(used(), Math::max);
       System.gc();
       end = used();
+      peak.accumulateAndGet(end, Math::max);
+      for (var e : emitters) {
+        try {
+          e.removeNotificationListener(listener);
+        } catch (javax.management.ListenerNotFoundException ignored) {
+          // already gone
+        }
+      }
     }
 
     private static long used() {
