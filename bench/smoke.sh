@@ -13,4 +13,9 @@ for script in local-throughput matcher scheduler-scale startup; do
   [ -s "$BENCH_OUT/$script.md" ] || { echo "FAILED: $script wrote no result" >&2; exit 1; }
   echo "   ok ($(( $(date +%s) - t0 ))s)"
 done
+t0=$(date +%s)
+echo "== makespan --smoke"
+"$DIR/makespan.sh" --smoke --out "$BENCH_OUT/makespan.md" > "$BENCH_OUT/makespan.log" 2>&1 || { cat "$BENCH_OUT/makespan.log"; echo "FAILED: makespan" >&2; exit 1; }
+[ -s "$BENCH_OUT/makespan.md" ] || { echo "FAILED: makespan wrote no result" >&2; exit 1; }
+echo "   ok ($(( $(date +%s) - t0 ))s)"
 echo "smoke total: $(( $(date +%s) - start ))s"
