@@ -417,8 +417,8 @@ class LocalClusterTest {
     assertThat(events.updatesUntilTerminal("done.0.1.r")).last()
         .extracting(TaskStatus::state).isEqualTo(TaskState.FINISHED);
     // Reconciliation reports the latest state: wait until the long task is running.
-    while (events.nextUpdate("run.0.1.r").state() != TaskState.RUNNING) {
-      // STARTING comes first
+    while (!runningSeen(events, "run.0.1.r")) {
+      events.nextUpdate("run.0.1.r");
     }
     cluster.execute(new Action.Reconcile(List.of(
         new Action.TaskRef("run.0.1.r", "local-S0"),
@@ -552,5 +552,12 @@ class LocalClusterTest {
     System.out.printf("local cluster: %d tasks of 'true', 20 at a time, in %d ms (%.2f ms/task)%n",
         total, ms, ms / (double) total);
     assertThat(cluster.unacknowledged()).isEmpty();
+  }
+
+  private static boolean runningSeen(RecordingListener events, String taskId) {
+    synchronized (events.seen) {
+      return events.seen.stream().anyMatch(e -> e instanceof Event.StatusUpdate u
+          && u.status().taskId().equals(taskId) && u.status().state() == TaskState.RUNNING);
+    }
   }
 }

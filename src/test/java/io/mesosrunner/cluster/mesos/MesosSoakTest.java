@@ -141,7 +141,8 @@ class MesosSoakTest {
     System.out.printf(Locale.ROOT, "SOAK calls refused during a drop: %d%n", refused.size());
     assertThat(drops.size()).as("streams dropped during the run").isPositive();
     assertThat(subscribes).isGreaterThan(1);
-    assertThat(heap.peak.get()).as("peak heap").isLessThan(heapBoundBytes(INSTANCES));
+    // Growth over the heap live at the start (earlier tests in this JVM may have left some).
+    assertThat(heap.peak.get() - heap.start).as("peak live heap growth").isLessThan(heapBoundBytes(INSTANCES));
   }
 
   /**
