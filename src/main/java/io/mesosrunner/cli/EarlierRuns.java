@@ -7,7 +7,6 @@ import io.mesosrunner.cluster.mesos.MesosCluster;
 import io.mesosrunner.cluster.mesos.MesosConfig;
 import io.mesosrunner.schedule.Action;
 import io.mesosrunner.schedule.Event;
-import io.mesosrunner.schedule.TaskSpec;
 import io.mesosrunner.state.RunState;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,15 +42,7 @@ final class EarlierRuns {
     if (run.frameworkId() == null) return null; // it never registered: nothing of it runs
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     try (MesosCluster cluster = new MesosCluster(config.frameworkId(run.frameworkId()).tailOutput(false).build())) {
-      cluster.start(new ClusterListener() {
-        @Override
-        public void onEvent(Event event) {
-          events.add(event);
-        }
-
-        @Override
-        public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {}
-      });
+      cluster.start(ClusterListener.eventsInto(events));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < end) {
         Event e = events.poll(100, TimeUnit.MILLISECONDS);

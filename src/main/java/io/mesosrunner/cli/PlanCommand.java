@@ -12,7 +12,6 @@ import io.mesosrunner.match.PortRange;
 import io.mesosrunner.match.Resources;
 import io.mesosrunner.schedule.Action;
 import io.mesosrunner.schedule.Event;
-import io.mesosrunner.schedule.TaskSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,15 +69,7 @@ final class PlanCommand implements Callable<Integer> {
     }
     try (Cluster cluster = opened.cluster()) {
       BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-      cluster.start(new ClusterListener() {
-        @Override
-        public void onEvent(Event event) {
-          events.add(event);
-        }
-
-        @Override
-        public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {}
-      });
+      cluster.start(ClusterListener.eventsInto(events));
       List<Offer> offers = new ArrayList<>();
       String description = cluster.description();
       long end = System.nanoTime() + wait.toNanos();

@@ -12,6 +12,19 @@ public interface ClusterListener {
   /** One line a task wrote to its stdout or stderr, without the line terminator. */
   void onOutput(TaskSpec task, OutputStreamKind stream, String line);
 
+  /** A listener that puts every event into {@code queue} and ignores task output. */
+  static ClusterListener eventsInto(java.util.Queue<Event> queue) {
+    return new ClusterListener() {
+      @Override
+      public void onEvent(Event event) {
+        queue.add(event);
+      }
+
+      @Override
+      public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {}
+    };
+  }
+
   /** Which of a task's output files a line came from. */
   enum OutputStreamKind { STDOUT, STDERR }
 }
