@@ -54,6 +54,7 @@ class MesosFaultsTest {
   private TestMaster master;
   private MesosRun run;
 
+  /** A test master with short intervals, shared by the end-to-end tests of this package. */
   static TestMaster.Builder masterBuilder() {
     return TestMaster.builder()
         .allocationInterval(Duration.ofMillis(50))

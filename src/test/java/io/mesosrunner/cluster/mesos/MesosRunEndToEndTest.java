@@ -36,14 +36,7 @@ class MesosRunEndToEndTest {
   private MesosRun run;
 
   private TestMaster.Builder masterBuilder() {
-    return TestMaster.builder()
-        .allocationInterval(Duration.ofMillis(50))
-        .heartbeatInterval(Duration.ofMillis(500))
-        .stepDelay(Duration.ofMillis(5))
-        .killDelay(Duration.ofMillis(20))
-        .agentRemovalDelay(Duration.ofMillis(100))
-        .updateRetryInterval(Duration.ofSeconds(2))
-        .defaultRunTime(Duration.ofMillis(100));
+    return MesosFaultsTest.masterBuilder();
   }
 
   @AfterEach
