@@ -47,7 +47,11 @@ class CrashRecoveryIT {
     return pb.start();
   }
 
-  /** Kills the runner {@link #KILLS} times at random moments, then lets a last run finish; returns its exit code. */
+  /**
+   * Kills the runner {@link #KILLS} times at random moments, then lets a last run finish; returns
+   * its exit code. The jobs hold more work (40 s and 37 s at their parallelism) than KILLS windows
+   * of at most {@code maxMs} can finish, so every start resumes the same run.
+   */
   private int crashAndFinish(List<String> args, int minMs, int maxMs) throws Exception {
     int kills = 0;
     while (kills < KILLS) {
@@ -73,7 +77,7 @@ class CrashRecoveryIT {
     Path job = tmp.resolve("crashy.yaml");
     Files.writeString(job, """
         name: crashy
-        command: 'echo "$RUNNER_INSTANCE $RUNNER_ATTEMPT" >> %s; sleep 0.$((5 + RUNNER_INSTANCE %% 5))'
+        command: 'echo "$RUNNER_INSTANCE $RUNNER_ATTEMPT" >> %s; sleep 2'
         cpus: 0.1
         mem: 16
         instances: 60
@@ -82,7 +86,7 @@ class CrashRecoveryIT {
     Path state = tmp.resolve("state");
     Path report = tmp.resolve("report.json");
     int exit = crashAndFinish(List.of(job.toString(), "--quiet", "--state-dir", state.toString(), "--report",
-        report.toString()), 300, 2500);
+        report.toString()), 300, 1500);
 
     assertThat(exit).as(Files.readString(tmp.resolve("runner.log"))).isZero();
     JsonNode json = new ObjectMapper().readTree(report.toFile());
@@ -107,14 +111,14 @@ class CrashRecoveryIT {
   void mesosRunKilledAtRandomPointsAdoptsRunningTasksAndNeverRunsAnInstanceTwice() throws Exception {
     try (TestMaster master = TestMaster.builder().allocationInterval(Duration.ofMillis(50))
         .heartbeatInterval(Duration.ofSeconds(1)).stepDelay(Duration.ofMillis(5))
-        .behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(500 + (t.getTaskId().getValue().hashCode() & 0x3ff))))
+        .behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(1000 + (t.getTaskId().getValue().hashCode() & 0x3ff))))
         .build().start()) {
       master.addAgent(AgentSpec.standard());
       Path job = tmp.resolve("remote.yaml");
       Files.writeString(job, "name: remote\ncommand: work\ncpus: 0.5\nmem: 64\ninstances: 50\nparallelism: 2\n");
       Path state = tmp.resolve("state");
       int exit = crashAndFinish(List.of(job.toString(), "--quiet", "--master", master.uri().toString(), "--state-dir",
-          state.toString()), 400, 3000);
+          state.toString()), 400, 1500);
 
       assertThat(exit).as(Files.readString(tmp.resolve("runner.log"))).isZero();
       RunState run = JobStore.status(state, "remote").orElseThrow();
