@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,8 +62,8 @@ final class ClusterOptions {
       description = "Memory the local cluster offers (512, 512MiB, 4GiB). Default: this machine's less a margin.")
   String localMem;
 
-  /** A cluster ready to start, with how to find a task's sandbox. */
-  record Opened(Cluster cluster, Function<String, String> sandboxOf, boolean local) {}
+  /** A cluster ready to start, and whether it is the embedded local one. */
+  record Opened(Cluster cluster, boolean local) {}
 
   /** Thrown for options that make no sense; the message is for the user (exit 2). */
   static final class BadOptionException extends Exception {
@@ -79,9 +78,9 @@ final class ClusterOptions {
     return url == null || url.isBlank() ? null : url.trim();
   }
 
-  /** The role the job uses: the flag, else the job file's. */
-  String effectiveRole(Job job) {
-    return role != null ? role : job.role();
+  /** The job as these options run it: {@code --role} wins over the file's role. */
+  Job applyTo(Job job) {
+    return role != null ? job.withRole(role) : job;
   }
 
   Path stateDir(Path jobFile) {
@@ -105,7 +104,7 @@ final class ClusterOptions {
       throw new BadOptionException("--master: " + e.getMessage());
     }
     String name = frameworkName != null ? frameworkName : "runner:" + job.name();
-    MesosConfig.Builder b = mesosConfig(address, name, effectiveRole(job), job.user(), ctx);
+    MesosConfig.Builder b = mesosConfig(address, name, job.role(), job.user(), ctx);
     if (frameworkId != null) b.frameworkId(frameworkId);
     MesosConfig config;
     try {
@@ -114,7 +113,7 @@ final class ClusterOptions {
       throw new BadOptionException(e.getMessage());
     }
     MesosCluster cluster = new MesosCluster(config);
-    return new Opened(cluster, cluster::sandboxOf, false);
+    return new Opened(cluster, false);
   }
 
   private Opened openLocal(Job job, Path jobFile, String runId, CliContext ctx) throws BadOptionException {
@@ -134,11 +133,7 @@ final class ClusterOptions {
     } catch (IllegalArgumentException e) {
       throw new BadOptionException("--local-mem: " + e.getMessage());
     }
-    LocalCluster cluster = new LocalCluster(config);
-    return new Opened(cluster, id -> {
-      Path p = cluster.sandbox(id);
-      return p == null ? null : p.toString();
-    }, true);
+    return new Opened(new LocalCluster(config), true);
   }
 
   /** The Mesos settings these options give, for a framework {@code name} in {@code role}. */

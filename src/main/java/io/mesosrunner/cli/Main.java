@@ -2,7 +2,6 @@ package io.mesosrunner.cli;
 
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -127,7 +126,4 @@ public final class Main {
     }
   }
 
-  static Map<String, String> env(CliContext ctx) {
-    return ctx.env();
-  }
 }

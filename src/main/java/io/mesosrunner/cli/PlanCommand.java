@@ -57,7 +57,7 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
     if (loaded == null) return Main.EXIT_USAGE;
-    Job job = where.role != null ? loaded.job().withRole(where.role) : loaded.job();
+    Job job = where.applyTo(loaded.job());
     Duration wait;
     ClusterOptions.Opened opened;
     try {

@@ -76,9 +76,10 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
     if (loaded == null) return Main.EXIT_USAGE;
-    Job job = where.role != null ? loaded.job().withRole(where.role) : loaded.job();
+    Job job = where.applyTo(loaded.job());
     Path stateDir = where.stateDir(jobFile);
-    String clusterName = where.masterUrl(ctx) == null ? EarlierRuns.LOCAL : where.masterUrl(ctx);
+    String masterUrl = where.masterUrl(ctx);
+    String clusterName = masterUrl == null ? EarlierRuns.LOCAL : masterUrl;
     JobStore store;
     try {
       store = openStore(stateDir, job.name());
@@ -204,7 +205,7 @@ final class RunCommand implements Callable<Integer> {
         exit = 1;
       }
       String where = scheduler.clusterDescription() != null ? scheduler.clusterDescription() : cluster.description();
-      RunReport r = RunReport.of(scheduler, where, opened.sandboxOf(), exit);
+      RunReport r = RunReport.of(scheduler, where, cluster::sandboxOf, exit);
       ctx.out().print(TextSummary.render(r, ui::stderrTail));
       ctx.out().flush();
       writeReports(r);

@@ -77,8 +77,8 @@ final class StatusCommand implements Callable<Integer> {
         ctx.out().println(loaded.job().name() + ": no run recorded in " + dir);
         return 0;
       }
-      ctx.out().print(state.get().describe());
-      if (!state.get().describe().endsWith("\n")) ctx.out().println();
+      String text = state.get().describe();
+      ctx.out().print(text.endsWith("\n") ? text : text + "\n");
       if (!state.get().started().fileSha256().equals(loaded.sha256())) {
         ctx.out().println("note: " + jobFile + " changed since this run began");
       }

@@ -17,14 +17,12 @@ class JobFileSafetyTest {
 
   private final JobLoader loader = new JobLoader(Map.of());
 
-  private List<String> errors(byte[] content) {
-    JobFileException e = catchThrowableOfType(JobFileException.class, () -> loader.parse("x.yaml", content));
-    assertThat(e).as("expected a JobFileException").isNotNull();
-    return e.errors().stream().map(JobError::toString).toList();
+  private static List<String> errors(byte[] content) {
+    return JobErrors.of(content);
   }
 
-  private List<String> errors(String yaml) {
-    return errors(yaml.getBytes(UTF_8));
+  private static List<String> errors(String yaml) {
+    return JobErrors.of(yaml);
   }
 
   @Test

@@ -1,26 +1,19 @@
 package io.mesosrunner.job;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Bugs the validate fuzz test (io.mesosrunner.job.fuzz.ValidateFuzzTest) found, one test each. */
 class JobLoaderRegressionTest {
 
-  private final JobLoader loader = new JobLoader(Map.of());
-
-  private List<String> errors(byte[] content) {
-    JobFileException e = catchThrowableOfType(JobFileException.class, () -> loader.parse("x.yaml", content));
-    assertThat(e).as("expected a JobFileException").isNotNull();
-    return e.errors().stream().map(JobError::toString).toList();
+  private static List<String> errors(byte[] content) {
+    return JobErrors.of(content);
   }
 
-  private List<String> errors(String yaml) {
-    return errors(yaml.getBytes(UTF_8));
+  private static List<String> errors(String yaml) {
+    return JobErrors.of(yaml);
   }
 
   @Test

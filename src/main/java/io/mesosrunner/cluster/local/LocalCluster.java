@@ -202,6 +202,11 @@ public final class LocalCluster implements Cluster {
     return config.runDir().resolve(taskId);
   }
 
+  @Override
+  public String sandboxOf(String taskId) {
+    return sandbox(taskId).toString();
+  }
+
   /** The uuids of updates sent and not acknowledged yet. A snapshot; thread-safe. */
   public Set<String> unacknowledged() {
     return Set.copyOf(unacked);
