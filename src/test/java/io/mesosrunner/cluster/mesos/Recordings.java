@@ -1,10 +1,9 @@
 package io.mesosrunner.cluster.mesos;
 
+import io.mesosrunner.cluster.mesos.testmaster.MesosRecordings;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,39 +18,15 @@ final class Recordings {
     ProtobufSetup.ensure();
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private Recordings() {}
 
-  /** Walks up from the working directory to the directory holding {@code shared/mesos/README.md}. */
+  /** The directory holding {@code shared/mesos/README.md} and the recordings. */
   static Path dir() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path p = start; p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/mesos");
-      if (Files.isRegularFile(candidate.resolve("README.md"))) {
-        return candidate;
-      }
-      if (p.getFileName() != null && p.getFileName().toString().equals("shared")
-          && Files.isRegularFile(p.resolve("mesos/README.md"))) {
-        return p.resolve("mesos");
-      }
-    }
-    throw new IllegalStateException("no shared/mesos/README.md found in " + start + " or any parent directory;"
-        + " the recorded Mesos traffic is needed for this test");
+    return MesosRecordings.directory();
   }
 
   static List<JsonNode> lines(String file) {
-    try {
-      List<JsonNode> out = new ArrayList<>();
-      for (String line : Files.readAllLines(dir().resolve(file))) {
-        if (!line.isBlank()) {
-          out.add(JSON.readTree(line));
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return MesosRecordings.lines(file);
   }
 
   static JsonNode seq(String file, int seq) {

@@ -14,14 +14,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Finds the traffic recorded from a real Mesos master ({@code shared/mesos/*.jsonl}) by walking up
  * from the working directory, and reads its lines.
  */
-final class MesosRecordings {
+public final class MesosRecordings {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private MesosRecordings() {
     }
 
     /** The directory holding {@code README.md} and the {@code *.jsonl} recordings. */
-    static Path directory() {
+    public static Path directory() {
         Path start = Path.of("").toAbsolutePath();
         for (Path p = start; p != null; p = p.getParent()) {
             Path candidate = p.resolve("shared").resolve("mesos");
@@ -34,7 +34,7 @@ final class MesosRecordings {
     }
 
     /** The lines of one recording, e.g. {@code errors.jsonl}. */
-    static List<JsonNode> lines(String file) {
+    public static List<JsonNode> lines(String file) {
         Path path = directory().resolve(file);
         try {
             List<JsonNode> out = new ArrayList<>();
