@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * master-generated updates without uuid for reconciliation and unknown tasks.
  *
  * <p>Threading: one event-loop thread owns all state; {@link #execute} only enqueues. Processes
- * are started (and signalled) by two spawner threads, exits arrive through
- * {@link Process#onExit()}, and one output thread follows every task's stdout and stderr files
+ * are started by a {@link ProcessStarter} (a Perl spawner where Perl runs, see
+ * {@link LocalConfig.Starter}), which reports their ends on a thread of its own; one thread
+ * signals process trees, and one output thread follows every task's stdout and stderr files
  * (see {@link OutputTailer}). Events reach the listener from the event-loop thread, output lines
  * from the output thread; a task's remaining output is delivered before its terminal update.
  *
@@ -87,9 +88,10 @@ public final class LocalCluster implements Cluster {
   private final LocalConfig config;
   private final Amounts total;
   private final BitSet totalPorts = new BitSet();
-  private final ProcessTrees trees = new ProcessTrees();
   private final ScheduledThreadPoolExecutor loop;
-  private final ExecutorService spawner;
+  private final ExecutorService signaller;
+  private volatile ProcessStarter starter;
+  private volatile ProcessTrees trees;
   private final OutputTailer tailer;
   private final Thread tailerThread;
   private final Set<String> unacked = ConcurrentHashMap.newKeySet();
@@ -125,8 +127,13 @@ public final class LocalCluster implements Cluster {
     totalPorts.set((int) config.ports().begin(), (int) config.ports().end() + 1);
     this.loop = new ScheduledThreadPoolExecutor(1, named("local-cluster"));
     loop.setRemoveOnCancelPolicy(true);
-    this.spawner = Executors.newFixedThreadPool(2, named("local-cluster-spawn"));
-    this.tailer = new OutputTailer(this::deliverLine, trees::sweepSometimes);
+    this.signaller = Executors.newSingleThreadExecutor(named("local-cluster-signal"));
+    this.tailer = new OutputTailer(this::deliverLine, () -> {
+      ProcessTrees t = trees;
+      if (t != null) {
+        t.sweepSometimes();
+      }
+    });
     this.tailerThread = named("local-cluster-output").newThread(tailer);
   }
 
@@ -192,6 +199,27 @@ public final class LocalCluster implements Cluster {
     return "VFORK".equalsIgnoreCase(System.getProperty(key));
   }
 
+  private ProcessStarter newStarter() {
+    if (config.starter() != LocalConfig.Starter.JDK) {
+      ProcessStarter perl = PerlProcessStarter.tryStart(
+          why -> post(() -> emit(new Event.ClusterFailed(why))));
+      if (perl != null) {
+        return perl;
+      }
+      if (config.starter() == LocalConfig.Starter.PERL) {
+        throw new IllegalStateException("the local cluster cannot start its Perl process spawner"
+            + " (is perl with its POSIX module installed?)");
+      }
+    }
+    return new JdkProcessStarter();
+  }
+
+  /** How this cluster starts processes, e.g. {@code perl spawner (pid 12)}; null before start. */
+  public String processStarter() {
+    ProcessStarter s = starter;
+    return s == null ? null : s.describe();
+  }
+
   /** The configuration this cluster runs with. */
   public LocalConfig config() {
     return config;
@@ -231,6 +259,8 @@ public final class LocalCluster implements Cluster {
       if (closed.get()) {
         throw new IllegalStateException("local cluster is closed");
       }
+      this.starter = newStarter();
+      this.trees = new ProcessTrees(starter);
       this.listener = listener;
       tailerThread.start();
       shutdownHook = new Thread(this::close, "local-cluster-shutdown");
@@ -330,7 +360,7 @@ public final class LocalCluster implements Cluster {
       Task task = new Task(spec, sandbox(spec.taskId()), need, ports);
       active.put(spec.taskId(), task);
       update(task, TaskState.STARTING, null, null);
-      spawner.execute(() -> spawn(task));
+      spawn(task);
     }
     Duration refuse = l.refuseRest() == null ? DEFAULT_REFUSE : l.refuseRest();
     addFilter(left, leftPorts, refuse);
@@ -408,8 +438,7 @@ public final class LocalCluster implements Cluster {
 
   private void startKill(Task task) {
     task.killRequested = true;
-    Process p = task.process;
-    if (p != null && !task.signalled) {
+    if (task.pid != 0 && !task.signalled) {
       task.signalled = true;
       signalLater(task, false);
       long grace = config.killGrace().toNanos();
@@ -423,14 +452,14 @@ public final class LocalCluster implements Cluster {
   }
 
   private void signalLater(Task task, boolean force) {
-    Process p = task.process;
-    if (p == null) {
+    long pid = task.pid;
+    if (pid == 0) {
       return;
     }
     try {
-      spawner.execute(() -> trees.signal(p.toHandle(), task.seen, force));
+      signaller.execute(() -> trees.signal(pid, task.seen, force));
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      trees.signal(p.toHandle(), task.seen, force);
+      trees.signal(pid, task.seen, force);
     }
   }
 
@@ -531,56 +560,68 @@ public final class LocalCluster implements Cluster {
 
   // ---- tasks ----
 
-  /** On a spawner thread. */
+  /** On the event loop: hands the task to the starter. */
   private void spawn(Task task) {
-    if (task.killRequested || tornDown) {
-      post(() -> ended(task, null, "Task killed before it was started"));
-      return;
-    }
     TaskSpec spec = task.spec;
     Path out = task.sandbox.resolve("stdout");
     Path err = task.sandbox.resolve("stderr");
-    Process process;
-    try {
-      Files.createDirectories(task.sandbox);
-      Map<String, String> env = new HashMap<>(System.getenv());
-      env.putAll(spec.job().env());
-      env.putAll(spec.env());
-      env.put("MESOS_SANDBOX", task.sandbox.toString());
-      env.put("MESOS_TASK_ID", spec.taskId());
-      List<String> argv = spec.job().command().isShell()
-          ? List.of("/bin/sh", "-c", spec.job().command().shell())
-          : spec.job().command().argv();
-      String missing = findProblem(argv.get(0), env.get("PATH"), task.sandbox);
-      if (missing != null) {
-        throw new IOException(missing);
-      }
-      ProcessBuilder pb = new ProcessBuilder(trees.wrap(argv))
-          .directory(task.sandbox.toFile())
-          .redirectInput(DEV_NULL)
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile());
-      pb.environment().clear();
-      pb.environment().putAll(env);
-      process = pb.start();
-    } catch (IOException | RuntimeException e) {
-      String message = "Failed to start command: " + e.getMessage();
+    Map<String, String> env = new LinkedHashMap<>(spec.job().env());
+    env.putAll(spec.env());
+    env.put("MESOS_SANDBOX", task.sandbox.toString());
+    env.put("MESOS_TASK_ID", spec.taskId());
+    List<String> argv = spec.job().command().isShell()
+        ? List.of("/bin/sh", "-c", spec.job().command().shell())
+        : spec.job().command().argv();
+    String problem = hasNul(argv) || hasNul(env.keySet()) || hasNul(env.values())
+        ? "invalid null character in command"
+        : findProblem(argv.get(0), env.getOrDefault("PATH", System.getenv("PATH")), task.sandbox);
+    if (problem != null) {
+      String message = "Failed to start command: " + problem;
       try {
         Files.createDirectories(task.sandbox);
-        Files.writeString(err, message + "\n", StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       } catch (IOException ignored) {
         // the update carries the message anyway
       }
+      appendQuietly(err, message);
+      task.gone.countDown();
       tailer.finish(spec.taskId(), spec, out, err, () -> post(() -> ended(task, null, message)));
       return;
     }
-    task.process = process;
-    writePidFile(task.sandbox, process);
-    tailer.watch(spec.taskId(), spec, out, err);
-    post(() -> spawned(task));
-    process.onExit().whenComplete((p, ex) -> tailer.finish(spec.taskId(), spec, out, err,
-        () -> post(() -> ended(task, process.exitValue(), null))));
+    starter.start(task.sandbox, env, argv, new ProcessStarter.Callback() {
+      @Override
+      public void started(long pid) {
+        task.pid = pid;
+        tailer.watch(spec.taskId(), spec, out, err);
+        post(() -> spawned(task));
+      }
+
+      @Override
+      public void ended(int exitValue, String startError) {
+        task.gone.countDown();
+        Integer value = startError == null ? exitValue : null;
+        tailer.finish(spec.taskId(), spec, out, err,
+            () -> post(() -> LocalCluster.this.ended(task, value, startError)));
+      }
+    });
+  }
+
+  private static boolean hasNul(java.util.Collection<String> values) {
+    for (String v : values) {
+      if (v.indexOf('\0') >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Appends a line to a file, creating it; a failure is only logged. */
+  static void appendQuietly(Path file, String line) {
+    try {
+      Files.writeString(file, line + "\n", StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      LOG.debug("cannot write {}: {}", file, e.toString());
+    }
   }
 
   /** The file in a sandbox naming the task's process (its process group), for a later runner. */
@@ -590,10 +631,9 @@ public final class LocalCluster implements Cluster {
    * Records the task's pid and start time in its sandbox: if this runner dies, the next one can
    * find and kill what it left running (the processes are in their own session and outlive it).
    */
-  private static void writePidFile(Path sandbox, Process process) {
-    long started = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+  static void writePidFile(Path sandbox, long pid, long started) {
     try {
-      Files.writeString(sandbox.resolve(PID_FILE), process.pid() + " " + started + "\n", StandardCharsets.UTF_8);
+      Files.writeString(sandbox.resolve(PID_FILE), pid + " " + started + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       LOG.warn("cannot record the pid of the task in {}: {}", sandbox, e.getMessage());
     }
@@ -607,7 +647,7 @@ public final class LocalCluster implements Cluster {
    * @return how many task processes were still running and were killed
    */
   public static int killLeftovers(List<Path> sandboxes) {
-    ProcessTrees trees = new ProcessTrees();
+    ProcessTrees trees = new ProcessTrees(new ProcessTrees.KillCommand());
     int killed = 0;
     for (Path sandbox : sandboxes) {
       Path file = sandbox.resolve(PID_FILE);
@@ -620,7 +660,7 @@ public final class LocalCluster implements Cluster {
         if (handle.isEmpty() || !handle.get().isAlive()) continue;
         long actual = handle.get().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
         if (started != 0 && Math.abs(actual - started) > 1000) continue;
-        trees.signal(handle.get(), new HashSet<>(), true);
+        trees.signal(pid, new HashSet<>(), true);
         killed++;
       } catch (IOException | RuntimeException e) {
         LOG.warn("cannot check for leftover processes in {}: {}", sandbox, e.getMessage());
@@ -674,9 +714,8 @@ public final class LocalCluster implements Cluster {
     if (task.killTimer != null) {
       task.killTimer.cancel(false);
     }
-    Process p = task.process;
-    if (p != null) {
-      trees.sweepLater(p.pid());
+    if (task.pid != 0) {
+      trees.sweepLater(task.pid);
       if (task.killRequested) {
         for (ProcessHandle h : task.seen) {
           h.destroyForcibly();
@@ -784,31 +823,41 @@ public final class LocalCluster implements Cluster {
       LOG.warn("local cluster did not stop its tasks in time: {}", e.toString());
       tasks = List.of();
     }
-    spawner.shutdown();
-    awaitQuietly(spawner, 5_000);
+    ProcessTrees trees = this.trees;
+    if (trees == null) {
+      shutDownThreads();
+      return;
+    }
+    waitForStarts(tasks, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+    signaller.shutdown();
+    awaitQuietly(signaller, 5_000);
     // Tasks whose process started while the teardown ran were not signalled by it.
     for (Task t : tasks) {
-      Process p = t.process;
-      if (p != null && p.isAlive()) {
-        trees.signal(p.toHandle(), t.seen, false);
+      if (t.pid != 0 && t.gone.getCount() > 0) {
+        trees.signal(t.pid, t.seen, false);
       }
     }
     long deadline = System.nanoTime() + config.killGrace().toNanos() + TimeUnit.SECONDS.toNanos(1);
     waitForExit(tasks, deadline);
     for (Task t : tasks) {
-      Process p = t.process;
-      if (p != null) {
-        trees.signal(p.toHandle(), t.seen, true);
+      if (t.pid != 0) {
+        trees.signal(t.pid, t.seen, true);
       }
     }
     waitForExit(tasks, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
     waitForDescendants(tasks, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
     for (Task t : tasks) {
-      Process p = t.process;
-      if (p != null) {
-        trees.sweepLater(p.pid());
+      if (t.pid != 0) {
+        trees.sweepLater(t.pid);
       }
     }
+    shutDownThreads();
+    trees.sweep();
+    starter.close();
+  }
+
+  private void shutDownThreads() {
+    signaller.shutdownNow();
     loop.shutdownNow();
     awaitQuietly(loop, 2_000);
     if (tailerThread.isAlive()) {
@@ -819,18 +868,30 @@ public final class LocalCluster implements Cluster {
         Thread.currentThread().interrupt();
       }
     }
-    trees.sweep();
+  }
+
+  /** Waits until every task's start has been reported (a pid, or its end). */
+  private static void waitForStarts(List<Task> tasks, long deadlineNanos) {
+    for (Task t : tasks) {
+      while (t.pid == 0 && t.gone.getCount() > 0 && System.nanoTime() < deadlineNanos) {
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   private static void waitForExit(List<Task> tasks, long deadlineNanos) {
     for (Task t : tasks) {
-      Process p = t.process;
       long left = deadlineNanos - System.nanoTime();
-      if (p == null || left <= 0) {
+      if (t.pid == 0 || left <= 0) {
         continue;
       }
       try {
-        p.waitFor(left, TimeUnit.NANOSECONDS);
+        t.gone.await(left, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -873,7 +934,10 @@ public final class LocalCluster implements Cluster {
     final Amounts need;
     final BitSet ports;
     final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
-    volatile Process process;
+    /** The task's process (and process group) id once started, else 0. */
+    volatile long pid;
+    /** Counted down when the task's process has ended or could not start. */
+    final java.util.concurrent.CountDownLatch gone = new java.util.concurrent.CountDownLatch(1);
     volatile boolean killRequested;
     boolean signalled;
     ScheduledFuture<?> killTimer;

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param hostname  the host name put on offers (the {@code hostname} constraint attribute)
  * @param killGrace time between SIGTERM and SIGKILL when a task is killed, &ge; 0
  * @param clock     the clock refuse filters are timed with
+ * @param starter   how task processes are started ({@link Starter#AUTO} by default)
  */
 public record LocalConfig(
     double cpus,
@@ -37,7 +38,18 @@ public record LocalConfig(
     Path runDir,
     String hostname,
     Duration killGrace,
-    Clock clock) {
+    Clock clock,
+    Starter starter) {
+
+  /** How task processes are started; see {@link ProcessStarter}. */
+  public enum Starter {
+    /** Through a Perl spawner where Perl runs, else through the JDK. */
+    AUTO,
+    /** Through a Perl spawner (one fork and one exec per task); the cluster fails to start without Perl. */
+    PERL,
+    /** Through the JDK's process builder with {@code setsid} in front (an extra exec per task). */
+    JDK
+  }
 
   /** Ports offered by default, as a Mesos agent does. */
   public static final PortRange DEFAULT_PORTS = new PortRange(31000, 32000);
@@ -71,6 +83,7 @@ public record LocalConfig(
       throw new IllegalArgumentException("killGrace (" + killGrace + ") must be >= 0");
     }
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(starter, "starter");
   }
 
   /** This machine's resources, with sandboxes under {@code runDir}. */
@@ -84,7 +97,8 @@ public record LocalConfig(
         runDir,
         defaultHostname(),
         DEFAULT_KILL_GRACE,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        Starter.AUTO);
   }
 
   /** A run directory under the system's temporary directory: {@code <tmp>/mesos-runner-<user>}. */
@@ -93,35 +107,39 @@ public record LocalConfig(
   }
 
   public LocalConfig withCpus(double value) {
-    return new LocalConfig(value, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock);
+    return new LocalConfig(value, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter);
   }
 
   public LocalConfig withMemMb(double value) {
-    return new LocalConfig(cpus, value, diskMb, gpus, ports, runDir, hostname, killGrace, clock);
+    return new LocalConfig(cpus, value, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter);
   }
 
   public LocalConfig withDiskMb(double value) {
-    return new LocalConfig(cpus, memMb, value, gpus, ports, runDir, hostname, killGrace, clock);
+    return new LocalConfig(cpus, memMb, value, gpus, ports, runDir, hostname, killGrace, clock, starter);
   }
 
   public LocalConfig withGpus(int value) {
-    return new LocalConfig(cpus, memMb, diskMb, value, ports, runDir, hostname, killGrace, clock);
+    return new LocalConfig(cpus, memMb, diskMb, value, ports, runDir, hostname, killGrace, clock, starter);
   }
 
   public LocalConfig withPorts(PortRange value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, value, runDir, hostname, killGrace, clock);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, value, runDir, hostname, killGrace, clock, starter);
   }
 
   public LocalConfig withHostname(String value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, value, killGrace, clock);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, value, killGrace, clock, starter);
   }
 
   public LocalConfig withKillGrace(Duration value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, value, clock);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, value, clock, starter);
   }
 
   public LocalConfig withClock(Clock value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, value);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, value, starter);
+  }
+
+  public LocalConfig withStarter(Starter value) {
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, value);
   }
 
   /** Physical memory minus a margin for the system and the runner: a quarter, at most 1 GiB. */

@@ -27,9 +27,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The local cluster with its Perl process spawner; {@link LocalClusterJdkStarterTest} reruns these with the JDK's. */
 class LocalClusterTest {
 
   @TempDir Path runDir;
+
+  /** How the clusters of this class start processes. */
+  LocalConfig.Starter starter() {
+    return LocalConfig.Starter.PERL;
+  }
 
   private final RecordingListener events = new RecordingListener();
   private final List<LocalCluster> clusters = new ArrayList<>();
@@ -37,7 +43,7 @@ class LocalClusterTest {
   private LocalCluster start(double cpus) {
     LocalConfig config = LocalConfig.defaults(runDir)
         .withCpus(cpus).withMemMb(1024).withDiskMb(1024)
-        .withHostname("testhost").withKillGrace(Duration.ofMillis(500));
+        .withHostname("testhost").withKillGrace(Duration.ofMillis(500)).withStarter(starter());
     LocalCluster cluster = new LocalCluster(config);
     clusters.add(cluster);
     cluster.start(events);
@@ -554,10 +560,64 @@ class LocalClusterTest {
     assertThat(cluster.unacknowledged()).isEmpty();
   }
 
+  @Test
+  @Timeout(20)
+  void passesCommandsAndEnvironmentValuesThroughUnchanged() throws Exception {
+    LocalCluster cluster = start(2);
+    Offer offer = events.nextOffer();
+    String odd = "two\nlines, tab\there, quote' \" $HOME \\ = ; \u00e9\u4e2d";
+    Job job = new Job("oddjob", Command.shell("printf '%s|' \"$ODD\"; echo\necho 'second line'"),
+        0.1, 32, 0, 0, 0, 1, 1, 0, null, null, Map.of("ODD", odd), List.of(), "*",
+        null, List.of(), null, Map.of());
+    cluster.execute(launch(offer, task("odd job \u00e9.0.1.r", job, offer)));
+    TaskStatus end = events.updatesUntilTerminal("odd job \u00e9.0.1.r").get(2);
+    assertThat(end.state()).isEqualTo(TaskState.FINISHED);
+    assertThat(events.lines("odd job \u00e9.0.1.r", OutputStreamKind.STDOUT))
+        .containsExactly("two", "lines, tab\there, quote' \" $HOME \\ = ; \u00e9\u4e2d|", "second line");
+  }
+
+  @Test
+  @Timeout(20)
+  void startsEveryTaskAsTheLeaderOfItsOwnSession() throws Exception {
+    LocalCluster cluster = start(2);
+    Offer offer = events.nextOffer();
+    cluster.execute(launch(offer, task("leader.0.1.r", shellJob("leader", "echo $$; sleep 30"), offer)));
+    RecordingListener.Output o = events.next(RecordingListener.Output.class, Duration.ofSeconds(5));
+    long pid = Long.parseLong(o.line().trim());
+    // /proc/<pid>/stat: "pid (comm) state ppid pgrp session ..."
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    assertThat(Long.parseLong(fields[2])).as("process group").isEqualTo(pid);
+    assertThat(Long.parseLong(fields[3])).as("session").isEqualTo(pid);
+    String pidFile = Files.readString(runDir.resolve("leader.0.1.r").resolve(LocalCluster.PID_FILE));
+    long started = ProcessHandle.of(pid).orElseThrow().info().startInstant().orElseThrow().toEpochMilli();
+    assertThat(pidFile.trim().split(" ")[0]).isEqualTo(Long.toString(pid));
+    assertThat(Math.abs(Long.parseLong(pidFile.trim().split(" ")[1]) - started)).isLessThanOrEqualTo(1000);
+    cluster.execute(new Action.Kill("leader.0.1.r", "local-S0"));
+    assertThat(events.updatesUntilTerminal("leader.0.1.r")).last()
+        .extracting(TaskStatus::state).isEqualTo(TaskState.KILLED);
+  }
+
+  @Test
+  @Timeout(20)
+  void failsTheTaskWhenItsSandboxCannotBeCreated() throws Exception {
+    Files.writeString(runDir.resolve("blocker.0.1.r"), "a file where the sandbox should go");
+    LocalCluster cluster = start(2);
+    Offer offer = events.nextOffer();
+    Job job = job("blocker", Command.argv(List.of("/bin/true")), 0.1, 32);
+    cluster.execute(launch(offer, task("blocker.0.1.r", job, offer)));
+    List<TaskStatus> updates = events.updatesUntilTerminal("blocker.0.1.r");
+    TaskStatus end = updates.get(updates.size() - 1);
+    assertThat(end.state()).isEqualTo(TaskState.FAILED);
+    assertThat(end.exitCode()).isEqualTo(127);
+    assertThat(end.message()).startsWith("Failed to start command:").contains("blocker.0.1.r");
+  }
+
   private static boolean runningSeen(RecordingListener events, String taskId) {
     synchronized (events.seen) {
       return events.seen.stream().anyMatch(e -> e instanceof Event.StatusUpdate u
           && u.status().taskId().equals(taskId) && u.status().state() == TaskState.RUNNING);
     }
   }
+
 }
