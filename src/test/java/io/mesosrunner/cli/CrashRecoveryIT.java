@@ -8,6 +8,7 @@ import io.mesosrunner.cluster.mesos.testmaster.AgentSpec;
 import io.mesosrunner.cluster.mesos.testmaster.TaskBehaviour;
 import io.mesosrunner.cluster.mesos.testmaster.TestMaster;
 import io.mesosrunner.state.JobStore;
+import io.mesosrunner.state.RunJournal;
 import io.mesosrunner.state.RunState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,11 +53,23 @@ class CrashRecoveryIT {
    * its exit code. The jobs hold more work (40 s and 37 s at their parallelism) than KILLS windows
    * of at most {@code maxMs} can finish, so every start resumes the same run.
    */
-  private int crashAndFinish(List<String> args, int minMs, int maxMs) throws Exception {
+  private int crashAndFinish(List<String> args, Path journal, int minMs, int maxMs) throws Exception {
     int kills = 0;
     while (kills < KILLS) {
+      long journalBefore = Files.exists(journal) ? Files.size(journal) : -1;
       Process p = start(args);
-      if (p.waitFor(minMs + random.nextInt(maxMs - minMs), TimeUnit.MILLISECONDS)) {
+      long wait = minMs + random.nextInt(maxMs - minMs);
+      if (kills % 2 == 1) {
+        // Every other kill comes a random moment after this start first wrote to the journal, so
+        // that kills land in the middle of the work even when a loaded machine starts JVMs slowly.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (p.isAlive() && (Files.exists(journal) ? Files.size(journal) : -1) == journalBefore
+            && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        wait = random.nextInt(maxMs - minMs);
+      }
+      if (p.waitFor(wait, TimeUnit.MILLISECONDS)) {
         // It ended on its own: the job must be long enough to be killed KILLS times, or the next
         // start would begin a new run and the test would prove nothing about resuming.
         assertThat(p.exitValue()).as("a run that ended before it was killed %d times", KILLS).isNotZero();
@@ -86,7 +99,7 @@ class CrashRecoveryIT {
     Path state = tmp.resolve("state");
     Path report = tmp.resolve("report.json");
     int exit = crashAndFinish(List.of(job.toString(), "--quiet", "--state-dir", state.toString(), "--report",
-        report.toString()), 300, 1500);
+        report.toString()), JobStore.jobDir(state, "crashy").resolve(RunJournal.FILE_NAME), 300, 1500);
 
     assertThat(exit).as(Files.readString(tmp.resolve("runner.log"))).isZero();
     JsonNode json = new ObjectMapper().readTree(report.toFile());
@@ -118,7 +131,7 @@ class CrashRecoveryIT {
       Files.writeString(job, "name: remote\ncommand: work\ncpus: 0.5\nmem: 64\ninstances: 50\nparallelism: 2\n");
       Path state = tmp.resolve("state");
       int exit = crashAndFinish(List.of(job.toString(), "--quiet", "--master", master.uri().toString(), "--state-dir",
-          state.toString()), 400, 1500);
+          state.toString()), JobStore.jobDir(state, "remote").resolve(RunJournal.FILE_NAME), 400, 1500);
 
       assertThat(exit).as(Files.readString(tmp.resolve("runner.log"))).isZero();
       RunState run = JobStore.status(state, "remote").orElseThrow();
