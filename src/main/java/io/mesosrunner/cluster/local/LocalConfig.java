@@ -98,7 +98,7 @@ public record LocalConfig(
         defaultHostname(),
         DEFAULT_KILL_GRACE,
         Clock.systemUTC(),
-        Starter.AUTO);
+        defaultStarter());
   }
 
   /** A run directory under the system's temporary directory: {@code <tmp>/mesos-runner-<user>}. */
@@ -140,6 +140,19 @@ public record LocalConfig(
 
   public LocalConfig withStarter(Starter value) {
     return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, value);
+  }
+
+  /**
+   * {@link Starter#AUTO}, unless the system property {@code runner.local.starter} names another
+   * ({@code perl} or {@code jdk}, e.g. to compare them: {@code java -Drunner.local.starter=jdk -jar ...}).
+   */
+  static Starter defaultStarter() {
+    String name = System.getProperty("runner.local.starter", "auto");
+    try {
+      return Starter.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("runner.local.starter ('" + name + "') must be auto, perl or jdk");
+    }
   }
 
   /** Physical memory minus a margin for the system and the runner: a quarter, at most 1 GiB. */
