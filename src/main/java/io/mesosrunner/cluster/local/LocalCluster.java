@@ -423,7 +423,16 @@ public final class LocalCluster implements Cluster {
     } catch (ArithmeticException | java.time.DateTimeException e) {
       until = Instant.MAX;
     }
-    filters.add(new Filter(amounts, (BitSet) ports.clone(), until));
+    Filter added = new Filter(amounts, (BitSet) ports.clone(), until);
+    // A filter that another one holds back at least as much for at least as long adds nothing:
+    // dropping those keeps the list short when every launch leaves a filter behind.
+    for (Filter f : filters) {
+      if (f.implies(added)) {
+        return;
+      }
+    }
+    filters.removeIf(added::implies);
+    filters.add(added);
   }
 
   private void kill(String taskId) {
@@ -541,9 +550,12 @@ public final class LocalCluster implements Cluster {
   }
 
   private static boolean containsAll(BitSet big, BitSet small) {
-    BitSet rest = (BitSet) small.clone();
-    rest.andNot(big);
-    return rest.isEmpty();
+    for (int i = small.nextSetBit(0); i >= 0; i = small.nextSetBit(big.nextClearBit(i))) {
+      if (!big.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void recheckFiltersAt(Instant until, Instant now) {
@@ -954,7 +966,14 @@ public final class LocalCluster implements Cluster {
   private record Held(Amounts amounts, BitSet ports) {}
 
   /** A refuse filter: resources that are a subset of these are not offered before {@code until}. */
-  private record Filter(Amounts amounts, BitSet ports, Instant until) {}
+  private record Filter(Amounts amounts, BitSet ports, Instant until) {
+
+    /** Whether this filter holds back everything {@code other} does, for at least as long. */
+    boolean implies(Filter other) {
+      return amounts.covers(other.amounts) && containsAll(ports, other.ports)
+          && !until.isBefore(other.until);
+    }
+  }
 
   /** For tests: how many tasks the cluster currently runs or starts. Blocks briefly. */
   int activeCount() {
