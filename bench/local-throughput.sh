@@ -37,6 +37,7 @@ if [ "$SMOKE" = 0 ]; then
   java -XX:ArchiveClassesAtExit="$TMP/app.jsa" -jar "$RUNNER_JAR" "$TMP/small.yaml" $RUN >/dev/null 2>&1
   mv "$TMP/state" "$TMP/old/cds"
   CMDS+=(xargs-setsid "seq $N | xargs -P 20 -I{} setsid -w sh -c true"
+         runner-jdk-starter "java -Drunner.local.starter=jdk -jar $RUNNER_JAR $TMP/job.yaml $RUN"
          runner-C1 "java -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR $TMP/job.yaml $RUN"
          runner-appcds "java -XX:SharedArchiveFile=$TMP/app.jsa -jar $RUNNER_JAR $TMP/job.yaml $RUN"
          runner-appcds-C1 "java -XX:SharedArchiveFile=$TMP/app.jsa -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR $TMP/job.yaml $RUN")
