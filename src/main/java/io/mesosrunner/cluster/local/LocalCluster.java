@@ -214,12 +214,6 @@ public final class LocalCluster implements Cluster {
     return new JdkProcessStarter();
   }
 
-  /** How this cluster starts processes, e.g. {@code perl spawner (pid 12)}; null before start. */
-  public String processStarter() {
-    ProcessStarter s = starter;
-    return s == null ? null : s.describe();
-  }
-
   /** The configuration this cluster runs with. */
   public LocalConfig config() {
     return config;
@@ -261,6 +255,7 @@ public final class LocalCluster implements Cluster {
       }
       this.starter = newStarter();
       this.trees = new ProcessTrees(starter);
+      LOG.debug("local cluster starts tasks through the {}", starter.describe());
       this.listener = listener;
       tailerThread.start();
       shutdownHook = new Thread(this::close, "local-cluster-shutdown");
