@@ -9,7 +9,6 @@ import io.mesosrunner.schedule.Event;
 import io.mesosrunner.schedule.TaskSpec;
 import io.mesosrunner.schedule.TaskState;
 import io.mesosrunner.schedule.TaskStatus;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,7 +81,6 @@ public final class LocalCluster implements Cluster {
   static final Duration DEFAULT_REFUSE = Duration.ofSeconds(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
-  private static final File DEV_NULL = new File("/dev/null");
   private static final String RECONCILIATION = "RECONCILIATION";
 
   private final LocalConfig config;
