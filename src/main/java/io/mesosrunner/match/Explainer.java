@@ -35,9 +35,11 @@ final class Explainer {
     int candidates;          // offers of the role passing CLUSTER/LIKE/UNLIKE
     int blocked;             // of those, ruled out by a used UNIQUE value
     List<String> blockingAttrs;
+    int[] cand;              // the candidates, in offer order
+    int[] free;              // of those, the ones not blocked
     int[] fullAll;           // Pareto-maximal candidates by full resources
-    int[] fullFree;          // ... of the candidates not blocked
-    int[] leftFree;          // Pareto-maximal unblocked candidates by what is left
+    int[] fullFree;          // ... of the candidates not blocked (computed when first needed)
+    int[] leftFree;          // Pareto-maximal unblocked candidates by what is left (likewise)
   }
 
   Matcher.Explanation explain(Matcher.Cls k) {
@@ -55,11 +57,16 @@ final class Explainer {
       List<Shortfall> sf = shortfalls(k, best, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
       return new Matcher.Explanation(sf, describe(sf, v.candidates > 1));
     }
+    if (v.fullFree == null) {
+      v.fullFree = v.free.length == v.cand.length ? v.fullAll
+          : pareto(v.free, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
+    }
     int free = v.fullFree.length == 0 ? -1
         : closest(k, v.fullFree, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
     if (free < 0 || missing(k, free, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts) > 0) {
       return new Matcher.Explanation(List.of(), uniqueReason(v));
     }
+    if (v.leftFree == null) v.leftFree = pareto(v.free, s.cpus, s.mem, s.disk, s.gpus, s.ports);
     int left = closest(k, v.leftFree, s.cpus, s.mem, s.disk, s.gpus, s.ports);
     return new Matcher.Explanation(shortfalls(k, left, s.cpus, s.mem, s.disk, s.gpus, s.ports),
         "all offers are used up by other instances");
@@ -94,40 +101,55 @@ final class Explainer {
     for (int j = 0; j < attrs.length; j++) {
       if (attrBlocks[j]) v.blockingAttrs.add(p.uniqueAttrNames.get(attrs[j]));
     }
-    cand = Arrays.copyOf(cand, nc);
-    free = Arrays.copyOf(free, nf);
-    v.fullAll = pareto(cand, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
-    v.fullFree = pareto(free, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
-    v.leftFree = pareto(free, s.cpus, s.mem, s.disk, s.gpus, s.ports);
+    v.cand = Arrays.copyOf(cand, nc);
+    v.free = nf == nc ? v.cand : Arrays.copyOf(free, nf);
+    v.fullAll = pareto(v.cand, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
     return v;
   }
 
-  /** The offers no other offer matches or beats in every resource, in offer order. */
-  private static int[] pareto(int[] offers, double[] c, double[] m, double[] d, double[] g, long[] pt) {
-    Integer[] sorted = new Integer[offers.length];
-    for (int j = 0; j < offers.length; j++) sorted[j] = offers[j];
-    // anything that dominates an offer sorts before it; equal vectors keep offer order
-    Arrays.sort(sorted, (x, y) -> {
-      int r = Double.compare(c[y], c[x]);
-      if (r == 0) r = Double.compare(m[y], m[x]);
-      if (r == 0) r = Double.compare(d[y], d[x]);
-      if (r == 0) r = Double.compare(g[y], g[x]);
-      if (r == 0) r = Long.compare(pt[y], pt[x]);
-      return r != 0 ? r : Integer.compare(x, y);
-    });
+  /**
+   * The offers no other offer matches or beats in every resource, in offer order: those not
+   * dominated by an offer that comes before them when sorting by the resources (cpus, then mem,
+   * disk, gpus, ports) decreasing and then by offer order. Built in one pass in offer order
+   * without sorting: a new offer either is dominated by one already on the front, or joins it
+   * and drops those it dominates.
+   */
+  static int[] pareto(int[] offers, double[] c, double[] m, double[] d, double[] g, long[] pt) {
     int[] front = new int[offers.length];
     int nf = 0;
-    for (int i : sorted) {
+    for (int i : offers) {
       boolean dominated = false;
-      for (int j = 0; j < nf && !dominated; j++) {
+      for (int j = 0; j < nf; j++) {
         int f = front[j];
-        dominated = c[f] >= c[i] && m[f] >= m[i] && d[f] >= d[i] && g[f] >= g[i] && pt[f] >= pt[i];
+        // f comes before i (offers arrive in offer order): dominated when f has at least as much
+        if (c[f] >= c[i] && m[f] >= m[i] && d[f] >= d[i] && g[f] >= g[i] && pt[f] >= pt[i]
+            && sortsBefore(f, i, c, m, d, g, pt)) {
+          dominated = true;
+          break;
+        }
       }
-      if (!dominated) front[nf++] = i;
+      if (dominated) continue;
+      int kept = 0;
+      for (int j = 0; j < nf; j++) {
+        int f = front[j];
+        boolean drop = c[i] >= c[f] && m[i] >= m[f] && d[i] >= d[f] && g[i] >= g[f] && pt[i] >= pt[f]
+            && sortsBefore(i, f, c, m, d, g, pt);
+        if (!drop) front[kept++] = f;
+      }
+      nf = kept;
+      front[nf++] = i;
     }
-    int[] out = Arrays.copyOf(front, nf);
-    Arrays.sort(out);
-    return out;
+    return Arrays.copyOf(front, nf);
+  }
+
+  /** Whether x sorts before y: resources decreasing (as Double.compare orders them), then offer order. */
+  private static boolean sortsBefore(int x, int y, double[] c, double[] m, double[] d, double[] g, long[] pt) {
+    int r = Double.compare(c[y], c[x]);
+    if (r == 0) r = Double.compare(m[y], m[x]);
+    if (r == 0) r = Double.compare(d[y], d[x]);
+    if (r == 0) r = Double.compare(g[y], g[x]);
+    if (r == 0) r = Long.compare(pt[y], pt[x]);
+    return r != 0 ? r < 0 : x < y;
   }
 
   private String constraintReason(Matcher.Cls k) {

@@ -149,6 +149,7 @@ public final class Matcher {
       readDemands();
       readUnique(occupied);
       for (Cls c : classes) {
+        c.uniqueFree = groupUniqueAttrs.get(c.group).length == 0;
         if (c.role < 0) continue;
         long key = ((long) c.role << 32) | c.group;
         c.tree = treeIds.computeIfAbsent(key, k -> {
@@ -209,32 +210,112 @@ public final class Matcher {
       return Arrays.copyOf(out, k);
     }
 
-    private record ClassKey(String role, int group, Resources resources, int ports) {}
-
+    /** Groups the demands into classes, ids in order of first appearance (see {@link Classifier}). */
     private void readDemands() {
-      Map<ClassKey, Integer> ids = new HashMap<>();
-      List<List<Integer>> members = new ArrayList<>();
-      for (int d = 0; d < demands.size(); d++) {
-        Demand dm = Objects.requireNonNull(demands.get(d), "demand");
-        int group = groupIds.computeIfAbsent(dm.constraints(), cs -> {
-          groups.add(cs);
-          return groups.size() - 1;
-        });
-        ClassKey key = new ClassKey(dm.role(), group, dm.resources(), dm.ports());
-        int dd = d;
-        int c = ids.computeIfAbsent(key, k -> {
-          Integer role = roleIds.get(k.role());
-          classes.add(new Cls(k.role(), role == null ? -1 : role, k.group(), k.resources(), k.ports(), dd));
-          members.add(new ArrayList<>());
-          return classes.size() - 1;
-        });
-        classOf[d] = c;
-        members.get(c).add(d);
-      }
-      for (int c = 0; c < classes.size(); c++) {
-        classes.get(c).members = members.get(c).stream().mapToInt(Integer::intValue).toArray();
+      Classifier classifier = new Classifier();
+      int count = demands.size();
+      for (int d = 0; d < count; d++) classOf[d] = classifier.classOf(d); // one call per demand, see run
+      int[] size = classifier.size;
+      for (int c = 0; c < classes.size(); c++) classes.get(c).members = new int[size[c]];
+      Arrays.fill(size, 0);
+      for (int d = 0; d < count; d++) {
+        int c = classOf[d];
+        classes.get(c).members[size[c]++] = d;
       }
       for (List<Constraint> cs : groups) groupStaticOk.add(staticOk(cs));
+    }
+
+    /**
+     * Finds a demand's class without hashing records: a demand like the one before it (the
+     * instances of one job usually come together) joins that class at once; otherwise an
+     * open-addressing table keyed by the role, the constraint set and the exact bits of the
+     * resources and port count finds it, or a new class is made.
+     */
+    private final class Classifier {
+      int[] table = new int[64];
+      int mask = table.length - 1;
+      int[] hashes = new int[16];
+      int[] size = new int[16];
+      List<Constraint> lastConstraints;
+      int lastGroup = -1;
+      Demand prev;
+      int prevClass = -1;
+
+      Classifier() {
+        Arrays.fill(table, -1);
+      }
+
+      int classOf(int d) {
+        Demand dm = Objects.requireNonNull(demands.get(d), "demand");
+        List<Constraint> cs = dm.constraints();
+        Demand before = prev;
+        prev = dm;
+        if (before != null && dm.resources() == before.resources() && cs == before.constraints()
+            && dm.ports() == before.ports() && dm.role().equals(before.role())) {
+          size[prevClass]++;
+          return prevClass;
+        }
+        if (cs != lastConstraints) {
+          lastConstraints = cs;
+          lastGroup = groupIds.computeIfAbsent(cs, x -> {
+            groups.add(x);
+            return groups.size() - 1;
+          });
+        }
+        int group = lastGroup;
+        Resources r = dm.resources();
+        long cpus = Double.doubleToLongBits(r.cpus());
+        long mem = Double.doubleToLongBits(r.memMb());
+        long disk = Double.doubleToLongBits(r.diskMb());
+        long gpus = Double.doubleToLongBits(r.gpus());
+        String role = dm.role();
+        long h = role.hashCode() * 31L + group;
+        h = h * 0x9E3779B97F4A7C15L + cpus;
+        h = h * 0x9E3779B97F4A7C15L + mem;
+        h = h * 0x9E3779B97F4A7C15L + disk;
+        h = h * 0x9E3779B97F4A7C15L + gpus;
+        h = h * 0x9E3779B97F4A7C15L + dm.ports();
+        int hash = (int) (h ^ (h >>> 29) ^ (h >>> 47));
+        int slot = hash & mask;
+        int c;
+        while ((c = table[slot]) >= 0) {
+          Cls k = classes.get(c);
+          if (k.group == group && k.ports == dm.ports()
+              && Double.doubleToLongBits(k.cpus) == cpus && Double.doubleToLongBits(k.mem) == mem
+              && Double.doubleToLongBits(k.disk) == disk && Double.doubleToLongBits(k.gpus) == gpus
+              && k.roleName.equals(role)) {
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
+        if (c < 0) c = add(dm, group, hash, slot, d);
+        size[c]++;
+        prevClass = c;
+        return c;
+      }
+
+      private int add(Demand dm, int group, int hash, int slot, int d) {
+        Integer roleId = roleIds.get(dm.role());
+        int c = classes.size();
+        classes.add(new Cls(dm.role(), roleId == null ? -1 : roleId, group, dm.resources(), dm.ports(), d));
+        table[slot] = c;
+        if (c == size.length) {
+          size = Arrays.copyOf(size, 2 * c);
+          hashes = Arrays.copyOf(hashes, 2 * c);
+        }
+        hashes[c] = hash;
+        if (2 * (c + 1) > table.length) {
+          table = new int[2 * table.length];
+          Arrays.fill(table, -1);
+          mask = table.length - 1;
+          for (int j = 0; j <= c; j++) {
+            int at = hashes[j] & mask;
+            while (table[at] >= 0) at = (at + 1) & mask;
+            table[at] = j;
+          }
+        }
+        return c;
+      }
     }
 
     /** Per offer: whether the non-UNIQUE constraints of a set hold. */
@@ -371,11 +452,34 @@ public final class Matcher {
     // ---- a pass ---------------------------------------------------------------------------
 
     Pass run(int[] order) {
-      Pass s = new Pass(this);
-      FitTree[] trees = new FitTree[treeKeys.size()];
-      for (int t = 0; t < trees.length; t++) {
-        int role = treeKeys.get(t)[0];
-        int group = treeKeys.get(t)[1];
+      Packer packer = new Packer();
+      // One call per demand, so the work is compiled after the first few hundred demands even
+      // when a matching call is rare and short (a loop only gets compiled after tens of
+      // thousands of rounds, and small calls would otherwise run interpreted for long).
+      for (int d : order) packer.place(d);
+      return packer.s;
+    }
+
+    /** One pass in the making: the trees, each class's cursor, the failures seen. */
+    private final class Packer {
+      final Pass s = new Pass(Problem.this);
+      final FitTree[] trees = new FitTree[treeKeys.size()];
+      final Failures[] failed = new Failures[trees.length];
+      final Cls[] cls = classes.toArray(new Cls[0]);
+      final int[] cursor = new int[cls.length];
+      final int[] lastOffer = new int[cls.length];
+      final boolean[] exhausted = new boolean[cls.length];
+      int dirty = -1; // an offer whose last takes the trees have not seen yet
+
+      Packer() {
+        for (int t = 0; t < trees.length; t++) {
+          trees[t] = tree(treeKeys.get(t)[0], treeKeys.get(t)[1]);
+          failed[t] = new Failures();
+        }
+        Arrays.fill(lastOffer, -1);
+      }
+
+      private FitTree tree(int role, int group) {
         int[] ro = roleOffers[role];
         FitTree tree = new FitTree(ro.length);
         boolean[] ok = groupStaticOk.get(group);
@@ -387,38 +491,49 @@ public final class Matcher {
           }
         }
         tree.build();
-        trees[t] = tree;
+        return tree;
       }
-      Failures[] failed = new Failures[trees.length];
-      for (int t = 0; t < failed.length; t++) failed[t] = new Failures();
-      int[] cursor = new int[classes.size()];
-      boolean[] exhausted = new boolean[classes.size()];
-      for (int d : order) {
+
+      void place(int d) {
         int c = classOf[d];
-        if (exhausted[c]) continue;
-        Cls k = classes.get(c);
+        if (exhausted[c]) return;
+        Cls k = cls[c];
         if (k.role < 0) {
           exhausted[c] = true;
-          continue;
+          return;
+        }
+        // The offer this class last went to still has room: a search would find it again (no
+        // earlier offer had room then, and what is left only shrinks), and no recorded failure
+        // can cover the class (such a need would fit here too). Without UNIQUE, nothing else
+        // can have excluded it.
+        int last = lastOffer[c];
+        if (last >= 0 && k.uniqueFree && s.fits(last, k)) {
+          if (dirty != last) {
+            if (dirty >= 0) refresh(dirty);
+            dirty = last;
+          }
+          s.take(d, last, k);
+          return;
+        }
+        if (dirty >= 0) {
+          refresh(dirty);
+          dirty = -1;
         }
         if (failed[k.tree].dominates(k)) {
           exhausted[c] = true;
-          continue;
+          return;
         }
         int pos = trees[k.tree].firstFit(cursor[c], k.cpus, k.mem, k.disk, k.gpus, k.ports);
         if (pos < 0) {
           exhausted[c] = true;
           failed[k.tree].add(k);
-          continue;
+          return;
         }
         cursor[c] = pos;
         int i = roleOffers[k.role][pos];
+        lastOffer[c] = i;
         s.take(d, i, k);
-        for (int t : treesOfRole[k.role]) {
-          if (trees[t].included(pos)) {
-            trees[t].set(pos, s.cpus[i], s.mem[i], s.disk[i], s.gpus[i], s.ports[i]);
-          }
-        }
+        refresh(i);
         for (int a : groupUniqueAttrs.get(k.group)) {
           int v = valueOf.get(a)[i];
           if (s.used[a][v]) continue;
@@ -431,29 +546,54 @@ public final class Matcher {
           }
         }
       }
-      return s;
+
+      /** Tells the trees of offer i's role what is left of it. */
+      private void refresh(int i) {
+        int pos = posInRole[i];
+        for (int t : treesOfRole[roleOf[i]]) {
+          if (trees[t].included(pos)) trees[t].set(pos, s.cpus[i], s.mem[i], s.disk[i], s.gpus[i], s.ports[i]);
+        }
+      }
     }
 
     // ---- the result -------------------------------------------------------------------------
 
     MatchResult result(Pass s) {
-      List<Placement> placements = new ArrayList<>(s.placedCount);
-      List<MatchResult.Unplaced> unplaced = new ArrayList<>(demands.size() - s.placedCount);
-      Explanation[] explained = new Explanation[classes.size()];
-      Explainer explainer = new Explainer(this, s);
-      for (int d = 0; d < demands.size(); d++) {
+      Outcome out = new Outcome(s);
+      for (int d = 0; d < demands.size(); d++) out.add(d); // one call per demand, see run
+      return new MatchResult(out.placements, out.unplaced);
+    }
+
+    /** The answer in the making: placements, and unplaced demands explained once per class. */
+    private final class Outcome {
+      final Pass s;
+      final List<Placement> placements;
+      final List<MatchResult.Unplaced> unplaced;
+      final Explanation[] explained = new Explanation[classes.size()];
+      Explainer explainer;
+
+      Outcome(Pass s) {
+        this.s = s;
+        placements = new ArrayList<>(s.placedCount);
+        unplaced = new ArrayList<>(demands.size() - s.placedCount);
+      }
+
+      void add(int d) {
         Demand dm = demands.get(d);
         int i = s.offerOf[d];
         if (i >= 0) {
           placements.add(new Placement(dm.id(), offers.get(i), dm.resources(),
               ports(i, s.portOffset[d], dm.ports())));
-        } else {
-          int c = classOf[d];
-          if (explained[c] == null) explained[c] = explainer.explain(classes.get(c));
-          unplaced.add(new MatchResult.Unplaced(dm.id(), explained[c].shortfalls(), explained[c].reason()));
+          return;
         }
+        int c = classOf[d];
+        Explanation e = explained[c];
+        if (e == null) {
+          if (explainer == null) explainer = new Explainer(Problem.this, s);
+          e = explained[c] = explainer.explain(classes.get(c));
+        }
+        unplaced.add(new MatchResult.Unplaced(dm.id(), e.shortfalls(), e.reason()));
       }
-      return new MatchResult(placements, unplaced);
     }
 
     private List<Long> ports(int offer, long skip, int count) {
@@ -522,6 +662,7 @@ public final class Matcher {
     final int firstDemand;
     int[] members;
     int tree = -1;
+    boolean uniqueFree; // its constraint set has no UNIQUE
 
     Cls(String roleName, int role, int group, Resources r, int ports, int firstDemand) {
       this.roleName = roleName;
@@ -576,6 +717,13 @@ public final class Matcher {
         if (used[a][valueOf.get(a)[i]]) return true;
       }
       return false;
+    }
+
+    /** Whether what is left of offer i takes a demand of k, exactly as {@link FitTree#firstFit} decides. */
+    boolean fits(int i, Cls k) {
+      return !(cpus[i] < k.cpus - Resources.EPSILON) && !(mem[i] < k.mem - Resources.EPSILON)
+          && !(disk[i] < k.disk - Resources.EPSILON) && !(gpus[i] < k.gpus - Resources.EPSILON)
+          && !((double) ports[i] < (double) k.ports);
     }
 
     void take(int d, int i, Cls k) {
