@@ -66,6 +66,14 @@ public final class Matcher {
   private static final String HOSTNAME = "hostname";
 
   /**
+   * Per-demand work is done in methods that take this many demands at a time. The JVM compiles
+   * a method once it has been called a few hundred times, but a loop inside a method only after
+   * tens of thousands of rounds; a matching call is rare and often small, so a loop over its
+   * demands would run interpreted for many calls, several times slower than compiled code.
+   */
+  private static final int CHUNK = 32;
+
+  /**
    * Places {@code demands} on {@code offers}.
    *
    * @param offers   the offers, in the order first-fit tries them
@@ -75,14 +83,29 @@ public final class Matcher {
    * @return placements and unplaced demands, each in the order the demands were given
    */
   public static MatchResult match(List<Offer> offers, List<Demand> demands, List<Occupancy> occupied) {
+    return match(offers, demands, occupied, Search.CHOOSE);
+  }
+
+  /**
+   * How a pass finds the first offer with room for a demand from its class's cursor on; every
+   * way gives the same answer. {@link #SCAN} walks the offers, at most once per class and pass
+   * thanks to the cursor, so it costs about classes x offers: the cheapest when that is small
+   * next to the demands (the usual case: a few job shapes), with no set-up. {@link #TREES} uses
+   * {@link FitTree}s, for many distinct demands on many offers. {@link #CHOOSE} picks by that
+   * product.
+   */
+  enum Search { CHOOSE, TREES, SCAN }
+
+  /** {@link #match(List, List, List)} with the search way given (tests compare the ways). */
+  static MatchResult match(List<Offer> offers, List<Demand> demands, List<Occupancy> occupied, Search search) {
     Objects.requireNonNull(offers, "offers");
     Objects.requireNonNull(demands, "demands");
     Objects.requireNonNull(occupied, "occupied");
-    Problem p = new Problem(offers, demands, occupied);
+    Problem p = new Problem(offers, demands, occupied, search);
 
     Pass best = p.run(p.decreasingOrder());
     if (best.placedCount < demands.size()) {
-      Pass inOrder = p.run(p.inputOrder());
+      Pass inOrder = p.run(null);
       if (inOrder.placedCount > best.placedCount) best = inOrder;
     }
     return p.result(best);
@@ -123,6 +146,7 @@ public final class Matcher {
 
     // demand classes
     final int[] classOf;
+    int[] classSize; // demands per class (may be longer than classes)
     final List<Cls> classes = new ArrayList<>();
 
     // trees per (role, group)
@@ -132,7 +156,9 @@ public final class Matcher {
 
     final Map<String, java.util.regex.Pattern> patterns = new HashMap<>();
 
-    Problem(List<Offer> offers, List<Demand> demands, List<Occupancy> occupied) {
+    final boolean scan; // passes scan the offers instead of searching trees (see Search)
+
+    Problem(List<Offer> offers, List<Demand> demands, List<Occupancy> occupied, Search search) {
       this.offers = offers;
       this.demands = demands;
       this.n = offers.size();
@@ -148,15 +174,21 @@ public final class Matcher {
       classOf = new int[demands.size()];
       readDemands();
       readUnique(occupied);
+      long scanWork = 0; // positions a scanning pass checks at most, besides one per demand
       for (Cls c : classes) {
-        c.uniqueFree = groupUniqueAttrs.get(c.group).length == 0;
+        c.ok = groupStaticOk.get(c.group);
+        c.attrs = groupUniqueAttrs.get(c.group);
+        c.uniqueFree = c.attrs.length == 0;
         if (c.role < 0) continue;
+        scanWork += roleOffers[c.role].length;
         long key = ((long) c.role << 32) | c.group;
         c.tree = treeIds.computeIfAbsent(key, k -> {
           treeKeys.add(new int[] {c.role, c.group});
           return treeKeys.size() - 1;
         });
       }
+      scan = search == Search.SCAN
+          || (search == Search.CHOOSE && scanWork <= 16L * (demands.size() + (long) n));
       int[] perRole = new int[roleNames.size()];
       for (int[] k : treeKeys) perRole[k[0]]++;
       treesOfRole = new int[roleNames.size()][];
@@ -214,14 +246,8 @@ public final class Matcher {
     private void readDemands() {
       Classifier classifier = new Classifier();
       int count = demands.size();
-      for (int d = 0; d < count; d++) classOf[d] = classifier.classOf(d); // one call per demand, see run
-      int[] size = classifier.size;
-      for (int c = 0; c < classes.size(); c++) classes.get(c).members = new int[size[c]];
-      Arrays.fill(size, 0);
-      for (int d = 0; d < count; d++) {
-        int c = classOf[d];
-        classes.get(c).members[size[c]++] = d;
-      }
+      for (int from = 0; from < count; from += CHUNK) classifier.classify(from, Math.min(count, from + CHUNK));
+      classSize = classifier.size;
       for (List<Constraint> cs : groups) groupStaticOk.add(staticOk(cs));
     }
 
@@ -243,6 +269,10 @@ public final class Matcher {
 
       Classifier() {
         Arrays.fill(table, -1);
+      }
+
+      void classify(int from, int to) {
+        for (int d = from; d < to; d++) classOf[d] = classOf(d);
       }
 
       int classOf(int d) {
@@ -408,12 +438,6 @@ public final class Matcher {
 
     // ---- orders -------------------------------------------------------------------------
 
-    int[] inputOrder() {
-      int[] order = new int[demands.size()];
-      for (int d = 0; d < order.length; d++) order[d] = d;
-      return order;
-    }
-
     int[] decreasingOrder() {
       int roles = roleNames.size();
       double[][] totals = new double[roles][FitTree.DIMS];
@@ -441,22 +465,29 @@ public final class Matcher {
       for (int c = 0; c < cls.length; c++) cls[c] = c;
       // class ids are in order of first appearance, so the stable sort keeps that order on ties
       Arrays.sort(cls, (x, y) -> Double.compare(share[y], share[x]));
-      int[] order = new int[demands.size()];
+      // each class's demands in input order, the classes one after the other
+      int[] next = new int[cls.length];
       int k = 0;
       for (int c : cls) {
-        for (int d : classes.get(c).members) order[k++] = d;
+        next[c] = k;
+        k += classSize[c];
       }
+      int[] order = new int[demands.size()];
+      for (int from = 0; from < order.length; from += CHUNK) fill(order, next, from, Math.min(order.length, from + CHUNK));
       return order;
+    }
+
+    private void fill(int[] order, int[] next, int from, int to) {
+      for (int d = from; d < to; d++) order[next[classOf[d]]++] = d;
     }
 
     // ---- a pass ---------------------------------------------------------------------------
 
+    /** A first-fit pass over the demands in this order ({@code null}: input order). */
     Pass run(int[] order) {
       Packer packer = new Packer();
-      // One call per demand, so the work is compiled after the first few hundred demands even
-      // when a matching call is rare and short (a loop only gets compiled after tens of
-      // thousands of rounds, and small calls would otherwise run interpreted for long).
-      for (int d : order) packer.place(d);
+      int count = demands.size();
+      for (int from = 0; from < count; from += CHUNK) packer.place(order, from, Math.min(count, from + CHUNK));
       return packer.s;
     }
 
@@ -465,6 +496,7 @@ public final class Matcher {
       final Pass s = new Pass(Problem.this);
       final FitTree[] trees = new FitTree[treeKeys.size()];
       final Failures[] failed = new Failures[trees.length];
+      final boolean scan = Problem.this.scan;
       final Cls[] cls = classes.toArray(new Cls[0]);
       final int[] cursor = new int[cls.length];
       final int[] lastOffer = new int[cls.length];
@@ -472,7 +504,7 @@ public final class Matcher {
       int dirty = -1; // an offer whose last takes the trees have not seen yet
 
       Packer() {
-        for (int t = 0; t < trees.length; t++) {
+        for (int t = 0; t < trees.length && !scan; t++) {
           trees[t] = tree(treeKeys.get(t)[0], treeKeys.get(t)[1]);
           failed[t] = new Failures();
         }
@@ -494,12 +526,20 @@ public final class Matcher {
         return tree;
       }
 
+      void place(int[] order, int from, int to) {
+        for (int j = from; j < to; j++) place(order == null ? j : order[j]);
+      }
+
       void place(int d) {
         int c = classOf[d];
         if (exhausted[c]) return;
         Cls k = cls[c];
         if (k.role < 0) {
           exhausted[c] = true;
+          return;
+        }
+        if (scan) {
+          scan(d, c, k);
           return;
         }
         // The offer this class last went to still has room: a search would find it again (no
@@ -547,6 +587,26 @@ public final class Matcher {
         }
       }
 
+      /** Places demand d of class c on the first offer from the class's cursor on that takes it. */
+      private void scan(int d, int c, Cls k) {
+        int[] ro = roleOffers[k.role];
+        int pos = cursor[c];
+        while (pos < ro.length && !admits(ro[pos], k)) pos++;
+        if (pos == ro.length) {
+          exhausted[c] = true;
+          return;
+        }
+        cursor[c] = pos;
+        int i = ro[pos];
+        s.take(d, i, k);
+        for (int a : k.attrs) s.used[a][valueOf.get(a)[i]] = true;
+      }
+
+      /** What the class's tree would say of offer i: constraints hold, UNIQUE value free, room. */
+      private boolean admits(int i, Cls k) {
+        return k.ok[i] && (k.uniqueFree || !s.blocked(k.attrs, i)) && s.fits(i, k);
+      }
+
       /** Tells the trees of offer i's role what is left of it. */
       private void refresh(int i) {
         int pos = posInRole[i];
@@ -560,7 +620,8 @@ public final class Matcher {
 
     MatchResult result(Pass s) {
       Outcome out = new Outcome(s);
-      for (int d = 0; d < demands.size(); d++) out.add(d); // one call per demand, see run
+      int count = demands.size();
+      for (int from = 0; from < count; from += CHUNK) out.add(from, Math.min(count, from + CHUNK));
       return new MatchResult(out.placements, out.unplaced);
     }
 
@@ -576,6 +637,10 @@ public final class Matcher {
         this.s = s;
         placements = new ArrayList<>(s.placedCount);
         unplaced = new ArrayList<>(demands.size() - s.placedCount);
+      }
+
+      void add(int from, int to) {
+        for (int d = from; d < to; d++) add(d);
       }
 
       void add(int d) {
@@ -660,9 +725,10 @@ public final class Matcher {
     final double gpus;
     final int ports;
     final int firstDemand;
-    int[] members;
     int tree = -1;
     boolean uniqueFree; // its constraint set has no UNIQUE
+    boolean[] ok;       // per offer: the constraint set's non-UNIQUE constraints hold
+    int[] attrs;        // the constraint set's UNIQUE attributes
 
     Cls(String roleName, int role, int group, Resources r, int ports, int firstDemand) {
       this.roleName = roleName;
