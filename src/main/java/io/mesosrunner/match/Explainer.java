@@ -117,29 +117,28 @@ final class Explainer {
   static int[] pareto(int[] offers, double[] c, double[] m, double[] d, double[] g, long[] pt) {
     int[] front = new int[offers.length];
     int nf = 0;
-    for (int i : offers) {
-      boolean dominated = false;
-      for (int j = 0; j < nf; j++) {
-        int f = front[j];
-        // f comes before i (offers arrive in offer order): dominated when f has at least as much
-        if (c[f] >= c[i] && m[f] >= m[i] && d[f] >= d[i] && g[f] >= g[i] && pt[f] >= pt[i]
-            && sortsBefore(f, i, c, m, d, g, pt)) {
-          dominated = true;
-          break;
-        }
-      }
-      if (dominated) continue;
-      int kept = 0;
-      for (int j = 0; j < nf; j++) {
-        int f = front[j];
-        boolean drop = c[i] >= c[f] && m[i] >= m[f] && d[i] >= d[f] && g[i] >= g[f] && pt[i] >= pt[f]
-            && sortsBefore(i, f, c, m, d, g, pt);
-        if (!drop) front[kept++] = f;
-      }
-      nf = kept;
-      front[nf++] = i;
-    }
+    for (int i : offers) nf = add(front, nf, i, c, m, d, g, pt); // a call per offer: compiled soon
     return Arrays.copyOf(front, nf);
+  }
+
+  /** Adds offer i (later in offer order than all before it) to the front of size nf; the new size. */
+  private static int add(int[] front, int nf, int i, double[] c, double[] m, double[] d, double[] g, long[] pt) {
+    for (int j = 0; j < nf; j++) {
+      int f = front[j];
+      if (c[f] >= c[i] && m[f] >= m[i] && d[f] >= d[i] && g[f] >= g[i] && pt[f] >= pt[i]
+          && sortsBefore(f, i, c, m, d, g, pt)) {
+        return nf; // dominated
+      }
+    }
+    int kept = 0;
+    for (int j = 0; j < nf; j++) {
+      int f = front[j];
+      boolean drop = c[i] >= c[f] && m[i] >= m[f] && d[i] >= d[f] && g[i] >= g[f] && pt[i] >= pt[f]
+          && sortsBefore(i, f, c, m, d, g, pt);
+      if (!drop) front[kept++] = f;
+    }
+    front[kept] = i;
+    return kept + 1;
   }
 
   /** Whether x sorts before y: resources decreasing (as Double.compare orders them), then offer order. */
@@ -159,7 +158,7 @@ final class Explainer {
       if (c.operator() == Constraint.Operator.UNIQUE) continue;
       int out = 0;
       for (int i : ro) {
-        if (!p.holds(c, p.offers.get(i))) out++;
+        if (!p.holds(c, p.offers[i])) out++;
       }
       if (out == ro.length) return "constraint " + c + ": rules out " + offers(ro.length);
       if (out > 0) parts.add(c + " rules out " + out);

@@ -113,8 +113,8 @@ public final class Matcher {
 
   /** The call's input turned into arrays and ids, shared by the passes. */
   static final class Problem {
-    final List<Offer> offers;
-    final List<Demand> demands;
+    final Offer[] offers;
+    final Demand[] demands;
     final int n;
 
     // offers
@@ -128,6 +128,7 @@ public final class Matcher {
     final int[] posInRole;
     final List<String> roleNames = new ArrayList<>();
     final Map<String, Integer> roleIds = new HashMap<>();
+    final List<double[]> roleTotals = new ArrayList<>(); // per role: cpus, mem, disk, gpus, ports offered
     int[][] roleOffers;
 
     // constraint sets
@@ -159,9 +160,9 @@ public final class Matcher {
     final boolean scan; // passes scan the offers instead of searching trees (see Search)
 
     Problem(List<Offer> offers, List<Demand> demands, List<Occupancy> occupied, Search search) {
-      this.offers = offers;
-      this.demands = demands;
-      this.n = offers.size();
+      this.offers = offers.toArray(new Offer[0]);
+      this.demands = demands.toArray(new Demand[0]);
+      this.n = this.offers.length;
       fullCpus = new double[n];
       fullMem = new double[n];
       fullDisk = new double[n];
@@ -171,7 +172,7 @@ public final class Matcher {
       roleOf = new int[n];
       posInRole = new int[n];
       readOffers();
-      classOf = new int[demands.size()];
+      classOf = new int[this.demands.length];
       readDemands();
       readUnique(occupied);
       long scanWork = 0; // positions a scanning pass checks at most, besides one per demand
@@ -188,7 +189,7 @@ public final class Matcher {
         });
       }
       scan = search == Search.SCAN
-          || (search == Search.CHOOSE && scanWork <= 16L * (demands.size() + (long) n));
+          || (search == Search.CHOOSE && scanWork <= 16L * (this.demands.length + (long) n));
       int[] perRole = new int[roleNames.size()];
       for (int[] k : treeKeys) perRole[k[0]]++;
       treesOfRole = new int[roleNames.size()][];
@@ -202,31 +203,56 @@ public final class Matcher {
 
     private void readOffers() {
       int[] roleCount = new int[Math.max(1, n)];
-      for (int i = 0; i < n; i++) {
-        Offer o = Objects.requireNonNull(offers.get(i), "offer");
+      for (int from = 0; from < n; from += CHUNK) readOffers(from, Math.min(n, from + CHUNK), roleCount);
+      roleOffers = new int[roleNames.size()][];
+      for (int r = 0; r < roleOffers.length; r++) roleOffers[r] = new int[roleCount[r]];
+      for (int from = 0; from < n; from += CHUNK) fillRoleOffers(from, Math.min(n, from + CHUNK));
+    }
+
+    private void readOffers(int from, int to, int[] roleCount) {
+      for (int i = from; i < to; i++) {
+        Offer o = Objects.requireNonNull(offers[i], "offer");
         Resources r = o.resources();
         fullCpus[i] = r.cpus();
         fullMem[i] = r.memMb();
         fullDisk[i] = r.diskMb();
         fullGpus[i] = r.gpus();
-        portRanges[i] = mergeRanges(o.ports());
+        long[] ranges = mergeRanges(o.ports());
+        portRanges[i] = ranges;
         long total = 0;
-        for (int k = 0; k < portRanges[i].length; k += 2) total += portRanges[i][k + 1] - portRanges[i][k] + 1;
+        for (int k = 0; k < ranges.length; k += 2) total += ranges[k + 1] - ranges[k] + 1;
         fullPorts[i] = total;
-        int role = roleIds.computeIfAbsent(o.role(), name -> {
+        String name = o.role();
+        Integer known = roleIds.get(name);
+        int role;
+        if (known != null) {
+          role = known;
+        } else {
+          role = roleNames.size();
           roleNames.add(name);
-          return roleNames.size() - 1;
-        });
+          roleIds.put(name, role);
+          roleTotals.add(new double[FitTree.DIMS]);
+        }
         roleOf[i] = role;
         posInRole[i] = roleCount[role]++;
+        // summed in offer order, for the dominant shares
+        double[] t = roleTotals.get(role);
+        t[0] += fullCpus[i];
+        t[1] += fullMem[i];
+        t[2] += fullDisk[i];
+        t[3] += fullGpus[i];
+        t[4] += total;
       }
-      roleOffers = new int[roleNames.size()][];
-      for (int r = 0; r < roleOffers.length; r++) roleOffers[r] = new int[roleCount[r]];
-      for (int i = 0; i < n; i++) roleOffers[roleOf[i]][posInRole[i]] = i;
     }
 
+    private void fillRoleOffers(int from, int to) {
+      for (int i = from; i < to; i++) roleOffers[roleOf[i]][posInRole[i]] = i;
+    }
+
+    private static final long[] NO_RANGES = new long[0];
+
     private static long[] mergeRanges(List<PortRange> ranges) {
-      if (ranges.isEmpty()) return new long[0];
+      if (ranges.isEmpty()) return NO_RANGES;
       PortRange[] sorted = ranges.toArray(new PortRange[0]);
       Arrays.sort(sorted, Comparator.comparingLong(PortRange::begin).thenComparingLong(PortRange::end));
       long[] out = new long[sorted.length * 2];
@@ -245,7 +271,7 @@ public final class Matcher {
     /** Groups the demands into classes, ids in order of first appearance (see {@link Classifier}). */
     private void readDemands() {
       Classifier classifier = new Classifier();
-      int count = demands.size();
+      int count = demands.length;
       for (int from = 0; from < count; from += CHUNK) classifier.classify(from, Math.min(count, from + CHUNK));
       classSize = classifier.size;
       for (List<Constraint> cs : groups) groupStaticOk.add(staticOk(cs));
@@ -276,7 +302,7 @@ public final class Matcher {
       }
 
       int classOf(int d) {
-        Demand dm = Objects.requireNonNull(demands.get(d), "demand");
+        Demand dm = Objects.requireNonNull(demands[d], "demand");
         List<Constraint> cs = dm.constraints();
         Demand before = prev;
         prev = dm;
@@ -294,10 +320,11 @@ public final class Matcher {
         }
         int group = lastGroup;
         Resources r = dm.resources();
-        long cpus = Double.doubleToLongBits(r.cpus());
-        long mem = Double.doubleToLongBits(r.memMb());
-        long disk = Double.doubleToLongBits(r.diskMb());
-        long gpus = Double.doubleToLongBits(r.gpus());
+        // raw bits: Resources admits no NaN, so equal bits are exactly equal records' doubles
+        long cpus = Double.doubleToRawLongBits(r.cpus());
+        long mem = Double.doubleToRawLongBits(r.memMb());
+        long disk = Double.doubleToRawLongBits(r.diskMb());
+        long gpus = Double.doubleToRawLongBits(r.gpus());
         String role = dm.role();
         long h = role.hashCode() * 31L + group;
         h = h * 0x9E3779B97F4A7C15L + cpus;
@@ -310,10 +337,10 @@ public final class Matcher {
         int c;
         while ((c = table[slot]) >= 0) {
           Cls k = classes.get(c);
-          if (k.group == group && k.ports == dm.ports()
-              && Double.doubleToLongBits(k.cpus) == cpus && Double.doubleToLongBits(k.mem) == mem
-              && Double.doubleToLongBits(k.disk) == disk && Double.doubleToLongBits(k.gpus) == gpus
-              && k.roleName.equals(role)) {
+          if (k.group == group && k.ports == dm.ports() && k.roleName.equals(role)
+              && (k.resources == r || Double.doubleToRawLongBits(k.cpus) == cpus
+                  && Double.doubleToRawLongBits(k.mem) == mem && Double.doubleToRawLongBits(k.disk) == disk
+                  && Double.doubleToRawLongBits(k.gpus) == gpus)) {
             break;
           }
           slot = (slot + 1) & mask;
@@ -355,7 +382,7 @@ public final class Matcher {
       for (Constraint c : cs) {
         if (c.operator() == Constraint.Operator.UNIQUE) continue;
         for (int i = 0; i < n; i++) {
-          if (ok[i] && !holds(c, offers.get(i))) ok[i] = false;
+          if (ok[i] && !holds(c, offers[i])) ok[i] = false;
         }
       }
       return ok;
@@ -412,7 +439,7 @@ public final class Matcher {
         int[] ids = new int[n];
         List<Integer> counts = new ArrayList<>(List.of(0));
         for (int i = 0; i < n; i++) {
-          String v = attribute(offers.get(i), name);
+          String v = attribute(offers[i], name);
           int id = v == null ? 0 : values.computeIfAbsent(v, x -> {
             counts.add(0);
             return counts.size() - 1;
@@ -439,21 +466,11 @@ public final class Matcher {
     // ---- orders -------------------------------------------------------------------------
 
     int[] decreasingOrder() {
-      int roles = roleNames.size();
-      double[][] totals = new double[roles][FitTree.DIMS];
-      for (int i = 0; i < n; i++) {
-        double[] t = totals[roleOf[i]];
-        t[0] += fullCpus[i];
-        t[1] += fullMem[i];
-        t[2] += fullDisk[i];
-        t[3] += fullGpus[i];
-        t[4] += fullPorts[i];
-      }
       double[] share = new double[classes.size()];
       for (int c = 0; c < share.length; c++) {
         Cls k = classes.get(c);
         if (k.role < 0) continue;
-        double[] t = totals[k.role];
+        double[] t = roleTotals.get(k.role);
         double[] need = k.need();
         double s = 0;
         for (int j = 0; j < FitTree.DIMS; j++) {
@@ -472,7 +489,7 @@ public final class Matcher {
         next[c] = k;
         k += classSize[c];
       }
-      int[] order = new int[demands.size()];
+      int[] order = new int[demands.length];
       for (int from = 0; from < order.length; from += CHUNK) fill(order, next, from, Math.min(order.length, from + CHUNK));
       return order;
     }
@@ -486,7 +503,7 @@ public final class Matcher {
     /** A first-fit pass over the demands in this order ({@code null}: input order). */
     Pass run(int[] order) {
       Packer packer = new Packer();
-      int count = demands.size();
+      int count = demands.length;
       for (int from = 0; from < count; from += CHUNK) packer.place(order, from, Math.min(count, from + CHUNK));
       return packer.s;
     }
@@ -620,7 +637,7 @@ public final class Matcher {
 
     MatchResult result(Pass s) {
       Outcome out = new Outcome(s);
-      int count = demands.size();
+      int count = demands.length;
       for (int from = 0; from < count; from += CHUNK) out.add(from, Math.min(count, from + CHUNK));
       return new MatchResult(out.placements, out.unplaced);
     }
@@ -636,7 +653,7 @@ public final class Matcher {
       Outcome(Pass s) {
         this.s = s;
         placements = new ArrayList<>(s.placedCount);
-        unplaced = new ArrayList<>(demands.size() - s.placedCount);
+        unplaced = new ArrayList<>(demands.length - s.placedCount);
       }
 
       void add(int from, int to) {
@@ -644,10 +661,10 @@ public final class Matcher {
       }
 
       void add(int d) {
-        Demand dm = demands.get(d);
+        Demand dm = demands[d];
         int i = s.offerOf[d];
         if (i >= 0) {
-          placements.add(new Placement(dm.id(), offers.get(i), dm.resources(),
+          placements.add(new Placement(dm.id(), offers[i], dm.resources(),
               ports(i, s.portOffset[d], dm.ports())));
           return;
         }
@@ -772,9 +789,9 @@ public final class Matcher {
       portsTaken = new long[p.n];
       used = new boolean[p.occupiedValue.size()][];
       for (int a = 0; a < used.length; a++) used[a] = p.occupiedValue.get(a).clone();
-      offerOf = new int[p.demands.size()];
+      offerOf = new int[p.demands.length];
       Arrays.fill(offerOf, -1);
-      portOffset = new long[p.demands.size()];
+      portOffset = new long[p.demands.length];
     }
 
     /** Whether the value of one of these UNIQUE attributes at offer i is taken. */
@@ -806,5 +823,9 @@ public final class Matcher {
   }
 
   /** Why a class of demands was left, once per class. */
-  record Explanation(List<Shortfall> shortfalls, String reason) {}
+  record Explanation(List<Shortfall> shortfalls, String reason) {
+    Explanation {
+      shortfalls = List.copyOf(shortfalls); // copied once, so each Unplaced of the class shares it
+    }
+  }
 }
