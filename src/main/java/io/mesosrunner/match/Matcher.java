@@ -326,13 +326,10 @@ public final class Matcher {
         long disk = Double.doubleToRawLongBits(r.diskMb());
         long gpus = Double.doubleToRawLongBits(r.gpus());
         String role = dm.role();
-        long h = role.hashCode() * 31L + group;
-        h = h * 0x9E3779B97F4A7C15L + cpus;
-        h = h * 0x9E3779B97F4A7C15L + mem;
-        h = h * 0x9E3779B97F4A7C15L + disk;
-        h = h * 0x9E3779B97F4A7C15L + gpus;
-        h = h * 0x9E3779B97F4A7C15L + dm.ports();
-        int hash = (int) (h ^ (h >>> 29) ^ (h >>> 47));
+        // fields rotated apart (round numbers differ only in their top bits), then mixed once
+        long h = (role.hashCode() * 31L + group) ^ ((long) dm.ports() << 32) ^ Long.rotateLeft(cpus, 12)
+            ^ Long.rotateLeft(mem, 24) ^ Long.rotateLeft(disk, 36) ^ Long.rotateLeft(gpus, 48);
+        int hash = (int) mix(h);
         int slot = hash & mask;
         int c;
         while ((c = table[slot]) >= 0) {
@@ -349,6 +346,13 @@ public final class Matcher {
         size[c]++;
         prevClass = c;
         return c;
+      }
+
+      /** Spreads every bit of x over the low ones (the finaliser of MurmurHash3). */
+      private static long mix(long x) {
+        x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+        x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return x ^ (x >>> 33);
       }
 
       private int add(Demand dm, int group, int hash, int slot, int d) {
