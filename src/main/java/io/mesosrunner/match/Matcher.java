@@ -41,12 +41,18 @@ import java.util.Objects;
  * of offers can hold more small demands than large ones, so decreasing order alone could place
  * fewer than plain first-fit.
  *
- * <p>"First offer with room" is found in a {@link FitTree} per (role, constraint set), a segment
- * tree over the offers holding per resource the most left below each node, with excluded offers
- * (constraints, used UNIQUE values) marked. Each class also keeps a cursor: an offer that could
- * not take a demand of the class can never take a later one (what is left only shrinks, used
- * UNIQUE values only grow), so its searches start where the last one ended, and a class that
- * found nothing places no more. A pass costs O((D + N·T) log N) for D demands, N offers and T
+ * <p>Each class keeps a cursor: an offer that could not take a demand of the class can never take
+ * a later one (what is left only shrinks, used UNIQUE values only grow), so its searches start
+ * where the last one ended, and a class that found nothing places no more. When classes x offers
+ * is small next to demands + offers (the usual case: a few job shapes), a pass simply walks the
+ * offers from the cursor, which costs at most classes x offers checks plus one per demand and
+ * needs no set-up; the trees below are for many distinct demands on many offers. Both give the
+ * same answer (see {@link Search}).
+ *
+ * <p>With trees, "first offer with room" is found in a {@link FitTree} per (role, constraint set),
+ * a segment tree over the offers holding per resource the most left below each node, with
+ * excluded offers (constraints, used UNIQUE values) marked; while the offer a class last went to
+ * still has room, the next demand of the class goes there without a search. A pass costs O((D + N·T) log N) for D demands, N offers and T
  * distinct (role, constraint set) pairs, plus O(N·K) constraint checks for K distinct constraint
  * sets; each regular expression is compiled once per call. When most demands are distinct and
  * the offers are fragmented, failing searches are the slow part (a per-resource maximum cannot
