@@ -75,6 +75,14 @@ final class Explainer {
   private View view(Matcher.Cls k) {
     View v = new View();
     int[] ro = p.roleOffers[k.role];
+    if (p.groups.get(k.group).isEmpty()) {
+      // no constraints: every offer of the role is a candidate and none is blocked
+      v.roleOffers = v.candidates = ro.length;
+      v.blockingAttrs = List.of();
+      v.cand = v.free = ro;
+      v.fullAll = pareto(ro, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
+      return v;
+    }
     boolean[] ok = p.groupStaticOk.get(k.group);
     int[] attrs = p.groupUniqueAttrs.get(k.group);
     int[] cand = new int[ro.length];

@@ -109,10 +109,10 @@ public final class Matcher {
     Objects.requireNonNull(occupied, "occupied");
     Problem p = new Problem(offers, demands, occupied, search);
 
-    Pass best = p.run(p.decreasingOrder());
+    Pass best = p.run(p.decreasingOrder(), -1);
     if (best.placedCount < demands.size()) {
-      Pass inOrder = p.run(null);
-      if (inOrder.placedCount > best.placedCount) best = inOrder;
+      Pass inOrder = p.run(null, best.placedCount);
+      if (inOrder != null && inOrder.placedCount > best.placedCount) best = inOrder;
     }
     return p.result(best);
   }
@@ -510,11 +510,18 @@ public final class Matcher {
 
     // ---- a pass ---------------------------------------------------------------------------
 
-    /** A first-fit pass over the demands in this order ({@code null}: input order). */
-    Pass run(int[] order) {
+    /**
+     * A first-fit pass over the demands in this order ({@code null}: input order); {@code null}
+     * as soon as it cannot place more than {@code toBeat} any more (-1: run to the end).
+     */
+    Pass run(int[] order, int toBeat) {
       Packer packer = new Packer();
       int count = demands.length;
-      for (int from = 0; from < count; from += CHUNK) packer.place(order, from, Math.min(count, from + CHUNK));
+      for (int from = 0; from < count; from += CHUNK) {
+        int to = Math.min(count, from + CHUNK);
+        packer.place(order, from, to);
+        if (packer.s.placedCount + (count - to) <= toBeat) return null;
+      }
       return packer.s;
     }
 
