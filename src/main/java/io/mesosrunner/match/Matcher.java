@@ -332,10 +332,11 @@ public final class Matcher {
         long disk = Double.doubleToRawLongBits(r.diskMb());
         long gpus = Double.doubleToRawLongBits(r.gpus());
         String role = dm.role();
-        // fields rotated apart (round numbers differ only in their top bits), then mixed once
+        // fields rotated apart (round numbers differ only in their top bits), folded, then mixed
         long h = (role.hashCode() * 31L + group) ^ ((long) dm.ports() << 32) ^ Long.rotateLeft(cpus, 12)
             ^ Long.rotateLeft(mem, 24) ^ Long.rotateLeft(disk, 36) ^ Long.rotateLeft(gpus, 48);
-        int hash = (int) mix(h);
+        h ^= h >>> 32;
+        int hash = (int) ((h * 0x9E3779B97F4A7C15L) >>> 32); // Fibonacci hashing: top half mixes all of h
         int slot = hash & mask;
         int c;
         while ((c = table[slot]) >= 0) {
@@ -352,13 +353,6 @@ public final class Matcher {
         size[c]++;
         prevClass = c;
         return c;
-      }
-
-      /** Spreads every bit of x over the low ones (the finaliser of MurmurHash3). */
-      private static long mix(long x) {
-        x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
-        x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
-        return x ^ (x >>> 33);
       }
 
       private int add(Demand dm, int group, int hash, int slot, int d) {
