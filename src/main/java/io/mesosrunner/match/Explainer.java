@@ -15,8 +15,9 @@ import java.util.Map;
  * is always one that no other offer beats in every resource: if B has at least as much as A of
  * everything, B misses no more than A and by no more. So for each (role, constraint set) the
  * offers are reduced once to those Pareto-maximal sets (over full resources, and over what is left
- * of the offers not ruled out by UNIQUE), and each class is then explained against those few
- * offers instead of all of them. Among equally close offers the first in offer order wins.
+ * of the offers not ruled out by UNIQUE; each set only when an explanation first needs it), and
+ * each class is then explained against those few offers instead of all of them. Among equally
+ * close offers the first in offer order wins.
  */
 final class Explainer {
 
