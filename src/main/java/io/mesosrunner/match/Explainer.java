@@ -15,8 +15,9 @@ import java.util.Map;
  * is always one that no other offer beats in every resource: if B has at least as much as A of
  * everything, B misses no more than A and by no more. So for each (role, constraint set) the
  * offers are reduced once to those Pareto-maximal sets (over full resources, and over what is left
- * of the offers not ruled out by UNIQUE), and each class is then explained against those few
- * offers instead of all of them. Among equally close offers the first in offer order wins.
+ * of the offers not ruled out by UNIQUE; each set only when an explanation first needs it), and
+ * each class is then explained against those few offers instead of all of them. Among equally
+ * close offers the first in offer order wins.
  */
 final class Explainer {
 
@@ -35,9 +36,11 @@ final class Explainer {
     int candidates;          // offers of the role passing CLUSTER/LIKE/UNLIKE
     int blocked;             // of those, ruled out by a used UNIQUE value
     List<String> blockingAttrs;
+    int[] cand;              // the candidates, in offer order
+    int[] free;              // of those, the ones not blocked
     int[] fullAll;           // Pareto-maximal candidates by full resources
-    int[] fullFree;          // ... of the candidates not blocked
-    int[] leftFree;          // Pareto-maximal unblocked candidates by what is left
+    int[] fullFree;          // ... of the candidates not blocked (computed when first needed)
+    int[] leftFree;          // Pareto-maximal unblocked candidates by what is left (likewise)
   }
 
   Matcher.Explanation explain(Matcher.Cls k) {
@@ -55,11 +58,16 @@ final class Explainer {
       List<Shortfall> sf = shortfalls(k, best, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
       return new Matcher.Explanation(sf, describe(sf, v.candidates > 1));
     }
+    if (v.fullFree == null) {
+      v.fullFree = v.free.length == v.cand.length ? v.fullAll
+          : pareto(v.free, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
+    }
     int free = v.fullFree.length == 0 ? -1
         : closest(k, v.fullFree, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
     if (free < 0 || missing(k, free, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts) > 0) {
       return new Matcher.Explanation(List.of(), uniqueReason(v));
     }
+    if (v.leftFree == null) v.leftFree = pareto(v.free, s.cpus, s.mem, s.disk, s.gpus, s.ports);
     int left = closest(k, v.leftFree, s.cpus, s.mem, s.disk, s.gpus, s.ports);
     return new Matcher.Explanation(shortfalls(k, left, s.cpus, s.mem, s.disk, s.gpus, s.ports),
         "all offers are used up by other instances");
@@ -68,6 +76,14 @@ final class Explainer {
   private View view(Matcher.Cls k) {
     View v = new View();
     int[] ro = p.roleOffers[k.role];
+    if (p.groups.get(k.group).isEmpty()) {
+      // no constraints: every offer of the role is a candidate and none is blocked
+      v.roleOffers = v.candidates = ro.length;
+      v.blockingAttrs = List.of();
+      v.cand = v.free = ro;
+      v.fullAll = pareto(ro, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
+      return v;
+    }
     boolean[] ok = p.groupStaticOk.get(k.group);
     int[] attrs = p.groupUniqueAttrs.get(k.group);
     int[] cand = new int[ro.length];
@@ -94,40 +110,54 @@ final class Explainer {
     for (int j = 0; j < attrs.length; j++) {
       if (attrBlocks[j]) v.blockingAttrs.add(p.uniqueAttrNames.get(attrs[j]));
     }
-    cand = Arrays.copyOf(cand, nc);
-    free = Arrays.copyOf(free, nf);
-    v.fullAll = pareto(cand, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
-    v.fullFree = pareto(free, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
-    v.leftFree = pareto(free, s.cpus, s.mem, s.disk, s.gpus, s.ports);
+    v.cand = Arrays.copyOf(cand, nc);
+    v.free = nf == nc ? v.cand : Arrays.copyOf(free, nf);
+    v.fullAll = pareto(v.cand, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
     return v;
   }
 
-  /** The offers no other offer matches or beats in every resource, in offer order. */
-  private static int[] pareto(int[] offers, double[] c, double[] m, double[] d, double[] g, long[] pt) {
-    Integer[] sorted = new Integer[offers.length];
-    for (int j = 0; j < offers.length; j++) sorted[j] = offers[j];
-    // anything that dominates an offer sorts before it; equal vectors keep offer order
-    Arrays.sort(sorted, (x, y) -> {
-      int r = Double.compare(c[y], c[x]);
-      if (r == 0) r = Double.compare(m[y], m[x]);
-      if (r == 0) r = Double.compare(d[y], d[x]);
-      if (r == 0) r = Double.compare(g[y], g[x]);
-      if (r == 0) r = Long.compare(pt[y], pt[x]);
-      return r != 0 ? r : Integer.compare(x, y);
-    });
+  /**
+   * The offers no other offer matches or beats in every resource, in offer order: those not
+   * dominated by an offer that comes before them when sorting by the resources (cpus, then mem,
+   * disk, gpus, ports) decreasing and then by offer order. Built in one pass in offer order
+   * without sorting: a new offer either is dominated by one already on the front, or joins it
+   * and drops those it dominates.
+   */
+  static int[] pareto(int[] offers, double[] c, double[] m, double[] d, double[] g, long[] pt) {
     int[] front = new int[offers.length];
     int nf = 0;
-    for (int i : sorted) {
-      boolean dominated = false;
-      for (int j = 0; j < nf && !dominated; j++) {
-        int f = front[j];
-        dominated = c[f] >= c[i] && m[f] >= m[i] && d[f] >= d[i] && g[f] >= g[i] && pt[f] >= pt[i];
+    for (int i : offers) nf = add(front, nf, i, c, m, d, g, pt); // a call per offer: compiled soon
+    return Arrays.copyOf(front, nf);
+  }
+
+  /** Adds offer i (later in offer order than all before it) to the front of size nf; the new size. */
+  private static int add(int[] front, int nf, int i, double[] c, double[] m, double[] d, double[] g, long[] pt) {
+    for (int j = 0; j < nf; j++) {
+      int f = front[j];
+      if (c[f] >= c[i] && m[f] >= m[i] && d[f] >= d[i] && g[f] >= g[i] && pt[f] >= pt[i]
+          && sortsBefore(f, i, c, m, d, g, pt)) {
+        return nf; // dominated
       }
-      if (!dominated) front[nf++] = i;
     }
-    int[] out = Arrays.copyOf(front, nf);
-    Arrays.sort(out);
-    return out;
+    int kept = 0;
+    for (int j = 0; j < nf; j++) {
+      int f = front[j];
+      boolean drop = c[i] >= c[f] && m[i] >= m[f] && d[i] >= d[f] && g[i] >= g[f] && pt[i] >= pt[f]
+          && sortsBefore(i, f, c, m, d, g, pt);
+      if (!drop) front[kept++] = f;
+    }
+    front[kept] = i;
+    return kept + 1;
+  }
+
+  /** Whether x sorts before y: resources decreasing (as Double.compare orders them), then offer order. */
+  private static boolean sortsBefore(int x, int y, double[] c, double[] m, double[] d, double[] g, long[] pt) {
+    int r = Double.compare(c[y], c[x]);
+    if (r == 0) r = Double.compare(m[y], m[x]);
+    if (r == 0) r = Double.compare(d[y], d[x]);
+    if (r == 0) r = Double.compare(g[y], g[x]);
+    if (r == 0) r = Long.compare(pt[y], pt[x]);
+    return r != 0 ? r < 0 : x < y;
   }
 
   private String constraintReason(Matcher.Cls k) {
@@ -137,7 +167,7 @@ final class Explainer {
       if (c.operator() == Constraint.Operator.UNIQUE) continue;
       int out = 0;
       for (int i : ro) {
-        if (!p.holds(c, p.offers.get(i))) out++;
+        if (!p.holds(c, p.offers[i])) out++;
       }
       if (out == ro.length) return "constraint " + c + ": rules out " + offers(ro.length);
       if (out > 0) parts.add(c + " rules out " + out);
