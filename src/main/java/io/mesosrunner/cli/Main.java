@@ -31,8 +31,14 @@ public final class Main {
 
   static final int EXIT_USAGE = 2;
   private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "status", "kill", "schema", "help");
+  /** The commands that load a job file (and so validate one). */
+  private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
   public static void main(String[] args) {
+    if (LOADS_JOB_FILES.contains(withDefaultCommand(args)[0])) {
+      // Overlaps the validator's bootstrap with picocli and SnakeYAML; the loader waits for it.
+      io.mesosrunner.job.JobLoader.prepareInBackground();
+    }
     // Before the JVM starts its first child process: VFORK halves the cost of each local task.
     io.mesosrunner.cluster.local.LocalCluster.preferFastProcessSpawn();
     configureLogging(args);

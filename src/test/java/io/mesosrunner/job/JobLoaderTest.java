@@ -27,6 +27,15 @@ class JobLoaderTest {
   }
 
   @Test
+  void loadsWhileTheValidatorIsPreparedInTheBackgroundReportTheSameErrors() {
+    JobLoader.prepareInBackground();
+    JobLoader.prepareInBackground();
+    assertThat(errors("name: t\ncommand: x\ncpus: 0\nmem: 32\nenv: {RUNNER_X: a}\n")).containsExactly(
+        "jobs/t.yaml:3:7: cpus must be greater than 0 (got 0)",
+        "jobs/t.yaml:5:7: env key must not start with RUNNER_, which is reserved for the runner (got 'RUNNER_X')");
+  }
+
+  @Test
   void readsEveryFieldOfAFullFile() throws Exception {
     Job job = load("""
         version: 1
