@@ -35,9 +35,11 @@ public final class Main {
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
   public static void main(String[] args) {
-    if (LOADS_JOB_FILES.contains(withDefaultCommand(args)[0])) {
-      // Overlaps the validator's bootstrap with picocli and SnakeYAML; the loader waits for it.
-      io.mesosrunner.job.JobLoader.prepareInBackground();
+    String command = withDefaultCommand(args)[0];
+    if (LOADS_JOB_FILES.contains(command)) {
+      Thread preparation = new Thread(new Preparation(command.equals("run")), "runner-preparation");
+      preparation.setDaemon(true);
+      preparation.start();
     }
     // Before the JVM starts its first child process: VFORK halves the cost of each local task.
     io.mesosrunner.cluster.local.LocalCluster.preferFastProcessSpawn();
@@ -121,6 +123,31 @@ public final class Main {
 
   private static void setIfAbsent(String key, String value) {
     if (System.getProperty(key) == null) System.setProperty(key, value);
+  }
+
+  /**
+   * Start-up work done on a second thread while the main one sets up picocli and reads the job
+   * file, for the second core most machines have: the validator's bootstrap, which the loader
+   * waits for, then for a run what comes after the job is loaded (the run id's random source, the
+   * journal's JSON codec). Each piece is initialised once however many threads ask, so a main
+   * thread that gets there first only waits for the rest of that piece. A named class rather than a
+   * lambda: the first lambda of a process costs start-up time too.
+   */
+  private static final class Preparation implements Runnable {
+    private final boolean run;
+
+    Preparation(boolean run) {
+      this.run = run;
+    }
+
+    @Override
+    public void run() {
+      io.mesosrunner.job.JobLoader.prepareValidator();
+      if (run) {
+        RunFiles.prepare();
+        io.mesosrunner.state.RunJournal.prepare();
+      }
+    }
   }
 
   /** Reads the version from the jar's manifest. */

@@ -61,24 +61,14 @@ public final class JobLoader {
   }
 
   /**
-   * Starts preparing the job validator on a daemon thread and returns at once. Building it is most
-   * of the cost of the first {@link #load} or {@link #parse} in a process (a quarter of a second);
-   * started early, it overlaps with whatever the caller does before loading. Loads wait for it to
-   * finish; without this call the first load prepares it itself. Calling it more than once is
-   * harmless.
+   * Prepares the job validator now, if no call has yet: builds it and validates a sample job,
+   * which is most of the cost of the first {@link #load} or {@link #parse} in a process (a quarter
+   * of a second of CPU). Callers that have other work to do first run this on another thread; a
+   * load that comes while it runs waits for it. Thread-safe; without this call the first load
+   * prepares the validator itself.
    */
-  public static void prepareInBackground() {
-    Thread thread = new Thread(new PrepareValidator(), "job-validator-setup");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  /** A named class rather than a lambda: the first lambda of a process costs start-up time too. */
-  private static final class PrepareValidator implements Runnable {
-    @Override
-    public void run() {
-      JobReader.prepareValidator();
-    }
+  public static void prepareValidator() {
+    JobReader.prepareValidator();
   }
 
   /**

@@ -548,8 +548,8 @@ final class JobReader {
   /**
    * Builds the validator and validates a sample job once, which is most of the cost of the first
    * real validation (Hibernate Validator's bootstrap, the constraint metadata of the job types, the
-   * constraint validators and their patterns). {@link JobLoader#prepareInBackground()} calls it on
-   * a background thread; a load that comes first waits for it (class initialisation is locked).
+   * constraint validators and their patterns). A load that comes while another thread runs this
+   * waits for it (class initialisation is locked).
    */
   static void prepareValidator() {
     Validators.VALIDATOR.getClass();
