@@ -142,10 +142,15 @@ public final class Main {
 
     @Override
     public void run() {
-      io.mesosrunner.job.JobLoader.prepareValidator();
-      if (run) {
-        RunFiles.prepare();
-        io.mesosrunner.state.RunJournal.prepare();
+      try {
+        io.mesosrunner.job.JobLoader.prepareValidator();
+        if (run) {
+          RunFiles.prepare();
+          io.mesosrunner.state.RunJournal.prepare();
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // Nothing to report from here: the main thread meets the same failure where it needs the
+        // piece, and reports it there as it always has.
       }
     }
   }

@@ -552,7 +552,7 @@ final class JobReader {
    * waits for it (class initialisation is locked).
    */
   static void prepareValidator() {
-    Validators.VALIDATOR.getClass();
+    java.util.Objects.requireNonNull(Validators.VALIDATOR); // reading the field initialises the holder class
   }
 
   /** Built once: building a validator costs a few hundred milliseconds. */
