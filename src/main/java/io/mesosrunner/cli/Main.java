@@ -35,9 +35,9 @@ public final class Main {
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
   public static void main(String[] args) {
-    String command = withDefaultCommand(args)[0];
-    if (LOADS_JOB_FILES.contains(command)) {
-      Thread preparation = new Thread(new Preparation(command.equals("run")), "runner-preparation");
+    if (LOADS_JOB_FILES.contains(withDefaultCommand(args)[0])) {
+      // Overlaps the validator's bootstrap with picocli and SnakeYAML; the loader waits for it.
+      Thread preparation = new Thread(new PrepareValidator(), "runner-validator-setup");
       preparation.setDaemon(true);
       preparation.start();
     }
@@ -127,30 +127,17 @@ public final class Main {
 
   /**
    * Start-up work done on a second thread while the main one sets up picocli and reads the job
-   * file, for the second core most machines have: the validator's bootstrap, which the loader
-   * waits for, then for a run what comes after the job is loaded (the run id's random source, the
-   * journal's JSON codec). Each piece is initialised once however many threads ask, so a main
-   * thread that gets there first only waits for the rest of that piece. A named class rather than a
+   * file: the validator's bootstrap, which the loader waits for. A named class rather than a
    * lambda: the first lambda of a process costs start-up time too.
    */
-  private static final class Preparation implements Runnable {
-    private final boolean run;
-
-    Preparation(boolean run) {
-      this.run = run;
-    }
-
+  private static final class PrepareValidator implements Runnable {
     @Override
     public void run() {
       try {
         io.mesosrunner.job.JobLoader.prepareValidator();
-        if (run) {
-          RunFiles.prepare();
-          io.mesosrunner.state.RunJournal.prepare();
-        }
       } catch (RuntimeException | LinkageError e) {
-        // Nothing to report from here: the main thread meets the same failure where it needs the
-        // piece, and reports it there as it always has.
+        // Nothing to report from here: the main thread meets the same failure when it loads the
+        // job file, and reports it there as it always has.
       }
     }
   }

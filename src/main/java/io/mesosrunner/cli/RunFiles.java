@@ -17,15 +17,6 @@ final class RunFiles {
 
   private RunFiles() {}
 
-  /**
-   * Sets up the random source and the SHA-256 digest now (a few tens of milliseconds the first
-   * time in a process), so a later {@link #newRunId} and {@link #sha256} need not.
-   */
-  static void prepare() {
-    sha256(new byte[0]);
-    RANDOM.nextBytes(new byte[4]);
-  }
-
   /** A fresh run id: 8 lower-case hex digits. */
   static String newRunId() {
     byte[] b = new byte[4];

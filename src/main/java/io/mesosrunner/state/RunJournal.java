@@ -1,7 +1,5 @@
 package io.mesosrunner.state;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -93,19 +91,6 @@ public final class RunJournal implements Closeable {
     this.channel = channel;
     this.recovered = recovered;
     this.size = size;
-  }
-
-  /**
-   * Loads the JSON codec of the records now (a few tens of milliseconds the first time in a
-   * process), so that the first {@link #open} or {@link #append} need not. Optional; thread-safe.
-   */
-  public static void prepare() {
-    byte[] json = JournalJson.write(new JournalRecord.FrameworkRegistered("prepare"));
-    try {
-      JournalJson.read(Path.of(FILE_NAME), 0, json, 0, json.length);
-    } catch (IOException e) {
-      throw new IllegalStateException("the journal cannot read its own JSON " + new String(json, UTF_8), e);
-    }
   }
 
   /**
