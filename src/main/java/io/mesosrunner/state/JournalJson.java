@@ -29,9 +29,10 @@ import java.util.Map;
  * ObjectMapper} and introspecting the records cost a fifth of a second at every start.
  *
  * <p>Reading follows what databind accepted: fields in any order (the type too), and a missing
- * field is null, or 0 for a number. A field given twice is refused, as databind refused it. An unknown type or
- * field is a {@link JournalVersionException} (written by a newer runner); a missing type, bad JSON,
- * a value of the wrong kind or a value a record refuses is a {@link JournalCorruptException}.
+ * field is null, or 0 for a number. A field given twice is refused, as databind refused it. An
+ * unknown type or field is a {@link JournalVersionException} (written by a newer runner); a
+ * missing type, bad JSON, a value of the wrong kind or a value a record refuses is a {@link
+ * JournalCorruptException}. {@code JournalJsonProperties} holds both directions to databind.
  *
  * <p>Stateless and thread-safe.
  */
@@ -39,7 +40,7 @@ final class JournalJson {
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
-  /** Each type's field names, in the order they are written. */
+  /** Each type's field names (the components of the record of that name). */
   private static final Map<String, List<String>> FIELDS = Map.of(
       "RunStarted", List.of("runId", "jobName", "jobFile", "fileSha256", "gitCommit", "cluster", "startedAtEpochMs",
           "instances", "jobText"),
