@@ -31,8 +31,16 @@ public final class Main {
 
   static final int EXIT_USAGE = 2;
   private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "status", "kill", "schema", "help");
+  /** The commands that load a job file (and so validate one). */
+  private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
   public static void main(String[] args) {
+    if (LOADS_JOB_FILES.contains(withDefaultCommand(args)[0])) {
+      // Overlaps the validator's bootstrap with picocli and SnakeYAML; the loader waits for it.
+      Thread preparation = new Thread(new PrepareValidator(), "runner-validator-setup");
+      preparation.setDaemon(true);
+      preparation.start();
+    }
     // Before the JVM starts its first child process: VFORK halves the cost of each local task.
     io.mesosrunner.cluster.local.LocalCluster.preferFastProcessSpawn();
     configureLogging(args);
@@ -115,6 +123,23 @@ public final class Main {
 
   private static void setIfAbsent(String key, String value) {
     if (System.getProperty(key) == null) System.setProperty(key, value);
+  }
+
+  /**
+   * Start-up work done on a second thread while the main one sets up picocli and reads the job
+   * file: the validator's bootstrap, which the loader waits for. A named class rather than a
+   * lambda: the first lambda of a process costs start-up time too.
+   */
+  private static final class PrepareValidator implements Runnable {
+    @Override
+    public void run() {
+      try {
+        io.mesosrunner.job.JobLoader.prepareValidator();
+      } catch (RuntimeException | LinkageError e) {
+        // Nothing to report from here: the main thread meets the same failure when it loads the
+        // job file, and reports it there as it always has.
+      }
+    }
   }
 
   /** Reads the version from the jar's manifest. */

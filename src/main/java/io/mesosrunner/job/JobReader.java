@@ -545,6 +545,16 @@ final class JobReader {
     return node.getTag().equals(Tag.STR) ? "'" + value + "'" : value;
   }
 
+  /**
+   * Builds the validator and validates a sample job once, which is most of the cost of the first
+   * real validation (Hibernate Validator's bootstrap, the constraint metadata of the job types, the
+   * constraint validators and their patterns). A load that comes while another thread runs this
+   * waits for it (class initialisation is locked).
+   */
+  static void prepareValidator() {
+    java.util.Objects.requireNonNull(Validators.VALIDATOR); // reading the field initialises the holder class
+  }
+
   /** Built once: building a validator costs a few hundred milliseconds. */
   private static final class Validators {
     /**
@@ -566,6 +576,13 @@ final class JobReader {
         .messageInterpolator(new ParameterMessageInterpolator())
         .buildValidatorFactory()
         .getValidator();
+
+    static {
+      // Every constrained component set, so the validation of a real file finds everything built.
+      VALIDATOR.validate(new Job("sample", Command.shell("true"), 1, 1, 0, 0, 0, 1, 1, 0, Duration.ofSeconds(1),
+          Duration.ofSeconds(1), Map.of("VAR", "value"), List.of(new Constraint("hostname", Constraint.Operator.UNIQUE,
+          null)), "*", "user", List.of("https://example.com/x"), new Container("image"), Map.of("label", "value")));
+    }
 
     /** Every property is reachable and cascadable: plain records, no persistence provider. */
     private static final class ReachEverything implements jakarta.validation.TraversableResolver {

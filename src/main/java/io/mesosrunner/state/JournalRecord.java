@@ -1,7 +1,5 @@
 package io.mesosrunner.state;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.TaskState;
@@ -9,22 +7,13 @@ import java.util.Objects;
 
 /**
  * One fact of a run, as written to the {@link RunJournal}. Stored as JSON with a {@code type}
- * discriminator holding the record's simple name ({@code {"type":"TaskLaunched",...}}).
+ * discriminator holding the record's simple name ({@code {"type":"TaskLaunched",...}}), then the
+ * components in declaration order (see {@code JournalJson}).
  *
  * <p>Enum-valued components are kept as names (strings) so the file stays readable and stable;
  * the compact constructors check that each name is one this version knows, so a record written by
  * a newer runner with a state this one does not know fails loudly instead of being misread.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = JournalRecord.RunStarted.class, name = "RunStarted"),
-    @JsonSubTypes.Type(value = JournalRecord.FrameworkRegistered.class, name = "FrameworkRegistered"),
-    @JsonSubTypes.Type(value = JournalRecord.TaskLaunched.class, name = "TaskLaunched"),
-    @JsonSubTypes.Type(value = JournalRecord.TaskStateChanged.class, name = "TaskStateChanged"),
-    @JsonSubTypes.Type(value = JournalRecord.InstanceCompleted.class, name = "InstanceCompleted"),
-    @JsonSubTypes.Type(value = JournalRecord.InstanceFailed.class, name = "InstanceFailed"),
-    @JsonSubTypes.Type(value = JournalRecord.RunEnded.class, name = "RunEnded"),
-})
 public sealed interface JournalRecord {
 
   /**

@@ -1,11 +1,5 @@
 package io.mesosrunner.state;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -71,10 +65,6 @@ public final class RunJournal implements Closeable {
   static final int FRAME_HEADER_BYTES = 8;
   private static final int COMMIT_BIT = 0x8000_0000;
   private static final int READ_BUFFER = 1 << 18;
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ObjectWriter WRITER = MAPPER.writerFor(JournalRecord.class);
-  private static final ObjectReader READER = MAPPER.readerFor(JournalRecord.class);
 
   /**
    * What a journal holds.
@@ -203,7 +193,7 @@ public final class RunJournal implements Closeable {
     CRC32C crc = new CRC32C();
     for (int i = 0; i < batch.size(); i++) {
       JournalRecord rec = Objects.requireNonNull(batch.get(i), "batch record " + i);
-      byte[] payload = WRITER.writeValueAsBytes(rec);
+      byte[] payload = JournalJson.write(rec);
       if (payload.length > MAX_PAYLOAD) {
         throw new IllegalArgumentException("record " + rec.getClass().getSimpleName() + " is " + payload.length
             + " bytes as JSON, more than the " + MAX_PAYLOAD + " allowed");
@@ -305,7 +295,7 @@ public final class RunJournal implements Closeable {
         bad = "checksum mismatch at offset " + off;
         break;
       }
-      pending.add(decode(file, off, w, len));
+      pending.add(w.parse(file, off, len));
       off += FRAME_HEADER_BYTES + len;
       if (word < 0) {
         committed.addAll(pending);
@@ -349,25 +339,6 @@ public final class RunJournal implements Closeable {
     }
     if (version < 1) {
       throw new JournalCorruptException(file, 4, "not a run journal: format version " + version, null);
-    }
-  }
-
-  private static JournalRecord decode(Path file, long off, Window w, int len) throws IOException {
-    try {
-      return w.parse(off + FRAME_HEADER_BYTES, len);
-    } catch (InvalidTypeIdException e) {
-      if (e.getTypeId() == null) {
-        throw new JournalCorruptException(file, off, "record at offset " + off + " has no type", e);
-      }
-      throw new JournalVersionException(file, off, "record at offset " + off + " has type '" + e.getTypeId()
-          + "', which this runner does not know (written by a newer version?)", e);
-    } catch (UnrecognizedPropertyException e) {
-      throw new JournalVersionException(file, off, "record at offset " + off + " of type "
-          + e.getReferringClass().getSimpleName() + " has field '" + e.getPropertyName()
-          + "', which this runner does not know (written by a newer version?)", e);
-    } catch (JsonProcessingException e) {
-      throw new JournalCorruptException(file, off, "record at offset " + off
-          + " passes its checksum but is not a valid journal record: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -443,8 +414,10 @@ public final class RunJournal implements Closeable {
       crc.update(buf.array(), buf.arrayOffset() + (int) (at - start), n);
     }
 
-    JournalRecord parse(long at, int n) throws IOException {
-      return READER.readValue(buf.array(), buf.arrayOffset() + (int) (at - start), n);
+    /** The record in the payload of the frame at {@code frameOffset}, {@code n} bytes long. */
+    JournalRecord parse(Path file, long frameOffset, int n) throws IOException {
+      int at = buf.arrayOffset() + (int) (frameOffset + FRAME_HEADER_BYTES - start);
+      return JournalJson.read(file, frameOffset, buf.array(), at, n);
     }
   }
 }

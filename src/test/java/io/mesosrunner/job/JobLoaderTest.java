@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class JobLoaderTest {
 
@@ -24,6 +25,19 @@ class JobLoaderTest {
     JobFileException e = catchThrowableOfType(JobFileException.class, () -> load(yaml));
     assertThat(e).as("expected %s to be refused", yaml).isNotNull();
     return e.errors().stream().map(JobError::toString).toList();
+  }
+
+  @Test
+  @Timeout(30)
+  void loadsWhileTheValidatorIsPreparedOnAnotherThreadReportTheSameErrors() throws InterruptedException {
+    Thread other = new Thread(JobLoader::prepareValidator);
+    other.start();
+    JobLoader.prepareValidator();
+    assertThat(errors("name: t\ncommand: x\ncpus: 0\nmem: 32\nenv: {RUNNER_X: a}\n")).containsExactly(
+        "jobs/t.yaml:3:7: cpus must be greater than 0 (got 0)",
+        "jobs/t.yaml:5:7: env key must not start with RUNNER_, which is reserved for the runner (got 'RUNNER_X')");
+    other.join(10_000);
+    assertThat(other.isAlive()).isFalse();
   }
 
   @Test
