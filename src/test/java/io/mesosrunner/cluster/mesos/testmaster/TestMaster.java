@@ -621,6 +621,8 @@ public final class TestMaster implements AutoCloseable {
     }
 
     private void answer(HttpExchange ex, Answer a, String method, String path, Optional<Call> call) throws IOException {
+        // Recorded before the answer goes out: a client that has its answer finds its call here.
+        record(method, path, call, a.status, a.body, a.headers.containsKey("X-Test-Master-Injected"));
         try (ex) {
             a.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
             if (a.status == 202 || a.status == 307) {
@@ -633,8 +635,6 @@ public final class TestMaster implements AutoCloseable {
                     ex.getResponseBody().write(bytes);
                 }
             }
-        } finally {
-            record(method, path, call, a.status, a.body, a.headers.containsKey("X-Test-Master-Injected"));
         }
     }
 
