@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+/** The call queue's order rules on real threads: parallel up to its size, barriers alone and in order. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CallQueueTest {
 
