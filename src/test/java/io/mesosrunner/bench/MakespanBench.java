@@ -86,9 +86,98 @@ public final class MakespanBench {
     }
   }
 
-  /** One measured run. */
+  /** One measured run; {@code cpu} is CPU seconds per thread group (see {@link CpuSampler}). */
   record Result(String approach, int finished, double makespanS, double wallS, int accepts, int declines,
-                int acks, long maxTasksPerAccept, Map<String, Long> violations, String note) {}
+                int acks, long maxTasksPerAccept, Map<String, Long> violations, String note,
+                Map<String, Double> cpu, int calls) {}
+
+  /**
+   * CPU time (user + system) per thread group while a run is measured, from {@link
+   * java.lang.management.ThreadMXBean} sampled every 200 ms (a thread's last 200 ms before it
+   * ends are lost; the pools here keep their threads for the whole run). Groups: the runner's
+   * own threads (the JobRun loop, which is a common-pool thread here, {@code mesos-*} and the
+   * HttpClient's threads), the test master's threads ({@code test-master-*} and the HttpServer
+   * dispatcher), and the JVM (garbage collection and JIT: the process CPU time minus every Java
+   * thread's).
+   */
+  static final class CpuSampler implements AutoCloseable {
+    private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    private final com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private final Map<Long, Long> startNanos = new java.util.HashMap<>();
+    private final Map<Long, Long> lastNanos = new java.util.HashMap<>();
+    private final Map<Long, String> names = new java.util.HashMap<>();
+    private final long processStart;
+    private final java.util.concurrent.ScheduledExecutorService every =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "bench-cpu-sampler");
+          t.setDaemon(true);
+          return t;
+        });
+
+    CpuSampler() {
+      sample(true);
+      processStart = os.getProcessCpuTime();
+      every.scheduleAtFixedRate(() -> sample(false), 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void sample(boolean first) {
+      for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (info == null) {
+          continue;
+        }
+        long id = info.getThreadId();
+        long cpu = threads.getThreadCpuTime(id);
+        if (cpu < 0) {
+          continue;
+        }
+        // A thread born after the start counts from zero.
+        startNanos.putIfAbsent(id, first ? cpu : 0L);
+        lastNanos.put(id, cpu);
+        names.putIfAbsent(id, info.getThreadName());
+      }
+    }
+
+    static String group(String thread) {
+      if (thread.startsWith("test-master") || thread.startsWith("HTTP-Dispatcher")) {
+        return "master";
+      }
+      if (thread.startsWith("HttpClient")) {
+        return "runner: HttpClient threads";
+      }
+      if (thread.equals("bench-jobrun")) {
+        return "runner: JobRun loop";
+      }
+      if (thread.startsWith("mesos-subscriber")) {
+        return "runner: event stream";
+      }
+      if (thread.startsWith("mesos-")) {
+        return "runner: call threads";
+      }
+      return "other: " + thread.replaceAll("-?\\d+$", "");
+    }
+
+    /** CPU seconds per group since construction, plus "jvm (GC, JIT)" and "total (process)". */
+    @Override
+    public synchronized void close() {
+      every.shutdownNow();
+      sample(false);
+    }
+
+    synchronized Map<String, Double> split() {
+      Map<String, Double> out = new TreeMap<>();
+      long javaThreads = 0;
+      for (Map.Entry<Long, Long> e : lastNanos.entrySet()) {
+        long used = e.getValue() - startNanos.get(e.getKey());
+        javaThreads += used;
+        out.merge(group(names.get(e.getKey())), used / 1e9, Double::sum);
+      }
+      long process = os.getProcessCpuTime() - processStart;
+      out.put("jvm (GC, JIT, ...)", Math.max(0, process - javaThreads) / 1e9);
+      out.put("total (process)", process / 1e9);
+      return out;
+    }
+  }
 
   private MakespanBench() {}
 
@@ -203,16 +292,21 @@ public final class MakespanBench {
       long t0 = System.nanoTime();
       String note;
       int finished;
-      if (approach.equals("runner")) {
-        Outcome outcome = runRunner(p, master);
-        note = "outcome " + outcome;
-        finished = master.finishedTaskIds().size();
-      } else {
-        finished = runSeed(p, master);
-        note = "";
+      Map<String, Double> cpu;
+      try (CpuSampler sampler = new CpuSampler()) {
+        if (approach.equals("runner")) {
+          Outcome outcome = runRunner(p, master);
+          note = "outcome " + outcome;
+          finished = master.finishedTaskIds().size();
+        } else {
+          finished = runSeed(p, master);
+          note = "";
+        }
+        sampler.close();
+        cpu = sampler.split();
       }
       double wall = (System.nanoTime() - t0) / 1e9;
-      return summarise(p, approach, master, finished, wall, note);
+      return summarise(p, approach, master, finished, wall, note, cpu);
     }
   }
 
@@ -230,13 +324,21 @@ public final class MakespanBench {
               System.out.println("  runner: " + progress);
             }
           });
-      CompletableFuture<Outcome> outcome = CompletableFuture.supplyAsync(run::run);
+      // A named thread, so the CPU split can tell the scheduler loop from the rest.
+      java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bench-jobrun");
+        t.setDaemon(true);
+        return t;
+      });
+      CompletableFuture<Outcome> outcome = CompletableFuture.supplyAsync(run::run, loop);
       try {
         return outcome.get(p.timeoutS(), TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         run.interrupt("bench timeout");
         System.out.println("  runner did not finish within " + p.timeoutS() + " s: " + scheduler.progress());
         return outcome.get(60, TimeUnit.SECONDS);
+      } finally {
+        loop.shutdown();
       }
     }
   }
@@ -313,7 +415,7 @@ public final class MakespanBench {
   }
 
   private static Result summarise(Params p, String approach, TestMaster master, int finished, double wall,
-      String note) {
+      String note, Map<String, Double> cpu) {
     Instant firstOffer = null;
     Instant lastFinish = null;
     for (TestMaster.SentEvent e : master.sentEvents()) {
@@ -352,12 +454,28 @@ public final class MakespanBench {
     Map<String, Long> violations = master.violations().stream()
         .collect(Collectors.groupingBy(Violation::kind, TreeMap::new, Collectors.counting()));
     Result r = new Result(approach, finished, makespan, wall, accepts, declines, acks, maxPerAccept, violations,
-        note);
+        note, cpu, calls.size());
     System.out.printf(Locale.ROOT, "  %s: %d/%d finished, makespan %.1f s (ideal %.1f s, ratio %.2f), wall %.1f s, "
             + "%d ACCEPT (at most %d tasks each), %d DECLINE, %d ACKNOWLEDGE, violations %s %s%n", approach, finished,
         p.tasks(), makespan, p.idealS(), makespan / p.idealS(), wall, accepts, maxPerAccept, declines, acks,
         violations, note);
+    System.out.printf(Locale.ROOT, "  %s: %d calls, %.0f calls/s over the makespan; CPU s per thread group: %s%n",
+        approach, calls.size(), calls.size() / makespan, cpuLine(cpu));
+    System.out.printf(Locale.ROOT, "  %s: CPU per task %.2f ms (runner %.2f, master %.2f, jvm %.2f); per call %.0f us%n",
+        approach, 1000 * cpu.get("total (process)") / p.tasks(), 1000 * groupSum(cpu, "runner") / p.tasks(),
+        1000 * groupSum(cpu, "master") / p.tasks(), 1000 * groupSum(cpu, "jvm") / p.tasks(),
+        1e6 * cpu.get("total (process)") / calls.size());
     return r;
+  }
+
+  static double groupSum(Map<String, Double> cpu, String prefix) {
+    return cpu.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
+  }
+
+  static String cpuLine(Map<String, Double> cpu) {
+    return cpu.entrySet().stream().filter(e -> e.getValue() >= 0.05)
+        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+        .collect(Collectors.joining(", "));
   }
 
   /** Per second from the first offer: cpus offered, tasks launched, updates sent, calls answered. */

@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -50,14 +49,15 @@ import org.slf4j.LoggerFactory;
  * <p>One thread ({@code mesos-subscriber}) holds the SUBSCRIBE stream, parses its RecordIO
  * events and hands them to the listener; on a broken stream or missing heartbeats it reports
  * {@link Event.Disconnected}, backs off and resubscribes with the same framework id. Calls are
- * dispatched in order by one other thread ({@code mesos-calls}), so {@link #execute} never blocks;
+ * queued in order and sent by a few call threads ({@code mesos-call-N}), so {@link #execute} never blocks;
  * a failed call becomes a log line or an event, never an exception.
  *
  * <p>Order of calls: ACKNOWLEDGE, ACCEPT and DECLINE are independent of one another (each names
  * its own update or offer; the master sends a task's next update only after the previous one is
  * acknowledged, so two acknowledgements of one task are never in flight together), and up to
- * {@value #PARALLEL_CALLS} of them are in flight at once on a small pool ({@code mesos-call-N},
- * over kept-alive connections). Every other call (KILL, RECONCILE, SUPPRESS, REVIVE, TEARDOWN, ...)
+ * {@value #PARALLEL_CALLS} of them are in flight at once on the call threads ({@code mesos-call-N},
+ * over kept-alive connections; the thread that takes a call from the ordered queue sends it, see
+ * {@link CallQueue}). Every other call (KILL, RECONCILE, SUPPRESS, REVIVE, TEARDOWN, ...)
  * is a barrier: it is sent only after every earlier call was answered, and alone, so a KILL or
  * RECONCILE never overtakes the ACCEPT that launched its task, a REVIVE never overtakes the
  * DECLINE whose filter it must clear, and TEARDOWN goes last. Task output is read from
@@ -83,9 +83,7 @@ public final class MesosCluster implements Cluster {
   private final MesosConfig config;
   private final HttpClient http;
   private final String authorization;
-  private final ExecutorService calls;
-  private final ExecutorService callWorkers;
-  private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(PARALLEL_CALLS);
+  private final CallQueue calls;
   private final ScheduledExecutorService timer;
   private final Map<String, HeldOffer> offers = new ConcurrentHashMap<>();
   private final Map<String, URI> agentUrls = new ConcurrentHashMap<>();
@@ -127,13 +125,19 @@ public final class MesosCluster implements Cluster {
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER);
+    // The client's own work (parsing an answer, completing its future) runs on its selector
+    // thread instead of being handed to a pool thread first: one thread hand-off less per call
+    // (about 30% of the adapter's CPU per call, see bench/ANALYSIS.md). Safe because nothing we
+    // give the client blocks: answers are read into memory (ofString, ofByteArray), the event
+    // stream's ofInputStream only queues what the subscriber thread asked for, and every call is
+    // a blocking send(), so no code of ours runs as a dependent action on the client's futures.
+    hb.executor(Runnable::run);
     if (config.caCert() != null) {
       hb.sslContext(sslContextTrusting(config));
     }
     this.http = hb.build();
     this.authorization = authorization(config);
-    this.calls = Executors.newSingleThreadExecutor(daemon("mesos-calls"));
-    this.callWorkers = Executors.newFixedThreadPool(PARALLEL_CALLS, daemon("mesos-call"));
+    this.calls = new CallQueue(PARALLEL_CALLS, daemon("mesos-call"));
     this.timer = Executors.newScheduledThreadPool(2, daemon("mesos-timer"));
     this.frameworkId = config.frameworkId();
     if (config.master() instanceof MasterAddress.Http h) {
@@ -632,17 +636,16 @@ public final class MesosCluster implements Cluster {
     } else if (action instanceof Action.Teardown) {
       tornDown = true;
       Call call = Calls.teardown(fid);
-      try {
-        calls.execute(() -> barrier(() -> {
-          try {
-            post(call);
-          } catch (Exception e) {
-            log.warn("TEARDOWN failed: {}", e.getMessage());
-          } finally {
-            abortStream("framework torn down");
-          }
-        }));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      boolean queued = calls.submit(false, () -> {
+        try {
+          post(call);
+        } catch (Exception e) {
+          log.warn("TEARDOWN failed: {}", e.getMessage());
+        } finally {
+          abortStream("framework torn down");
+        }
+      });
+      if (!queued) {
         log.debug("TEARDOWN not sent: the adapter is closed");
       }
     } else {
@@ -701,8 +704,8 @@ public final class MesosCluster implements Cluster {
   }
 
   /**
-   * Queues a call; on failure {@code onError} runs after the failure is logged (on the calls
-   * thread or a call worker). ACKNOWLEDGE, ACCEPT and DECLINE go out in parallel; any other call
+   * Queues a call; on failure {@code onError} runs after the failure is logged (on a call
+   * thread). ACKNOWLEDGE, ACCEPT and DECLINE go out in parallel; any other call
    * waits for every earlier one (see the class comment).
    */
   private void send(Call call, java.util.function.Consumer<Exception> onError) {
@@ -728,51 +731,8 @@ public final class MesosCluster implements Cluster {
       case ACKNOWLEDGE, ACCEPT, DECLINE -> true;
       default -> false;
     };
-    try {
-      if (independent) {
-        calls.execute(() -> parallel(attempt));
-      } else {
-        calls.execute(() -> barrier(attempt));
-      }
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    if (!calls.submit(independent, attempt)) {
       log.debug("{} not sent: the adapter is closed", call.getType());
-    }
-  }
-
-  /** On the calls thread: waits for a free slot, then hands the call to a worker. */
-  private void parallel(Runnable attempt) {
-    try {
-      inFlight.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    try {
-      callWorkers.execute(() -> {
-        try {
-          attempt.run();
-        } finally {
-          inFlight.release();
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      inFlight.release();
-      log.debug("call not sent: the adapter is closed");
-    }
-  }
-
-  /** On the calls thread: waits until no call is in flight, then runs this one alone. */
-  private void barrier(Runnable attempt) {
-    try {
-      inFlight.acquire(PARALLEL_CALLS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    try {
-      attempt.run();
-    } finally {
-      inFlight.release(PARALLEL_CALLS);
     }
   }
 
@@ -891,19 +851,12 @@ public final class MesosCluster implements Cluster {
     if (z != null) {
       z.close();
     }
-    calls.shutdown();
     try {
       // The last calls (acknowledgements, TEARDOWN) matter: give them time on a slow network.
-      if (!calls.awaitTermination(20, TimeUnit.SECONDS)) {
-        calls.shutdownNow();
-      }
-      callWorkers.shutdown();
-      if (!callWorkers.awaitTermination(5, TimeUnit.SECONDS)) {
-        callWorkers.shutdownNow();
+      if (!calls.close(Duration.ofSeconds(25))) {
+        log.warn("calls still unanswered after 25 s; giving up on them");
       }
     } catch (InterruptedException e) {
-      calls.shutdownNow();
-      callWorkers.shutdownNow();
       Thread.currentThread().interrupt();
     }
     abortStream("closed");

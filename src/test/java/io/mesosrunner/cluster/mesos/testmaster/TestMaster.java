@@ -1104,11 +1104,24 @@ public final class TestMaster implements AutoCloseable {
                 "Command exited with status " + code);
     }
 
+    /** Appends a glog line ({@code Immdd hh:mm:ss.uuuuuu pid text}) to the task's stderr. */
     private void glog(Task t, String text) {
         java.time.LocalDateTime now = java.time.LocalDateTime.now();
-        String line = String.format("I%02d%02d %02d:%02d:%02d.%06d %d %s%n", now.getMonthValue(), now.getDayOfMonth(),
-                now.getHour(), now.getMinute(), now.getSecond(), now.getNano() / 1000, t.pid, text);
-        t.agent.append(t.fw.id, t.id(), "stderr", line);
+        // Built by hand: String.format was a tenth of the master's CPU in the makespan bench.
+        StringBuilder line = new StringBuilder(32 + text.length()).append('I');
+        twoDigits(line, now.getMonthValue());
+        twoDigits(line, now.getDayOfMonth());
+        twoDigits(line.append(' '), now.getHour());
+        twoDigits(line.append(':'), now.getMinute());
+        twoDigits(line.append(':'), now.getSecond());
+        String micros = Integer.toString(now.getNano() / 1000);
+        line.append('.').append("000000", micros.length(), 6).append(micros);
+        line.append(' ').append(t.pid).append(' ').append(text).append(System.lineSeparator());
+        t.agent.append(t.fw.id, t.id(), "stderr", line.toString());
+    }
+
+    private static void twoDigits(StringBuilder sb, int v) {
+        sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
     /**
