@@ -94,9 +94,10 @@ final class ClusterOptions {
    *
    * @param frameworkId the framework to resubscribe as (resuming a run on Mesos), or null
    */
-  Opened open(Job job, Path jobFile, String runId, String frameworkId, CliContext ctx) throws BadOptionException {
+  Opened open(Job job, Path jobFile, String runId, String frameworkId, boolean tailOutput, CliContext ctx)
+      throws BadOptionException {
     String url = masterUrl(ctx);
-    if (url == null) return openLocal(job, jobFile, runId, ctx);
+    if (url == null) return openLocal(job, jobFile, runId, tailOutput, ctx);
     MasterAddress address;
     try {
       address = MasterAddress.parse(url);
@@ -106,6 +107,7 @@ final class ClusterOptions {
     String name = frameworkName != null ? frameworkName : "runner:" + job.name();
     MesosConfig.Builder b = mesosConfig(address, name, job.role(), job.user(), ctx);
     if (frameworkId != null) b.frameworkId(frameworkId);
+    b.tailOutput(tailOutput);
     MesosConfig config;
     try {
       config = b.build();
@@ -116,14 +118,15 @@ final class ClusterOptions {
     return new Opened(cluster, false);
   }
 
-  private Opened openLocal(Job job, Path jobFile, String runId, CliContext ctx) throws BadOptionException {
+  private Opened openLocal(Job job, Path jobFile, String runId, boolean tailOutput, CliContext ctx)
+      throws BadOptionException {
     List<String> unsupported = LocalCluster.unsupportedFields(job);
     if (!unsupported.isEmpty()) {
       throw new BadOptionException(jobFile + ": the local cluster cannot honour " + String.join(", ", unsupported)
           + "; run this job on Mesos with --master URL (or remove those fields)");
     }
     Path runDir = stateDir(jobFile).resolve("runs").resolve(job.name() + "-" + runId).toAbsolutePath().normalize();
-    LocalConfig config = LocalConfig.defaults(runDir).withClock(ctx.clock());
+    LocalConfig config = LocalConfig.defaults(runDir).withClock(ctx.clock()).withTailOutput(tailOutput);
     try {
       if (localCpus != null) {
         if (!(localCpus > 0)) throw new BadOptionException("--local-cpus must be greater than 0 (got " + localCpus + ")");

@@ -186,7 +186,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int runOn(Job job, RunInfo run, Resume resume, RunJournal journal) throws ClusterOptions.BadOptionException {
-    ClusterOptions.Opened opened = where.open(job, jobFile, run.runId(), resume == null ? null : resume.frameworkId(), ctx);
+    // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
+    ClusterOptions.Opened opened = where.open(job, jobFile, run.runId(), resume == null ? null : resume.frameworkId(),
+        !quiet, ctx);
     if (!quiet && opened.local()) {
       ctx.err().println("runner: no master named (--master or MESOS_MASTER): running on the embedded local cluster");
     }

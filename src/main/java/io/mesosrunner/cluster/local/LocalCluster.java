@@ -589,14 +589,20 @@ public final class LocalCluster implements Cluster {
       }
       appendQuietly(err, message);
       task.gone.countDown();
-      tailer.finish(spec.taskId(), spec, out, err, () -> post(() -> ended(task, null, message)));
+      if (config.tailOutput()) {
+        tailer.finish(spec.taskId(), spec, out, err, () -> post(() -> ended(task, null, message)));
+      } else {
+        post(() -> ended(task, null, message));
+      }
       return;
     }
     starter.start(task.sandbox, env, argv, new ProcessStarter.Callback() {
       @Override
       public void started(long pid) {
         task.pid = pid;
-        tailer.watch(spec.taskId(), spec, out, err);
+        if (config.tailOutput()) {
+          tailer.watch(spec.taskId(), spec, out, err);
+        }
         post(() -> spawned(task));
       }
 
@@ -604,8 +610,12 @@ public final class LocalCluster implements Cluster {
       public void ended(int exitValue, String startError) {
         task.gone.countDown();
         Integer value = startError == null ? exitValue : null;
-        tailer.finish(spec.taskId(), spec, out, err,
-            () -> post(() -> LocalCluster.this.ended(task, value, startError)));
+        Runnable end = () -> post(() -> LocalCluster.this.ended(task, value, startError));
+        if (config.tailOutput()) {
+          tailer.finish(spec.taskId(), spec, out, err, end);
+        } else {
+          end.run();
+        }
       }
     });
   }

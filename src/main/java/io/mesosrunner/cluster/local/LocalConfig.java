@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param killGrace time between SIGTERM and SIGKILL when a task is killed, &ge; 0
  * @param clock     the clock refuse filters are timed with
  * @param starter   how task processes are started ({@link Starter#AUTO} by default)
+ * @param tailOutput whether task output is followed and delivered as lines (true by default); the
+ *                  sandbox files are written either way
  */
 public record LocalConfig(
     double cpus,
@@ -39,7 +41,8 @@ public record LocalConfig(
     String hostname,
     Duration killGrace,
     Clock clock,
-    Starter starter) {
+    Starter starter,
+    boolean tailOutput) {
 
   /** How task processes are started; see {@link ProcessStarter}. */
   public enum Starter {
@@ -98,7 +101,8 @@ public record LocalConfig(
         defaultHostname(),
         DEFAULT_KILL_GRACE,
         Clock.systemUTC(),
-        defaultStarter());
+        defaultStarter(),
+        true);
   }
 
   /** A run directory under the system's temporary directory: {@code <tmp>/mesos-runner-<user>}. */
@@ -107,39 +111,43 @@ public record LocalConfig(
   }
 
   public LocalConfig withCpus(double value) {
-    return new LocalConfig(value, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter);
+    return new LocalConfig(value, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput);
   }
 
   public LocalConfig withMemMb(double value) {
-    return new LocalConfig(cpus, value, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter);
+    return new LocalConfig(cpus, value, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput);
   }
 
   public LocalConfig withDiskMb(double value) {
-    return new LocalConfig(cpus, memMb, value, gpus, ports, runDir, hostname, killGrace, clock, starter);
+    return new LocalConfig(cpus, memMb, value, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput);
   }
 
   public LocalConfig withGpus(int value) {
-    return new LocalConfig(cpus, memMb, diskMb, value, ports, runDir, hostname, killGrace, clock, starter);
+    return new LocalConfig(cpus, memMb, diskMb, value, ports, runDir, hostname, killGrace, clock, starter, tailOutput);
   }
 
   public LocalConfig withPorts(PortRange value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, value, runDir, hostname, killGrace, clock, starter);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, value, runDir, hostname, killGrace, clock, starter, tailOutput);
   }
 
   public LocalConfig withHostname(String value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, value, killGrace, clock, starter);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, value, killGrace, clock, starter, tailOutput);
   }
 
   public LocalConfig withKillGrace(Duration value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, value, clock, starter);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, value, clock, starter, tailOutput);
   }
 
   public LocalConfig withClock(Clock value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, value, starter);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, value, starter, tailOutput);
   }
 
   public LocalConfig withStarter(Starter value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, value);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, value, tailOutput);
+  }
+
+  public LocalConfig withTailOutput(boolean value) {
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, value);
   }
 
   /**

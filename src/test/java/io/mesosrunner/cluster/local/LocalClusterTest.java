@@ -613,6 +613,24 @@ class LocalClusterTest {
     assertThat(end.message()).startsWith("Failed to start command:").contains("blocker.0.1.r");
   }
 
+  @Test
+  @Timeout(20)
+  void withoutTailingDeliversNoLinesButKeepsTheOutputInTheSandbox() throws Exception {
+    LocalCluster cluster = new LocalCluster(LocalConfig.defaults(runDir).withCpus(2).withMemMb(1024)
+        .withDiskMb(1024).withHostname("testhost").withStarter(starter()).withTailOutput(false));
+    clusters.add(cluster);
+    cluster.start(events);
+    Offer offer = events.nextOffer();
+    cluster.execute(launch(offer, task("silent.0.1.r", shellJob("silent", "echo out; echo err >&2; exit 3"), offer)));
+    TaskStatus end = events.updatesUntilTerminal("silent.0.1.r").get(2);
+    assertThat(end.state()).isEqualTo(TaskState.FAILED);
+    assertThat(end.exitCode()).isEqualTo(3);
+    assertThat(events.lines("silent.0.1.r", OutputStreamKind.STDOUT)).isEmpty();
+    assertThat(events.lines("silent.0.1.r", OutputStreamKind.STDERR)).isEmpty();
+    assertThat(Files.readString(runDir.resolve("silent.0.1.r").resolve("stdout"))).isEqualTo("out\n");
+    assertThat(Files.readString(runDir.resolve("silent.0.1.r").resolve("stderr"))).isEqualTo("err\n");
+  }
+
   private static boolean runningSeen(RecordingListener events, String taskId) {
     synchronized (events.seen) {
       return events.seen.stream().anyMatch(e -> e instanceof Event.StatusUpdate u
