@@ -27,5 +27,7 @@ fi
     echo
     sed 's/^### /### /' "$BENCH_OUT/$script.md"
   done
+  # The makespan bench (minutes and 6 GiB of heap, run on its own) keeps its table in bench/results.
+  if [ -f "$DIR/results/makespan.md" ]; then echo; cat "$DIR/results/makespan.md"; fi
 } > "$DIR/RESULTS.md"
 echo "wrote $DIR/RESULTS.md"
