@@ -38,6 +38,7 @@ if [ "$SMOKE" = 0 ]; then
   mv "$TMP/state" "$TMP/old/cds"
   CMDS+=(xargs-setsid "seq $N | xargs -P 20 -I{} setsid -w sh -c true"
          runner-jdk-starter "java -Drunner.local.starter=jdk -jar $RUNNER_JAR $TMP/job.yaml $RUN"
+         jvm-spawn-only "java -Djdk.lang.Process.launchMechanism=VFORK -cp $BENCH_JAR io.mesosrunner.bench.SpawnOnly $N 20"
          runner-C1 "java -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR $TMP/job.yaml $RUN"
          runner-appcds "java -XX:SharedArchiveFile=$TMP/app.jsa -jar $RUNNER_JAR $TMP/job.yaml $RUN"
          runner-appcds-C1 "java -XX:SharedArchiveFile=$TMP/app.jsa -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR $TMP/job.yaml $RUN")
