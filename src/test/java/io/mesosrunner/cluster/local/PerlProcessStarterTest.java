@@ -73,6 +73,18 @@ class PerlProcessStarterTest {
     return o;
   }
 
+  private Outcome startedTask(String name, String shell) throws InterruptedException {
+    Outcome o = start(name, shell);
+    assertThat(o.started.await(10, TimeUnit.SECONDS)).isTrue();
+    return o;
+  }
+
+  /** Sends the spawner process (pid in its description) a signal, as a terminal or a user would. */
+  private void signalSpawner(String signal) throws Exception {
+    long spawner = Long.parseLong(starter.describe().replaceAll("\\D+", ""));
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(spawner)).start().waitFor()).isZero();
+  }
+
   private static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
@@ -100,8 +112,7 @@ class PerlProcessStarterTest {
   @Test
   @Timeout(20)
   void signalsWholeProcessGroups() throws Exception {
-    Outcome o = start("g", "sleep 60 & sleep 60; wait");
-    assertThat(o.started.await(10, TimeUnit.SECONDS)).isTrue();
+    Outcome o = startedTask("g", "sleep 60 & sleep 60; wait");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     List<ProcessHandle> children = new ArrayList<>();
     while (children.size() < 2 && System.nanoTime() < deadline) {
@@ -132,11 +143,9 @@ class PerlProcessStarterTest {
   @Test
   @Timeout(20)
   void ignoresTheTerminalsInterruptSoThatTheRunnerDecidesWhenTasksDie() throws Exception {
-    Outcome o = start("i", "sleep 0.5; exit 7");
-    assertThat(o.started.await(10, TimeUnit.SECONDS)).isTrue();
-    long spawner = Long.parseLong(starter.describe().replaceAll("\\D+", ""));
-    new ProcessBuilder("kill", "-INT", Long.toString(spawner)).start().waitFor();
-    new ProcessBuilder("kill", "-TERM", Long.toString(spawner)).start().waitFor();
+    Outcome o = startedTask("i", "sleep 0.5; exit 7");
+    signalSpawner("INT");
+    signalSpawner("TERM");
     assertThat(o.awaitEnd().exitValue).isEqualTo(7);
     assertThat(deaths).isEmpty();
   }
@@ -144,10 +153,8 @@ class PerlProcessStarterTest {
   @Test
   @Timeout(20)
   void saysSoWhenTheSpawnerDiesAndTheTasksLiveOnInTheirSessions() throws Exception {
-    Outcome o = start("d", "sleep 60");
-    assertThat(o.started.await(10, TimeUnit.SECONDS)).isTrue();
-    long spawner = Long.parseLong(starter.describe().replaceAll("\\D+", ""));
-    new ProcessBuilder("kill", "-KILL", Long.toString(spawner)).start().waitFor();
+    Outcome o = startedTask("d", "sleep 60");
+    signalSpawner("KILL");
     String why = deaths.poll(10, TimeUnit.SECONDS);
     assertThat(why).contains("process spawner").contains("ended unexpectedly");
     assertThat(alive(o.pid)).isTrue();
