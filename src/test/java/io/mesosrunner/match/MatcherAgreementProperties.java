@@ -3,7 +3,6 @@ package io.mesosrunner.match;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.job.Constraint;
-import io.mesosrunner.job.Constraint.Operator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,14 +82,7 @@ class MatcherAgreementProperties {
   private static List<Demand> wideDemands(Random rnd, int count, int shapeCount) {
     double[] cpus = {0, 0.1, 0.5, 1, 1.5, 3, 6};
     double[] mem = {0, 128, 512, 2048, 8192};
-    List<List<Constraint>> sets = List.of(
-        List.of(),
-        List.of(new Constraint("hostname", Operator.UNIQUE, null)),
-        List.of(new Constraint("rack", Operator.UNIQUE, null)),
-        List.of(new Constraint("rack", Operator.CLUSTER, "r1")),
-        List.of(new Constraint("rack", Operator.LIKE, "r[12]")),
-        List.of(new Constraint("rack", Operator.UNLIKE, "r2")),
-        List.of(new Constraint("hostname", Operator.UNIQUE, null), new Constraint("rack", Operator.LIKE, "r.*")));
+    List<List<Constraint>> sets = MatcherProperties.CONSTRAINT_SETS;
     List<Demand> shapes = new ArrayList<>(shapeCount);
     for (int s = 0; s < shapeCount; s++) {
       List<Constraint> cs = rnd.nextInt(3) == 0 ? sets.get(rnd.nextInt(sets.size())) : List.of();

@@ -24,7 +24,8 @@ class MatcherProperties {
   record Scenario(List<Offer> offers, List<Demand> demands, List<Occupancy> occupied) {}
 
   private static final List<String> HOSTS = List.of("h1", "h2", "h3", "h4");
-  private static final List<List<Constraint>> CONSTRAINT_SETS = List.of(
+  /** The constraint lists scenarios draw from (also used by the agreement properties). */
+  static final List<List<Constraint>> CONSTRAINT_SETS = List.of(
       List.of(),
       List.of(new Constraint("hostname", Operator.UNIQUE, null)),
       List.of(new Constraint("rack", Operator.UNIQUE, null)),
