@@ -171,8 +171,7 @@ class LocalClusterTest {
     Offer offer = events.nextOffer();
     Job job = job("missing", Command.argv(List.of("/nonexistent/command-xyz", "--flag")), 0.1, 32);
     cluster.execute(launch(offer, task("missing.0.1.r", job, offer)));
-    List<TaskStatus> updates = events.updatesUntilTerminal("missing.0.1.r");
-    TaskStatus end = updates.get(updates.size() - 1);
+    TaskStatus end = events.terminalUpdate("missing.0.1.r");
     assertThat(end.state()).isEqualTo(TaskState.FAILED);
     assertThat(end.exitCode()).isEqualTo(127);
     assertThat(end.message()).contains("/nonexistent/command-xyz").contains("No such file");
@@ -365,12 +364,7 @@ class LocalClusterTest {
     }
     assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
     cluster.execute(new Action.Kill("tree.0.1.r", "local-S0"));
-    List<TaskStatus> updates = new ArrayList<>();
-    TaskStatus s;
-    do {
-      s = events.nextUpdate("tree.0.1.r");
-      updates.add(s);
-    } while (!s.state().isTerminal());
+    TaskStatus s = events.terminalUpdate("tree.0.1.r");
     assertThat(s.state()).isEqualTo(TaskState.KILLED);
     assertThat(s.message()).isEqualTo("Command terminated with signal Terminated");
     assertThat(s.uuid()).isNotNull();
@@ -391,8 +385,7 @@ class LocalClusterTest {
     long pid = Long.parseLong(o.line().trim());
     long killedAt = System.nanoTime();
     cluster.execute(new Action.Kill("stubborn.0.1.r", "local-S0"));
-    List<TaskStatus> updates = events.updatesUntilTerminal("stubborn.0.1.r");
-    TaskStatus s = updates.get(updates.size() - 1);
+    TaskStatus s = events.terminalUpdate("stubborn.0.1.r");
     assertThat(s.state()).isEqualTo(TaskState.KILLED);
     assertThat(s.message()).isEqualTo("Command terminated with signal Killed");
     assertThat(System.nanoTime() - killedAt).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(450));
@@ -594,8 +587,7 @@ class LocalClusterTest {
     assertThat(pidFile.trim().split(" ")[0]).isEqualTo(Long.toString(pid));
     assertThat(Math.abs(Long.parseLong(pidFile.trim().split(" ")[1]) - started)).isLessThanOrEqualTo(1000);
     cluster.execute(new Action.Kill("leader.0.1.r", "local-S0"));
-    assertThat(events.updatesUntilTerminal("leader.0.1.r")).last()
-        .extracting(TaskStatus::state).isEqualTo(TaskState.KILLED);
+    assertThat(events.terminalUpdate("leader.0.1.r").state()).isEqualTo(TaskState.KILLED);
   }
 
   @Test
@@ -606,8 +598,7 @@ class LocalClusterTest {
     Offer offer = events.nextOffer();
     Job job = job("blocker", Command.argv(List.of("/bin/true")), 0.1, 32);
     cluster.execute(launch(offer, task("blocker.0.1.r", job, offer)));
-    List<TaskStatus> updates = events.updatesUntilTerminal("blocker.0.1.r");
-    TaskStatus end = updates.get(updates.size() - 1);
+    TaskStatus end = events.terminalUpdate("blocker.0.1.r");
     assertThat(end.state()).isEqualTo(TaskState.FAILED);
     assertThat(end.exitCode()).isEqualTo(127);
     assertThat(end.message()).startsWith("Failed to start command:").contains("blocker.0.1.r");

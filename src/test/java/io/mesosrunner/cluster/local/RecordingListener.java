@@ -112,6 +112,12 @@ final class RecordingListener implements ClusterListener {
     return out;
   }
 
+  /** The task's terminal update, after the ones before it. */
+  TaskStatus terminalUpdate(String taskId) throws InterruptedException {
+    List<TaskStatus> updates = updatesUntilTerminal(taskId);
+    return updates.get(updates.size() - 1);
+  }
+
   /** Output lines of a task seen so far. */
   List<String> lines(String taskId, OutputStreamKind kind) {
     List<String> out = new ArrayList<>();
