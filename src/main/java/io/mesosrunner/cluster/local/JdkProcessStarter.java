@@ -2,6 +2,7 @@ package io.mesosrunner.cluster.local;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts task processes with the JDK's {@link ProcessBuilder}, each through {@code setsid -w}
@@ -21,9 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JdkProcessStarter implements ProcessStarter {
 
+  private static final Logger LOG = LoggerFactory.getLogger(JdkProcessStarter.class);
   private static final File DEV_NULL = new File("/dev/null");
 
-  private final String setsid = ProcessTrees.KillCommand.firstExecutable("/usr/bin/setsid", "/bin/setsid");
+  private final String setsid = ProcessStarter.firstExecutable("/usr/bin/setsid", "/bin/setsid");
   private final ProcessTrees.KillCommand kill = new ProcessTrees.KillCommand();
   private final ExecutorService starters;
 
@@ -86,7 +90,7 @@ final class JdkProcessStarter implements ProcessStarter {
       return;
     }
     long started = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-    LocalCluster.writePidFile(sandbox, process.pid(), started);
+    writePidFile(sandbox, process.pid(), started);
     callback.started(process.pid());
     process.onExit().whenComplete((p, ex) -> callback.ended(process.exitValue(), null));
   }
@@ -100,6 +104,18 @@ final class JdkProcessStarter implements ProcessStarter {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Records the task's pid and start time in its sandbox: if this runner dies, the next one can
+   * find and kill what it left running (the processes are in their own session and outlive it).
+   */
+  private static void writePidFile(Path sandbox, long pid, long started) {
+    try {
+      Files.writeString(sandbox.resolve(LocalCluster.PID_FILE), pid + " " + started + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      LOG.warn("cannot record the pid of the task in {}: {}", sandbox, e.getMessage());
     }
   }
 }

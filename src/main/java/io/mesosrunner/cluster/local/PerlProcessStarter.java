@@ -92,7 +92,7 @@ final class PerlProcessStarter implements ProcessStarter {
       LOG.debug("cannot read {}: {}", SCRIPT, e.toString());
       return null;
     }
-    String perl = ProcessTrees.KillCommand.firstExecutable("/usr/bin/perl", "/bin/perl");
+    String perl = ProcessStarter.firstExecutable("/usr/bin/perl", "/bin/perl");
     if (perl == null) {
       LOG.debug("no perl, the local cluster starts tasks through the JDK");
       return null;

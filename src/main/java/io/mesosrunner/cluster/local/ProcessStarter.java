@@ -38,6 +38,16 @@ interface ProcessStarter extends ProcessTrees.GroupSignals, AutoCloseable {
    */
   void start(Path sandbox, Map<String, String> env, List<String> argv, Callback callback);
 
+  /** The first of these paths that is an executable file, or null. */
+  static String firstExecutable(String... candidates) {
+    for (String c : candidates) {
+      if (java.nio.file.Files.isExecutable(Path.of(c))) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   /** What this starter is, for messages: e.g. {@code perl spawner (pid 123)}. */
   String describe();
 

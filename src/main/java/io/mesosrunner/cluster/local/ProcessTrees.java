@@ -2,8 +2,6 @@ package io.mesosrunner.cluster.local;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -110,16 +108,7 @@ final class ProcessTrees {
     private static final Logger LOG = LoggerFactory.getLogger(KillCommand.class);
     private static final File DEV_NULL = new File("/dev/null");
 
-    private final String kill = firstExecutable("/bin/kill", "/usr/bin/kill");
-
-    static String firstExecutable(String... candidates) {
-      for (String c : candidates) {
-        if (Files.isExecutable(Path.of(c))) {
-          return c;
-        }
-      }
-      return null;
-    }
+    private final String kill = ProcessStarter.firstExecutable("/bin/kill", "/usr/bin/kill");
 
     @Override
     public boolean usesProcessGroups() {
