@@ -109,6 +109,7 @@ public final class LocalCluster implements Cluster {
   private Amounts offered = Amounts.ZERO;
   private final BitSet usedPorts = new BitSet();
   private final BitSet offeredPorts = new BitSet();
+  private final Set<String> runnable = new HashSet<>();
   private boolean started;
   private boolean suppressed;
   private boolean offerPassPending;
@@ -579,7 +580,7 @@ public final class LocalCluster implements Cluster {
         : spec.job().command().argv();
     String problem = hasNul(argv) || hasNul(env.keySet()) || hasNul(env.values())
         ? "invalid null character in command"
-        : findProblem(argv.get(0), env.getOrDefault("PATH", System.getenv("PATH")), task.sandbox);
+        : programProblem(argv.get(0), env.getOrDefault("PATH", System.getenv("PATH")), task.sandbox);
     if (problem != null) {
       String message = "Failed to start command: " + problem;
       try {
@@ -670,6 +671,24 @@ public final class LocalCluster implements Cluster {
       }
     }
     return killed;
+  }
+
+  /**
+   * {@link #findProblem}, remembering the programs found runnable (absolute, or looked up in a
+   * PATH; not relative to a sandbox), so that every task of a job does not stat {@code /bin/sh}
+   * again. A program removed later still fails to start, with the starter's message.
+   */
+  private String programProblem(String program, String path, Path workDir) {
+    boolean sandboxRelative = program.contains("/") && !program.startsWith("/");
+    String key = program + '\0' + path;
+    if (!sandboxRelative && runnable.contains(key)) {
+      return null;
+    }
+    String problem = findProblem(program, path, workDir);
+    if (problem == null && !sandboxRelative) {
+      runnable.add(key);
+    }
+    return problem;
   }
 
   /** Why {@code program} cannot be executed, or null when it looks executable. */
