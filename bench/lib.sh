@@ -83,3 +83,13 @@ alternate() {
     hyperfine --style none --runs 1 --prepare "$prepare" --export-json "$dir/round-$r.json" "${args[@]}" >/dev/null
   done
 }
+
+# Appends to CMDS what the JDK offers a user without code (the jar carries no JVM flags): the
+# runner with C1 only, with the AppCDS archive ARCHIVE (made by the caller), and both.
+# Usage: jdk_flag_variants ARCHIVE RUNNER-ARGS...
+jdk_flag_variants() {
+  local jsa="$1"; shift
+  CMDS+=(runner-C1 "java -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR $*"
+         runner-appcds "java -XX:SharedArchiveFile=$jsa -jar $RUNNER_JAR $*"
+         runner-appcds-C1 "java -XX:SharedArchiveFile=$jsa -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR $*")
+}

@@ -32,16 +32,14 @@ XARGS="seq $N | xargs -P 20 -I{} sh -c true"
 
 CMDS=(xargs "$XARGS" runner "java -jar $RUNNER_JAR $TMP/job.yaml $RUN")
 if [ "$SMOKE" = 0 ]; then
-  # What a README could recommend (users get no flags from the jar): C1 only, and an AppCDS archive.
+  CMDS+=(xargs-setsid "seq $N | xargs -P 20 -I{} setsid -w sh -c true"
+         runner-jdk-starter "java -Drunner.local.starter=jdk -jar $RUNNER_JAR $TMP/job.yaml $RUN"
+         jvm-spawn-only "java -Djdk.lang.Process.launchMechanism=VFORK -cp $BENCH_JAR io.mesosrunner.bench.SpawnOnly $N 20")
+  # The AppCDS archive comes from a 20-task run, so that no timed run writes it.
   job 20 "$TMP/small.yaml"
   java -XX:ArchiveClassesAtExit="$TMP/app.jsa" -jar "$RUNNER_JAR" "$TMP/small.yaml" $RUN >/dev/null 2>&1
   mv "$TMP/state" "$TMP/old/cds"
-  CMDS+=(xargs-setsid "seq $N | xargs -P 20 -I{} setsid -w sh -c true"
-         runner-jdk-starter "java -Drunner.local.starter=jdk -jar $RUNNER_JAR $TMP/job.yaml $RUN"
-         jvm-spawn-only "java -Djdk.lang.Process.launchMechanism=VFORK -cp $BENCH_JAR io.mesosrunner.bench.SpawnOnly $N 20"
-         runner-C1 "java -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR $TMP/job.yaml $RUN"
-         runner-appcds "java -XX:SharedArchiveFile=$TMP/app.jsa -jar $RUNNER_JAR $TMP/job.yaml $RUN"
-         runner-appcds-C1 "java -XX:SharedArchiveFile=$TMP/app.jsa -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR $TMP/job.yaml $RUN")
+  jdk_flag_variants "$TMP/app.jsa" "$TMP/job.yaml" $RUN
 fi
 log "local-throughput: $N tasks, $ROUNDS alternating rounds (+1 warm-up)"
 alternate 1 "$TMP/warm" "$PREP" "${CMDS[@]}"

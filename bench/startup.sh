@@ -18,9 +18,7 @@ for extra in ${EXTRA_JARS:-}; do
 done
 if [ "$SMOKE" = 0 ]; then
   java -XX:ArchiveClassesAtExit="$TMP/app.jsa" -jar "$RUNNER_JAR" validate "$JOB" >/dev/null 2>&1
-  CMDS+=(runner-C1 "java -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR validate $JOB"
-         runner-appcds "java -XX:SharedArchiveFile=$TMP/app.jsa -jar $RUNNER_JAR validate $JOB"
-         runner-appcds-C1 "java -XX:SharedArchiveFile=$TMP/app.jsa -XX:TieredStopAtLevel=1 -jar $RUNNER_JAR validate $JOB")
+  jdk_flag_variants "$TMP/app.jsa" validate "$JOB"
 fi
 log "startup: $ROUNDS alternating rounds (+1 warm-up)"
 alternate 1 "$TMP/warm" "true" "${CMDS[@]}"
