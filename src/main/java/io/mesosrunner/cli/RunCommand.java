@@ -7,7 +7,7 @@ import io.mesosrunner.report.JsonReport;
 import io.mesosrunner.report.JunitReport;
 import io.mesosrunner.report.RunReport;
 import io.mesosrunner.report.TextSummary;
-import io.mesosrunner.schedule.JobRun;
+import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.JobScheduler;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.Resume;

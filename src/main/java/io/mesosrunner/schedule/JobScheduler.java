@@ -1,5 +1,12 @@
 package io.mesosrunner.schedule;
 
+import io.mesosrunner.cluster.Action;
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.cluster.TaskStatus;
+
+
 import io.mesosrunner.job.Durations;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Demand;
@@ -28,7 +35,7 @@ import java.util.PriorityQueue;
  *
  * <p>It knows nothing of Mesos protobufs, HTTP or processes, and never reads the system clock:
  * time comes from the injected {@link Clock}, so tests drive it with a fake clock and no threads.
- * Not thread-safe: one thread (see {@link JobRun}) owns it and feeds it events one at a time.
+ * Not thread-safe: one thread (see {@code run.JobRun}) owns it and feeds it events one at a time.
  *
  * <p>Rules (DESIGN.md, "Scheduling rules"): the job succeeds when every instance index has ended
  * in TASK_FINISHED once; at most {@code parallelism} instances are staging or running; an attempt

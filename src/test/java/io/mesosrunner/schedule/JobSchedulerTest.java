@@ -1,5 +1,11 @@
 package io.mesosrunner.schedule;
 
+import io.mesosrunner.cluster.Action;
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.cluster.TaskState;
+
+
 import static io.mesosrunner.schedule.Fixtures.job;
 import static io.mesosrunner.schedule.Fixtures.masterUpdate;
 import static io.mesosrunner.schedule.Fixtures.offer;

@@ -1,4 +1,4 @@
-package io.mesosrunner.schedule;
+package io.mesosrunner.cluster;
 
 import io.mesosrunner.match.Offer;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.mesosrunner.schedule;
+package io.mesosrunner.cluster;
 
 import java.time.Duration;
 import java.util.List;
