@@ -81,7 +81,7 @@ public final class JobScheduler {
     this(job, run, clock, DEFAULT_MAX_LOSSES);
   }
 
-  public JobScheduler(Job job, RunInfo run, Clock clock, int maxLosses) {
+  JobScheduler(Job job, RunInfo run, Clock clock, int maxLosses) {
     this(job, run, clock, maxLosses, SchedulerJournal.NONE, null);
   }
 
@@ -299,7 +299,7 @@ public final class JobScheduler {
   }
 
   /** Task ids of attempts not yet ended (including duplicates being killed). */
-  public List<String> liveTaskIds() {
+  List<String> liveTaskIds() {
     return table.liveTaskIds();
   }
 

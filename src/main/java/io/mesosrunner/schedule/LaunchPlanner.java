@@ -5,7 +5,7 @@ import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Demand;
 import io.mesosrunner.match.MatchResult;
-import io.mesosrunner.match.Matcher;
+import io.mesosrunner.match.OfferMatcher;
 import io.mesosrunner.match.Occupancy;
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.match.Placement;
@@ -82,7 +82,7 @@ final class LaunchPlanner {
       demands.add(new Demand(id, job.role(), need, job.ports(), job.constraints()));
       byDemand.put(id, instance);
     }
-    MatchResult result = Matcher.match(offers, demands, occupancy);
+    MatchResult result = OfferMatcher.match(offers, demands, occupancy);
     List<Assignment> assignments = new ArrayList<>(result.placements().size());
     for (Placement p : result.placements()) assignments.add(new Assignment(byDemand.get(p.demandId()), p));
     List<MatchResult.Unplaced> unplaced = result.unplaced();
