@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * is a barrier: it is sent only after every earlier call was answered, and alone, so a KILL or
  * RECONCILE never overtakes the ACCEPT that launched its task, a REVIVE never overtakes the
  * DECLINE whose filter it must clear, and TEARDOWN goes last. Task output is read from
- * the agents by an {@link OutputTailer}. After too many failed attempts in a row, or on a 401,
+ * the agents by an {@link AgentFileTailer}. After too many failed attempts in a row, or on a 401,
  * the adapter reports {@link Event.ClusterFailed} once and stops.
  */
 public final class MesosCluster implements Cluster {
@@ -93,7 +93,7 @@ public final class MesosCluster implements Cluster {
   private final Object streamLock = new Object();
 
   private volatile ClusterListener listener;
-  private volatile OutputTailer tailer;
+  private volatile AgentFileTailer tailer;
   private volatile ZooKeeperLeaderDetector zk;
   private volatile Thread subscriber;
   private volatile URI leader;
@@ -194,7 +194,7 @@ public final class MesosCluster implements Cluster {
     }
     this.listener = listener;
     if (config.tailOutput()) {
-      tailer = new OutputTailer(http, timer, listener, config.clock(), config.outputPollInterval(),
+      tailer = new AgentFileTailer(http, timer, listener, config.clock(), config.outputPollInterval(),
           config.outputLinger(), authorization);
     }
     if (config.master() instanceof MasterAddress.ZooKeeper z) {
@@ -528,7 +528,7 @@ public final class MesosCluster implements Cluster {
           event.getRescindInverseOffer().getInverseOfferId().getValue());
       case UPDATE -> {
         TaskStatus status = OfferTranslator.toStatus(event.getUpdate().getStatus());
-        OutputTailer t = tailer;
+        AgentFileTailer t = tailer;
         if (t != null && status.state().isTerminal()) {
           t.terminal(status.taskId());
         }
@@ -671,7 +671,7 @@ public final class MesosCluster implements Cluster {
       }
       return;
     }
-    OutputTailer t = tailer;
+    AgentFileTailer t = tailer;
     URI agent = held.agentBase() != null ? held.agentBase() : agentUrls.get(held.offer().agentId());
     if (t != null && agent != null) {
       launch.tasks().forEach(task -> t.track(task, agent, fid));
@@ -694,7 +694,7 @@ public final class MesosCluster implements Cluster {
 
   private void dropAll(List<TaskSpec> tasks, String why) {
     log.warn("tasks not launched: {}", why);
-    OutputTailer t = tailer;
+    AgentFileTailer t = tailer;
     for (TaskSpec task : tasks) {
       if (t != null) {
         t.forget(task.taskId());
@@ -860,7 +860,7 @@ public final class MesosCluster implements Cluster {
       Thread.currentThread().interrupt();
     }
     abortStream("closed");
-    OutputTailer t = tailer;
+    AgentFileTailer t = tailer;
     if (t != null) {
       t.drain(Duration.ofSeconds(3));
       t.close();
