@@ -278,7 +278,10 @@ class JobLoaderTest {
   @Test
   void acceptsSizesAsNumbersOrStringsWithUnits() throws Exception {
     assertThat(load(MINIMAL.replace("mem: 32", "mem: 2GiB\ndisk: 100KiB")).memMb()).isEqualTo(2048);
-    assertThat(load(MINIMAL.replace("mem: 32", "mem: 0.5\ndisk: 1_024")).diskMb()).isEqualTo(1024);
+    assertThat(load(MINIMAL.replace("mem: 32", "mem: 0.5\ndisk: 1024")).diskMb()).isEqualTo(1024);
+    assertThat(errors(MINIMAL.replace("mem: 32", "mem: 0.5\ndisk: 1_024"))).containsExactly(
+        "jobs/t.yaml:5:7: disk must be a number of MiB or a size such as 512MiB (YAML 1.2 reads a number with '_' as"
+            + " text: write 1024) (got '1_024')");
     assertThat(errors(MINIMAL.replace("mem: 32", "mem: 512MB"))).containsExactly(
         "jobs/t.yaml:4:6: mem: unknown size unit 'MB' in '512MB' (use B, KiB, MiB, GiB or TiB)");
   }
