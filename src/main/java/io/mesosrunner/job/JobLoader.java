@@ -164,6 +164,8 @@ public final class JobLoader {
         .setCodePointLimit(MAX_BYTES)
         .setParseComments(false)
         .setUseMarks(true)
+        // The whole file in one window: with the default 1 KiB window a long scalar is copied again for every refill.
+        .setBufferSize(Math.max(1024, text.length() + 1))
         .build();
     // What Compose.composeString does, keeping the reader so a scanner failure without a mark still has a position.
     StreamReader reader = new StreamReader(settings, text);

@@ -51,7 +51,7 @@ final class JobReader {
 
   /** Record component name to the field name users write, where they differ. */
   private static final Map<String, String> FIELD_OF_COMPONENT = Map.of(
-      "memMb", "mem", "diskMb", "disk", "parallelismWithinInstances", "parallelism", "onFailure", "on_failure",
+      "memMb", "mem", "diskMb", "disk", "onFailure", "on_failure",
       "retryOnExit", "retry_on_exit", "noRetryExit", "no_retry_exit");
 
   private final String fileName;
@@ -107,6 +107,8 @@ final class JobReader {
     int gpus = optional(fields, "gpus", this::whole, 0);
     int ports = optional(fields, "ports", this::whole, 0);
     int instances = optional(fields, "instances", this::whole, 1);
+    // Unset, parallelism is instances; a bad instances must not be reported a second time as a parallelism the file never set.
+    if (!fields.containsKey("parallelism")) failed.add("parallelism");
     int parallelism = optional(fields, "parallelism", this::whole, instances);
     int retries = optional(fields, "retries", this::whole, 3);
     OnFailure onFailure = optional(fields, "on_failure", this::onFailure, OnFailure.STOP);
@@ -435,7 +437,11 @@ final class JobReader {
     return values;
   }
 
-  /** Replaces {@code ${VAR}} from the environment; {@code $${} stands for a literal {@code ${}. */
+  /**
+   * Replaces {@code ${VAR}} from the environment and {@code ${VAR:-default}} with the default
+   * when VAR is unset or empty (the default is text up to the first {@code }}, not substituted
+   * again); {@code $${} stands for a literal {@code ${}.
+   */
   private String substitute(String label, String value, Node node) {
     StringBuilder out = new StringBuilder();
     boolean ok = true;
@@ -450,10 +456,16 @@ final class JobReader {
           error(node, i, label + " has an unterminated ${ (got '" + value + "'; write $${ for a literal ${)");
           return null;
         }
-        String variable = value.substring(i + 2, end);
+        String reference = value.substring(i + 2, end);
+        int separator = reference.indexOf(":-");
+        String variable = separator < 0 ? reference : reference.substring(0, separator);
         String replacement = environment.get(variable);
+        if (separator >= 0 && (replacement == null || replacement.isEmpty())) {
+          // As in sh: the default stands in for an unset or empty variable.
+          replacement = reference.substring(separator + 2);
+        }
         if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          error(node, i, label + " refers to an invalid variable name '${" + variable + "}'");
+          error(node, i, label + " refers to an invalid variable name '${" + reference + "}'");
           ok = false;
         } else if (replacement == null) {
           error(node, i, label + " refers to ${" + variable + "}, which is not set in the runner's environment");
