@@ -62,7 +62,8 @@ final class PlanCommand implements Callable<Integer> {
     ClusterOptions.Opened opened;
     try {
       wait = parseWait();
-      opened = where.open(job, jobFile, "plan" + RunFiles.newRunId().substring(0, 4), null, false, ctx);
+      opened = where.open(job, jobFile.toString(), where.stateDir(jobFile, ctx), "plan" + RunFiles.newRunId().substring(0, 4),
+          null, false, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
       return Main.EXIT_USAGE;
