@@ -28,7 +28,8 @@ final class StateDirProblem {
     if (e instanceof AccessDeniedException) return "permission denied";
     if (e instanceof NoSuchFileException) return "no such file or directory";
     if (e instanceof NotDirectoryException) return "not a directory";
-    if (e instanceof FileAlreadyExistsException) return "a file is in the way of a directory";
+    // Creating a directory where a file is: the file is what is "not a directory".
+    if (e instanceof FileAlreadyExistsException) return "not a directory";
     if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason().toLowerCase(Locale.ROOT);
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
