@@ -96,6 +96,41 @@ class RunnerJarIT {
     }
   }
 
+  @Test
+  void sighupIsHandledLikeSigtermAndStatusThenSaysNoRunnerIsAttached() throws Exception {
+    Path pids = tmp.resolve("pids");
+    Files.createDirectories(pids);
+    Path job = tmp.resolve("hangup.yaml");
+    Files.writeString(job, """
+        name: hangup
+        command: 'echo $$ > %1$s/$RUNNER_INSTANCE.sh; echo started; exec sleep 120'
+        cpus: 0.1
+        mem: 16
+        instances: 2
+        """.formatted(pids));
+    Path state = tmp.resolve("state");
+    Process p = start(job.toString(), "--state-dir", state.toString());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (countFiles(pids) < 2 && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(countFiles(pids)).as(err()).isEqualTo(2);
+    Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start();
+    assertThat(hup.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err()).isEqualTo(130);
+    assertThat(out()).contains("hangup: interrupted");
+    try (var files = Files.list(pids)) {
+      for (Path f : files.toList()) {
+        long pid = Long.parseLong(Files.readString(f).trim());
+        assertThat(running(pid)).as("pid %d from %s", pid, f).isFalse();
+      }
+    }
+    // The journal was closed with every task's end: nothing is left RUNNING in it.
+    io.mesosrunner.state.RunState run = io.mesosrunner.state.JobStore.status(state, "hangup").orElseThrow();
+    assertThat(run.unsettled()).isEmpty();
+    Cli.run("status", job.toString(), "--state-dir", state.toString()).exitedWith(0)
+        .outContains("no runner is attached (pid " + p.pid() + " is gone); run the same command to resume");
+  }
+
   /** Whether a process exists and is not a zombie (a dead process its new parent has not reaped yet). */
   static boolean running(long pid) throws IOException {
     Path stat = Path.of("/proc/" + pid + "/stat");
