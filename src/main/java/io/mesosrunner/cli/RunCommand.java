@@ -238,7 +238,7 @@ final class RunCommand implements Callable<Integer> {
     ClusterOptions.Opened opened = where.open(job, source.label(), stateDir, run.runId(),
         resume == null ? null : resume.frameworkId(), !quiet, ctx);
     if (!quiet && opened.local()) {
-      ctx.err().println("runner: no master named (--master or MESOS_MASTER): running on the embedded local cluster");
+      ctx.err().println("runner: no master named (--master, RUNNER_MASTER or MESOS_MASTER): running on the embedded local cluster");
     }
     try (var cluster = opened.cluster()) {
       TerminalUi ui = new TerminalUi(ctx.out(), ctx.err(), ctx.terminal(), quiet, ctx.clock(), Duration.ofSeconds(5), job.name());
