@@ -36,7 +36,9 @@ final class MasterAccessOptions {
       throw new ClusterOptions.BadOptionException("--connect-retries must be at least 1 (got " + connectRetries + ")");
     }
     MesosConfig.Builder b = MesosConfig.builder(address, name).role(role).clock(ctx.clock())
-        .maxReconnectAttempts(connectRetries).reconnectMin(Duration.ofMillis(500)).reconnectMax(Duration.ofSeconds(5));
+        .maxReconnectAttempts(connectRetries).reconnectMin(Duration.ofMillis(500)).reconnectMax(Duration.ofSeconds(5))
+        .retryNotice((problem, retry, retries, delay) ->
+            ctx.err().println("runner: " + problem + "; retry " + retry + " of " + retries + " in " + seconds(delay)));
     if (user != null) b.user(user);
     if (principal != null) b.principal(principal);
     if (secretFile != null) {
@@ -48,6 +50,12 @@ final class MasterAccessOptions {
       b.caCert(caCert);
     }
     return b;
+  }
+
+  /** "0.5 s", "4 s": a retry's delay as a person reads it. */
+  static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return (ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(java.util.Locale.ROOT, "%.1f", ms / 1000.0)) + " s";
   }
 
   private static String readSecret(Path file) throws ClusterOptions.BadOptionException {

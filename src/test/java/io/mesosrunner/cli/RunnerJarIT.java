@@ -131,6 +131,20 @@ class RunnerJarIT {
         .outContains("no runner is attached (pid " + p.pid() + " is gone); run the same command to resume");
   }
 
+  @Test
+  void anUnreachableMasterGetsOnePlainLinePerRetryAndNoLogLines() throws Exception {
+    Process p = start("jobs/hello.yaml", "--state-dir", tmp.resolve("state").toString(), "--master", "127.0.0.1:1",
+        "--connect-retries", "3");
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err()).isEqualTo(3);
+    List<String> lines = err().lines().toList();
+    assertThat(lines).as(err()).noneMatch(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("[mesos-"));
+    assertThat(lines.stream().filter(l -> l.contains("retry")).toList()).as(err()).containsExactly(
+        "runner: cannot reach master at http://127.0.0.1:1: connection refused; retry 1 of 2 in 0.5 s",
+        "runner: cannot reach master at http://127.0.0.1:1: connection refused; retry 2 of 2 in 1 s");
+    assertThat(out()).contains("could not run: 3 attempts failed; cannot reach master at http://127.0.0.1:1");
+  }
+
   /** Whether a process exists and is not a zombie (a dead process its new parent has not reaped yet). */
   static boolean running(long pid) throws IOException {
     Path stat = Path.of("/proc/" + pid + "/stat");

@@ -298,7 +298,7 @@ public final class MesosCluster implements Cluster {
           } else {
             failures++;
           }
-          log.warn("{}", lastProblem);
+          log.info("{}", lastProblem);
         } catch (IOException e) {
           redirects = 0;
           failures++;
@@ -306,7 +306,7 @@ public final class MesosCluster implements Cluster {
           if (subscribed) {
             lastProblem = "connection to master at " + base(target) + " lost: " + describe(e);
           }
-          log.warn("{}", lastProblem);
+          log.info("{}", lastProblem);
         } catch (InterruptedException e) {
           if (closed.get() || tornDown) {
             return;
@@ -328,6 +328,8 @@ public final class MesosCluster implements Cluster {
       Thread.interrupted();
       long backoff = backoffMs(Math.max(failures, 1));
       log.debug("resubscribing in {} ms (attempt {} of {})", backoff, failures + 1, config.maxReconnectAttempts());
+      config.retryNotice().retrying(lastProblem, Math.max(failures, 1), config.maxReconnectAttempts() - 1,
+          Duration.ofMillis(backoff));
       try {
         Thread.sleep(backoff);
       } catch (InterruptedException e) {
@@ -584,7 +586,7 @@ public final class MesosCluster implements Cluster {
 
   private void fail(String reason) {
     if (failed.compareAndSet(false, true)) {
-      log.error("giving up on Mesos: {}", reason);
+      log.info("giving up on Mesos: {}", reason);
       ClusterListener l = listener;
       if (l != null && !closed.get()) {
         l.onEvent(new Event.ClusterFailed(reason));
