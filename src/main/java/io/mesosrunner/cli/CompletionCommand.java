@@ -37,6 +37,6 @@ final class CompletionCommand implements Callable<Integer> {
     }
     ctx.out().print(script);
     ctx.out().flush();
-    return 0;
+    return ExitCode.OK;
   }
 }

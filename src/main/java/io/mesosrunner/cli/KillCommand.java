@@ -48,33 +48,33 @@ final class KillCommand implements Callable<Integer> {
       target = JobTarget.resolve(job, state, ctx);
     } catch (JobTarget.NotFoundException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     String name = target.jobName();
     try (JobStore store = JobStore.open(target.stateDir(), name)) {
       Optional<RunState> run = store.previous();
       if (run.isEmpty() || run.get().ended()) {
         ctx.out().println(name + ": nothing to kill (no unfinished run in " + store.dir() + ")");
-        return 0;
+        return ExitCode.OK;
       }
       RunState earlier = run.get();
       String owner = earlier.started().jobFile();
       if (target.source() != null && !target.source().isRecordedAs(owner)) {
         ctx.err().println("runner: the unfinished run " + earlier.runId() + " of job " + name + " in " + store.dir()
             + " was started from " + owner + ", not " + target.source().label() + "; to stop it: runner kill " + owner);
-        return Main.EXIT_USAGE;
+        return ExitCode.USAGE;
       }
       ctx.out().println(name + ": " + EarlierRuns.stop(target.stateDir(), earlier, access, ctx));
       store.resume().append(new RunEnded(Outcome.INTERRUPTED.name(), "killed by runner kill", ctx.clock().millis()));
-      return 0;
+      return ExitCode.OK;
     } catch (StateLockedException e) {
       return stopRunningRunner(name, e);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (IOException e) {
       ctx.err().println("runner: " + StateDirProblem.describe(target.stateDir(), e));
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
   }
 
@@ -83,7 +83,7 @@ final class KillCommand implements Callable<Integer> {
     Optional<ProcessHandle> runner = e.holderPid() == null ? Optional.empty() : ProcessHandle.of(e.holderPid());
     if (runner.isEmpty() || !runner.get().isAlive() || runner.get().pid() == ProcessHandle.current().pid()) {
       ctx.err().println("runner: " + name + " is locked by another runner that this machine cannot signal: " + e.getMessage());
-      return 3;
+      return ExitCode.CLUSTER;
     }
     ctx.out().println(name + ": asking runner pid " + e.holderPid() + " to stop (it kills its tasks first)");
     runner.get().destroy();
@@ -91,9 +91,9 @@ final class KillCommand implements Callable<Integer> {
       runner.get().onExit().get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
       ctx.err().println("runner: pid " + e.holderPid() + " did not stop within 60s");
-      return 3;
+      return ExitCode.CLUSTER;
     }
     ctx.out().println(name + ": runner pid " + e.holderPid() + " stopped");
-    return 0;
+    return ExitCode.OK;
   }
 }

@@ -42,7 +42,6 @@ import picocli.CommandLine.Command;
         "  130 interrupted by Ctrl-C, SIGTERM or SIGHUP (tasks killed)."})
 public final class Main {
 
-  static final int EXIT_USAGE = 2;
   private static final Set<String> COMMANDS =
       Set.of("run", "validate", "plan", "status", "kill", "schema", "completion", "help");
   /** The commands that load a job file (and so validate one). */
@@ -69,13 +68,13 @@ public final class Main {
     if (args.length == 0) {
       // No command is a usage error: say how to use it where errors go, and fail as usage errors do.
       commandLine(ctx).usage(new java.io.PrintWriter(ctx.err(), true));
-      return EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     String typo = misspeltCommand(args[0]);
     if (typo != null) {
       ctx.err().println("runner: '" + args[0] + "' is neither a command nor a job file; did you mean: runner " + typo
           + (args.length > 1 ? " " + String.join(" ", java.util.Arrays.copyOfRange(args, 1, args.length)) : "") + " ?");
-      return EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     String[] full = withDefaultCommand(args);
     CommandLine cl = commandLine(ctx, full[0]);
@@ -119,12 +118,12 @@ public final class Main {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("runner: " + usageProblem(ex));
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-      return EXIT_USAGE;
+      return ExitCode.USAGE;
     });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> {
       c.getErr().println("runner: internal error: " + ex);
       if (Boolean.getBoolean("runner.verbose")) ex.printStackTrace(new PrintStream(ctx.err(), true));
-      return 1;
+      return ExitCode.FAILED;
     });
     return cl;
   }

@@ -86,11 +86,11 @@ final class RunCommand implements Callable<Integer> {
           .map(Path::toString).toList();
       ctx.err().println("runner: one run takes one job file (got " + names.size() + ": " + String.join(", ", names)
           + "); run them one after another, or check them all with: runner validate " + String.join(" ", names));
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     JobSource source = JobSource.of(jobFile);
     JobFiles.Loaded loaded = source.load(ctx);
-    if (loaded == null) return Main.EXIT_USAGE;
+    if (loaded == null) return ExitCode.USAGE;
     Job job = where.applyTo(loaded.job());
     String clusterName;
     try {
@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
       clusterName = where.check(job, source.label(), ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     Path stateDir = where.stateDir(source.file(), ctx);
     JobStore store;
@@ -106,10 +106,10 @@ final class RunCommand implements Callable<Integer> {
       store = openStore(stateDir, job.name());
     } catch (StateLockedException e) {
       refuseLocked(e, stateDir, job.name(), source);
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (IOException e) {
       ctx.err().println("runner: " + StateDirProblem.describe(stateDir, e));
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     try (store) {
       RunState earlier = store.canResume() ? store.previous().orElseThrow() : null;
@@ -129,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
         } else if (blocker != null) {
           ctx.err().println("runner: cannot resume run " + earlier.runId() + " of " + source.label() + ": " + blocker);
           ctx.err().println("runner: run with --restart to kill what that run left and start over");
-          return Main.EXIT_USAGE;
+          return ExitCode.USAGE;
         }
       }
       RunInfo run;
@@ -154,10 +154,10 @@ final class RunCommand implements Callable<Integer> {
       return runOn(job, source, stateDir, run, resume, journal);
     } catch (IOException e) {
       ctx.err().println("runner: cannot write the run journal in " + stateDir + ": " + StateDirProblem.reason(e));
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
   }
 
@@ -249,10 +249,10 @@ final class RunCommand implements Callable<Integer> {
       Outcome outcome = jobRun.run();
       cluster.close(); // delivers the last output lines and the last calls before the summary
       ui.finish();
-      int exit = outcome.exitCode();
+      int exit = ExitCode.of(outcome);
       if (jobRun.internalError() != null && outcome == Outcome.INTERRUPTED) {
         ctx.err().println("runner: internal error: " + jobRun.internalError() + " (launched tasks were killed)");
-        exit = 1;
+        exit = ExitCode.FAILED;
       }
       String where = scheduler.clusterDescription() != null ? scheduler.clusterDescription() : cluster.description();
       RunReport r = RunReport.of(scheduler, where, cluster::sandboxOf, exit);

@@ -42,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
   private int fromMaster(RunState run) {
     if (run.frameworkId() == null) {
       ctx.out().println("on the master: the run never registered a framework");
-      return 0;
+      return ExitCode.OK;
     }
     try {
       MesosConfig config = access.mesosConfig(master.address(ctx), "status", "*", null, ctx).build();
@@ -54,16 +54,16 @@ final class StatusCommand implements Callable<Integer> {
               .collect(Collectors.joining(", "))));
       tasks.stream().filter(t -> !TERMINAL.contains(t.state())).limit(20)
           .forEach(t -> ctx.out().println("  " + t.id() + " " + t.state() + " on agent " + t.agentId()));
-      return 0;
+      return ExitCode.OK;
     } catch (IllegalArgumentException | ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (IOException e) {
       ctx.err().println("runner: cannot ask the master: " + e.getMessage());
-      return 3;
+      return ExitCode.CLUSTER;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 130;
+      return ExitCode.INTERRUPTED;
     }
   }
 
@@ -81,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
       target = JobTarget.resolve(job, state, ctx);
     } catch (JobTarget.NotFoundException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     Path dir = target.stateDir();
     String name = target.jobName();
@@ -89,7 +89,7 @@ final class StatusCommand implements Callable<Integer> {
       Optional<RunState> state = JobStore.status(dir, name);
       if (state.isEmpty()) {
         ctx.out().println(name + ": no run recorded in " + dir);
-        return 0;
+        return ExitCode.OK;
       }
       RunState run = state.get();
       String text = run.describe();
@@ -101,10 +101,10 @@ final class StatusCommand implements Callable<Integer> {
         ctx.out().println("note: " + target.source().label() + " changed since this run began");
       }
       if (!run.ended()) ctx.out().println(attachment(dir, name, run));
-      return master.url(ctx) == null ? 0 : fromMaster(run);
+      return master.url(ctx) == null ? ExitCode.OK : fromMaster(run);
     } catch (IOException e) {
       ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
   }
 

@@ -331,10 +331,10 @@ class JobSchedulerTest {
   }
 
   @Test
-  void clusterFailureEndsTheRunWithExitThree() {
+  void clusterFailureEndsTheRunAtOnce() {
     start(job().build());
     feed(new Event.ClusterFailed("cannot reach master"));
     assertThat(scheduler.isEnded()).isTrue();
-    assertThat(scheduler.outcome().exitCode()).isEqualTo(3);
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.CLUSTER_FAILED);
   }
 }
