@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
     description = {"Show how the cluster's current offers would be used by a job; launch nothing.",
-        "Without --master (nor RUNNER_MASTER, MESOS_MASTER) it plans against the local cluster."})
+        "No --master (nor RUNNER_MASTER, MESOS_MASTER): it plans on the local cluster."})
 final class PlanCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
