@@ -134,7 +134,7 @@ public final class PackingBench {
         .build().start();
     for (int i = 0; i < p.agents(); i++) {
       // The agent of refuse-superset.jsonl: cpus 2, mem 2048, disk 4096.
-      master.addAgent(AgentSpec.standard().withResources(2, 2048, 4096).withHostname("agent" + i));
+      master.addAgent(AgentSpec.standard().withResources(2, 2048, 4096));
     }
     return master;
   }

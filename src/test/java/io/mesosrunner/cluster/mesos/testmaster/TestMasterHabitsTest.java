@@ -63,7 +63,7 @@ class TestMasterHabitsTest {
     private void start(TestMaster.Builder builder, int agents) {
         master = builder.build().start();
         for (int i = 0; i < agents; i++) {
-            master.addAgent(AgentSpec.standard().withHostname("agent" + i));
+            master.addAgent(AgentSpec.standard());
         }
         client = new SchedulerTestClient(master.uri());
     }
