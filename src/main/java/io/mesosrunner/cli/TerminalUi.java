@@ -1,9 +1,9 @@
 package io.mesosrunner.cli;
 
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
-import io.mesosrunner.schedule.JobRun;
+import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.Progress;
-import io.mesosrunner.schedule.TaskSpec;
+import io.mesosrunner.cluster.TaskSpec;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package io.mesosrunner.cluster;
 
-import io.mesosrunner.schedule.Event;
-import io.mesosrunner.schedule.TaskSpec;
 
 /** Receives what a cluster adapter produces. Implementations are thread-safe and never block. */
 public interface ClusterListener {

@@ -1,7 +1,7 @@
 package io.mesosrunner.cluster.local;
 
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
-import io.mesosrunner.schedule.TaskSpec;
+import io.mesosrunner.cluster.TaskSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

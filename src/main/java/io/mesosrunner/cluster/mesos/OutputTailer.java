@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
-import io.mesosrunner.schedule.TaskSpec;
+import io.mesosrunner.cluster.TaskSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

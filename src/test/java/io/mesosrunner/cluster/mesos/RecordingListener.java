@@ -1,8 +1,8 @@
 package io.mesosrunner.cluster.mesos;
 
 import io.mesosrunner.cluster.ClusterListener;
-import io.mesosrunner.schedule.Event;
-import io.mesosrunner.schedule.TaskSpec;
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.cluster.TaskSpec;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.mesosrunner.schedule;
+package io.mesosrunner.cluster;
 
 /** Task states, with the Mesos meaning and names (without the {@code TASK_} prefix). */
 public enum TaskState {

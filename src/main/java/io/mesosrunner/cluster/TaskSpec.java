@@ -1,4 +1,4 @@
-package io.mesosrunner.schedule;
+package io.mesosrunner.cluster;
 
 import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Placement;

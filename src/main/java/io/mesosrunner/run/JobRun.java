@@ -1,4 +1,13 @@
-package io.mesosrunner.schedule;
+package io.mesosrunner.run;
+
+import io.mesosrunner.cluster.Action;
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.schedule.JobScheduler;
+import io.mesosrunner.schedule.Outcome;
+import io.mesosrunner.schedule.Progress;
+import io.mesosrunner.schedule.SchedulerJournal;
+
 
 import io.mesosrunner.cluster.Cluster;
 import io.mesosrunner.cluster.ClusterListener;
@@ -69,7 +78,7 @@ public final class JobRun {
   }
 
   /** What adapters deliver to; thread-safe, never blocks. */
-  public ClusterListener listener() {
+  ClusterListener listener() {
     return new ClusterListener() {
       @Override
       public void onEvent(Event event) {

@@ -1,4 +1,4 @@
-package io.mesosrunner.schedule;
+package io.mesosrunner.cluster;
 
 /**
  * A status update about one task, as either cluster adapter reports it.
