@@ -257,7 +257,7 @@ class TestMasterHabitsTest {
     void allocationInterval() {
         // Recorded: a 0 s DECLINE came back after one allocation interval (1 s).
         assertThat(recordedGapMs("refuse-superset.jsonl", 18, 19)).isBetween(1000L, 1100L);
-        long interval = 300;
+        long interval = 500;
         start(every(interval), 1);
         SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("interval"));
         FrameworkID fid = s.frameworkId(WAIT);
@@ -269,9 +269,10 @@ class TestMasterHabitsTest {
             ticks.add(sentAt(offer));
             decline(s, fid, offer.getId(), 0);
         }
-        // Offers after a 0 s DECLINE land on the allocation ticks: one interval apart.
+        // Offers after a 0 s DECLINE land on the next allocation tick: one interval apart (a tick
+        // that fires late makes the gap before it longer and the one after it shorter).
         for (int i = 1; i < ticks.size(); i++) {
-            assertThat(ms(ticks.get(i - 1), ticks.get(i))).isBetween(interval - 40, interval + SLACK_MS);
+            assertThat(ms(ticks.get(i - 1), ticks.get(i))).isBetween(interval - SLACK_MS, interval + SLACK_MS);
         }
     }
 
@@ -289,7 +290,7 @@ class TestMasterHabitsTest {
 
     @Test
     void freedResourcesAtNextAllocation() {
-        long interval = 400;
+        long interval = 1000;
         start(every(interval).stepDelay(Duration.ofMillis(5))
                 .behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(interval / 2))), 1);
         SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("freed"));
@@ -304,8 +305,9 @@ class TestMasterHabitsTest {
         Offer freed = nextOffer(s, WAIT);
         Instant offered = sentAt(freed);
         assertThat(cpus(freed)).isEqualTo(2.0);
-        // Not at once: at the next tick, a whole number of intervals after the earlier one.
-        assertThat(ms(finished, offered)).isGreaterThanOrEqualTo(interval / 8);
+        // Not at once (that would be within a few ms): at the next tick, a whole number of intervals
+        // after the earlier one.
+        assertThat(ms(finished, offered)).isGreaterThanOrEqualTo(20);
         long sinceTick = ms(tick, offered) % interval;
         assertThat(Math.min(sinceTick, interval - sinceTick)).isLessThanOrEqualTo(SLACK_MS / 2);
     }
@@ -421,7 +423,8 @@ class TestMasterHabitsTest {
         Instant offered = sentAt(held);
         assertThat(s.next(Event.Type.RESCIND, WAIT).getRescind().getOfferId()).isEqualTo(held.getId());
         Instant rescinded = sentAt(Event.Type.RESCIND, offered);
-        assertThat(ms(offered, rescinded)).isBetween(timeout - 5, timeout + SLACK_MS);
+        // The timer starts when the offer is made, a little before the event is written.
+        assertThat(ms(offered, rescinded)).isBetween(timeout - 50, timeout + SLACK_MS);
         // Half an interval after the RESCIND: the next tick, not the same moment.
         Offer again = nextOffer(s, WAIT);
         assertThat(ms(rescinded, sentAt(again))).isGreaterThanOrEqualTo(interval / 4);
