@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the scheduler events of an open stream (all but SUBSCRIBED, HEARTBEAT and ERROR, which
  * {@link StreamAttempt} takes) into our {@link Event}s through {@link OfferTranslator}, keeps the
- * {@link OfferBook}, tells the {@link OutputTailer} when a task ends, and answers what needs an
+ * {@link OfferBook}, tells the {@link AgentFileTailer} when a task ends, and answers what needs an
  * answer of its own (inverse offers are declined, operation updates acknowledged).
  *
  * <p>Threads: called on the subscription thread only; holds no state of its own.
@@ -28,12 +28,12 @@ final class EventDecoder {
   private static final Logger log = LoggerFactory.getLogger(EventDecoder.class);
 
   private final OfferBook offers;
-  private final OutputTailer tailer;
+  private final AgentFileTailer tailer;
   private final CallDispatcher calls;
   private final Consumer<Event> emit;
 
   /** {@code tailer} may be null (output not tailed). */
-  EventDecoder(OfferBook offers, OutputTailer tailer, CallDispatcher calls, Consumer<Event> emit) {
+  EventDecoder(OfferBook offers, AgentFileTailer tailer, CallDispatcher calls, Consumer<Event> emit) {
     this.offers = offers;
     this.tailer = tailer;
     this.calls = calls;

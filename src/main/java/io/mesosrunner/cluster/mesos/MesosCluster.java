@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *       never blocks; a failed call becomes a log line or an event, never an exception.</li>
  *   <li>{@link OfferBook}: the offers held, per event stream.</li>
  *   <li>{@link SchedulerHttpClient}: HTTP, TLS, credentials and 307s.</li>
- *   <li>{@link OutputTailer} ({@code mesos-timer}): task output from the agents.</li>
+ *   <li>{@link AgentFileTailer} ({@code mesos-timer}): task output from the agents.</li>
  * </ul>
  *
  * <p>This class turns the scheduler's {@link Action}s into calls, on the caller's thread (the
@@ -58,7 +58,7 @@ public final class MesosCluster implements Cluster {
 
   // Written once by start(), before the threads that read them begin.
   private volatile ClusterListener listener;
-  private volatile OutputTailer tailer;
+  private volatile AgentFileTailer tailer;
   private volatile ZooKeeperLeaderDetector zk;
 
   /**
@@ -84,9 +84,9 @@ public final class MesosCluster implements Cluster {
       throw new IllegalStateException("MesosCluster already started");
     }
     this.listener = listener;
-    OutputTailer t = null;
+    AgentFileTailer t = null;
     if (config.tailOutput()) {
-      t = new OutputTailer(http.http(), timer, listener, config.clock(), config.outputPollInterval(),
+      t = new AgentFileTailer(http.http(), timer, listener, config.clock(), config.outputPollInterval(),
           config.outputLinger(), http.authorization());
       tailer = t;
     }
@@ -175,7 +175,7 @@ public final class MesosCluster implements Cluster {
       }
       return;
     }
-    OutputTailer t = tailer;
+    AgentFileTailer t = tailer;
     URI agent = held.agentBase() != null ? held.agentBase() : offers.agentBase(held.offer().agentId());
     if (t != null && agent != null) {
       launch.tasks().forEach(task -> t.track(task, agent, fid));
@@ -201,7 +201,7 @@ public final class MesosCluster implements Cluster {
 
   private void dropAll(List<TaskSpec> tasks, String why) {
     log.warn("tasks not launched: {}", why);
-    OutputTailer t = tailer;
+    AgentFileTailer t = tailer;
     for (TaskSpec task : tasks) {
       if (t != null) {
         t.forget(task.taskId());
@@ -263,7 +263,7 @@ public final class MesosCluster implements Cluster {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    OutputTailer t = tailer;
+    AgentFileTailer t = tailer;
     if (t != null) {
       t.drain(Duration.ofSeconds(3));
       t.close();

@@ -39,9 +39,10 @@ final class Reconnects {
 
   /**
    * What follows an attempt. {@code problem}: what went wrong (null after a redirect);
-   * {@code giveUp}: why to stop, or null; else the next attempt comes after {@code waitMs}.
+   * {@code giveUp}: why to stop, or null; else the next attempt, retry number {@code retry}
+   * (from 1), comes after {@code waitMs} (0: at once).
    */
-  record Verdict(String problem, String giveUp, long waitMs) {}
+  record Verdict(String problem, String giveUp, long waitMs, int retry) {}
 
   private final MesosConfig config;
   private int failures;
@@ -65,7 +66,7 @@ final class Reconnects {
     if (outcome instanceof Outcome.Redirect r) {
       if (++redirects <= SchedulerHttpClient.MAX_REDIRECTS) {
         log.info("{} redirected the subscription to {}", target, r.to());
-        return new Verdict(null, null, 0);
+        return new Verdict(null, null, 0, 0);
       }
       failures++;
       return next("too many redirects, last from " + target + " to " + r.to());
@@ -91,7 +92,7 @@ final class Reconnects {
       failures++;
       String problem = (wasSubscribed ? "connection to master at " + base(target) + " lost: "
           : "cannot reach master at " + base(target) + ": ") + describe(u.error());
-      log.warn("{}", problem);
+      log.info("{}", problem);
       return next(problem);
     }
     if (outcome instanceof Outcome.Aborted) {
@@ -107,26 +108,26 @@ final class Reconnects {
     if (e.status() == 401) {
       return new Verdict(problem, "authentication failed at " + base(target) + (config.principal() == null
           ? " (the master requires credentials; none were configured)"
-          : " for principal '" + config.principal() + "'"), 0);
+          : " for principal '" + config.principal() + "'"), 0, 0);
     }
     if (e.isClientError()) {
       if (++refusals >= Math.min(MAX_REFUSALS, config.maxReconnectAttempts())) {
-        return new Verdict(problem, "master at " + base(target) + " refused the framework: " + e.getMessage(), 0);
+        return new Verdict(problem, "master at " + base(target) + " refused the framework: " + e.getMessage(), 0, 0);
       }
     } else {
       failures++;
     }
-    log.warn("{}", problem);
+    log.info("{}", problem);
     return next(problem);
   }
 
   private Verdict next(String problem) {
     if (failures >= config.maxReconnectAttempts()) {
-      return new Verdict(problem, failures + " attempts failed; " + problem, 0);
+      return new Verdict(problem, failures + " attempts failed; " + problem, 0, 0);
     }
     long min = config.reconnectMin().toMillis();
     long max = config.reconnectMax().toMillis();
     long backoff = Math.min(min << Math.min(Math.max(failures, 1) - 1, 20), max);
-    return new Verdict(problem, null, Math.max(backoff, 1));
+    return new Verdict(problem, null, Math.max(backoff, 1), Math.max(failures, 1));
   }
 }

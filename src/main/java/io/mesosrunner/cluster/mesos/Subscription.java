@@ -364,6 +364,8 @@ final class Subscription {
     if (verdict.giveUp() != null) {
       failNow(verdict.giveUp());
     } else if (!ending() && verdict.waitMs() > 0) {
+      config.retryNotice().retrying(verdict.problem(), verdict.retry(), config.maxReconnectAttempts() - 1,
+          Duration.ofMillis(verdict.waitMs()));
       backOff(verdict.waitMs());
     }
   }
@@ -402,7 +404,7 @@ final class Subscription {
     }
     failed = true;
     abortBecause(reason);
-    log.error("giving up on Mesos: {}", reason);
+    log.info("giving up on Mesos: {}", reason);
     handlers.emit().accept(new Event.ClusterFailed(reason));
   }
 

@@ -19,7 +19,7 @@
  *       order, independent ones in parallel; {@code Calls} builds them (TaskInfos are built from
  *       a placement only, with resources copied from the offer's own).</li>
  *   <li>{@code SchedulerHttpClient}: the HTTP client with TLS, credentials and 307s; stateless.</li>
- *   <li>{@code OutputTailer}, thread {@code mesos-timer}: task stdout/stderr through the agents'
+ *   <li>{@code AgentFileTailer}, thread {@code mesos-timer}: task stdout/stderr through the agents'
  *       {@code /files/read}.</li>
  *   <li>{@link io.mesosrunner.cluster.mesos.MasterAddress}: parses {@code host:port},
  *       {@code http(s)://host:port} and {@code zk://hosts/path};
