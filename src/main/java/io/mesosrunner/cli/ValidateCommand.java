@@ -30,7 +30,7 @@ final class ValidateCommand implements Callable<Integer> {
     int bad = 0;
     for (Path f : files) {
       try {
-        Job job = loader.load(f);
+        Job job = JobFiles.parse(f, loader);
         ctx.out().println(f + ": ok (" + JobText.describe(job) + ")");
       } catch (JobFileException e) {
         bad++;
