@@ -28,7 +28,17 @@ final class JobFiles {
   static Loaded load(Path file, CliContext ctx) {
     try {
       byte[] content = read(file);
-      Job job = new JobLoader(ctx.env()).parse(file.toString(), content);
+      return parse(file.toString(), content, ctx);
+    } catch (JobFileException e) {
+      for (JobError error : e.errors()) ctx.err().println(error);
+      return null;
+    }
+  }
+
+  /** The job in {@code content} (named {@code name} in messages), or null after printing its errors. */
+  static Loaded parse(String name, byte[] content, CliContext ctx) {
+    try {
+      Job job = new JobLoader(ctx.env()).parse(name, content);
       return new Loaded(job, RunFiles.sha256(content), new String(content, StandardCharsets.UTF_8));
     } catch (JobFileException e) {
       for (JobError error : e.errors()) ctx.err().println(error);
