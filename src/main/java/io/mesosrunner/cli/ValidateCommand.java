@@ -38,7 +38,7 @@ final class ValidateCommand implements Callable<Integer> {
         continue;
       }
       try {
-        Job job = loader.load(f);
+        Job job = JobFiles.parse(f, loader);
         ctx.out().println(f + ": ok (" + JobText.describe(job) + ")");
       } catch (JobFileException e) {
         bad++;
