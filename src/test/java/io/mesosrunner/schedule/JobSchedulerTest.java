@@ -1,5 +1,7 @@
 package io.mesosrunner.schedule;
 
+import io.mesosrunner.testing.FakeClock;
+
 import io.mesosrunner.cluster.Action;
 import io.mesosrunner.cluster.Event;
 import io.mesosrunner.cluster.TaskSpec;
