@@ -108,6 +108,7 @@ final class RunCommand implements Callable<Integer> {
     JobFiles.Loaded loaded = source.load(ctx);
     if (loaded == null) return ExitCode.USAGE;
     Job job = where.applyTo(loaded.job());
+    if (keepGoing) job = job.withOnFailure(OnFailure.CONTINUE);
     String clusterName;
     try {
       // Before anything is recorded: a bad --master must not leave a run that later commands trip on.
@@ -116,7 +117,6 @@ final class RunCommand implements Callable<Integer> {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
     }
-    if (keepGoing) job = job.withOnFailure(OnFailure.CONTINUE);
     Path stateDir = where.stateDir(source.file(), ctx);
     JobStore store;
     try {
@@ -131,8 +131,8 @@ final class RunCommand implements Callable<Integer> {
     try (store) {
       RunState earlier = store.canResume() ? store.previous().orElseThrow() : null;
       if (earlier != null && retryFailed && !restart) {
-        ctx.err().println("runner: run " + earlier.runId() + " of " + source.label() + " was interrupted: resume it with 'runner run "
-            + source.label() + "', or stop it and retry its failed instances with --retry-failed --restart");
+        ctx.err().println("runner: run " + earlier.runId() + " of " + source.label() + " was interrupted: resume it with"
+            + " 'runner run " + source.label() + "', or stop it and retry its failed instances with --retry-failed --restart");
         return ExitCode.USAGE;
       }
       if (earlier != null && restart) {
@@ -211,6 +211,16 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code run a1b2: 0-2, 4; run c3d4: 5}. */
+  private static String describe(Map<String, List<Integer>> byRun) {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, List<Integer>> e : byRun.entrySet()) {
+      if (b.length() > 0) b.append("; ");
+      b.append("run ").append(e.getKey()).append(": ").append(IndexRanges.format(e.getValue()));
+    }
+    return b.toString();
+  }
+
   /** Another runner holds the job's state: say which file it runs, and how to stop it or keep out of its way. */
   private void refuseLocked(StateLockedException e, Path stateDir, String name, JobSource source) {
     Path jobDir = JobStore.jobDir(stateDir, name);
@@ -230,16 +240,6 @@ final class RunCommand implements Callable<Integer> {
       ctx.err().println("runner: " + name + " is already running" + pid + "; its state is in " + jobDir
           + ". Stop it with: runner kill " + (source.isStdin() ? jobDir : source.label()));
     }
-  }
-
-  /** {@code run a1b2: 0-2, 4; run c3d4: 5}. */
-  private static String describe(Map<String, List<Integer>> byRun) {
-    StringBuilder b = new StringBuilder();
-    for (Map.Entry<String, List<Integer>> e : byRun.entrySet()) {
-      if (b.length() > 0) b.append("; ");
-      b.append("run ").append(e.getKey()).append(": ").append(IndexRanges.format(e.getValue()));
-    }
-    return b.toString();
   }
 
   /** Opens the job's state; with --restart, a damaged journal is moved aside instead of refusing. */

@@ -253,7 +253,7 @@ public final class JobScheduler {
     out.add(new Action.Decline(offers.stream().map(Offer::id).toList(), refuse));
   }
 
-  private static Action.Acknowledge ack(TaskStatus s) {
+  static Action.Acknowledge ack(TaskStatus s) {
     return new Action.Acknowledge(s.taskId(), s.agentId(), s.uuid());
   }
 

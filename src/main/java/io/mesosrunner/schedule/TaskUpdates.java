@@ -52,7 +52,7 @@ final class TaskUpdates {
     Attempt a = table.find(s.taskId());
     if (a == null) {
       // Not a task of this run (another run's, or a reconciliation answer about an unknown id).
-      if (s.needsAck()) out.add(ack(s));
+      if (s.needsAck()) out.add(JobScheduler.ack(s));
       return;
     }
     TaskState before = a.state;
@@ -71,7 +71,7 @@ final class TaskUpdates {
     if (a.state != before || a.cause != causeBefore || a.terminal != terminalBefore) {
       journal.taskStateChanged(table.taskId(a), a.state, a.exitCode, a.message, a.cause, now);
     }
-    if (s.needsAck()) out.add(ack(s));
+    if (s.needsAck()) out.add(JobScheduler.ack(s));
   }
 
   /** An update about an attempt already counted as ended: a late, repeated or resurrected task. */
@@ -246,9 +246,5 @@ final class TaskUpdates {
     if (a.cause == EndCause.TIMED_OUT) return "timed out after " + Durations.format(job.timeout());
     if (a.exitCode != null) return "exit code " + a.exitCode;
     return a.state + (a.message == null ? "" : " (" + a.message + ")");
-  }
-
-  private static Action.Acknowledge ack(TaskStatus s) {
-    return new Action.Acknowledge(s.taskId(), s.agentId(), s.uuid());
   }
 }

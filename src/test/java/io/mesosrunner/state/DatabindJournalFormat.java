@@ -22,6 +22,7 @@ final class DatabindJournalFormat {
       @JsonSubTypes.Type(value = JournalRecord.TaskStateChanged.class, name = "TaskStateChanged"),
       @JsonSubTypes.Type(value = JournalRecord.InstanceCompleted.class, name = "InstanceCompleted"),
       @JsonSubTypes.Type(value = JournalRecord.InstanceFailed.class, name = "InstanceFailed"),
+      @JsonSubTypes.Type(value = JournalRecord.InstancesCarriedOver.class, name = "InstancesCarriedOver"),
       @JsonSubTypes.Type(value = JournalRecord.RunEnded.class, name = "RunEnded"),
   })
   private interface TypeAnnotations {}

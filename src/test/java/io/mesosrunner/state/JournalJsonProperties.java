@@ -72,6 +72,10 @@ class JournalJsonProperties {
     Arbitrary<JournalRecord> completed = Combinators.combine(index, text, at).as(InstanceCompleted::new);
     Arbitrary<JournalRecord> failed = Combinators.combine(index, text, at).as(InstanceFailed::new);
     Arbitrary<JournalRecord> ended = Combinators.combine(outcome, maybe, at).as(RunEnded::new);
-    return Arbitraries.oneOf(started, registered, launched, changed, completed, failed, ended);
+    Arbitrary<JournalRecord> carried = Combinators.combine(text,
+        Arbitraries.integers().between(0, 1000).set().ofMaxSize(20).ofMinSize(1), at)
+        .as((run, set, t) -> new JournalRecord.InstancesCarriedOver(run,
+            io.mesosrunner.schedule.IndexRanges.format(set.stream().sorted().toList()), t));
+    return Arbitraries.oneOf(started, registered, launched, changed, completed, failed, carried, ended);
   }
 }

@@ -111,4 +111,13 @@ class JournalJsonTest {
         .isInstanceOf(JournalCorruptException.class)
         .hasMessageContaining("cannot make a FrameworkRegistered: frameworkId");
   }
+
+  @Test
+  void instancesCarriedOverRoundTripAndBadRangesAreCorrupt() throws IOException {
+    JournalRecord carried = new JournalRecord.InstancesCarriedOver("r1", "0-4, 7", 9);
+    assertThat(read(new String(JournalJson.write(carried), java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(carried);
+    assertThat(((JournalRecord.InstancesCarriedOver) carried).indexes()).containsExactly(0, 1, 2, 3, 4, 7);
+    assertThatThrownBy(() -> read("{\"type\":\"InstancesCarriedOver\",\"fromRunId\":\"r1\",\"instances\":\"7, 2\","
+        + "\"atEpochMs\":1}")).isInstanceOf(JournalCorruptException.class).hasMessageContaining("7, 2");
+  }
 }

@@ -128,4 +128,25 @@ class RunStateTest {
     assertThat(s.describe()).startsWith("run r1 of hello").contains(": ended SUCCEEDED (because)\n")
         .endsWith("completed 1/1, active 0, waiting 0, failed 0; failures 0, losses 0; unsettled tasks 0");
   }
+
+  @Test
+  void instancesCarriedOverCountAsCompletedByTheRunTheyCameFrom() {
+    RunState s = RunState.fold(List.of(started("r2", 4),
+        new JournalRecord.InstancesCarriedOver("r1", "0, 2", 1L), new JournalRecord.InstancesCarriedOver("r0", "3", 1L),
+        launched("a", 1, 1), changed("a", "FINISHED", null), completed(1, "a")));
+    assertThat(s.completedCount()).isEqualTo(4);
+    assertThat(s.instances().get(0).carriedFrom()).isEqualTo("r1");
+    assertThat(s.instances().get(1).carriedFrom()).isNull();
+    assertThat(s.completedByRun(4)).containsExactly(java.util.Map.entry("r1", List.of(0, 2)),
+        java.util.Map.entry("r2", List.of(1)), java.util.Map.entry("r0", List.of(3)));
+    assertThat(s.completedByRun(2)).containsOnlyKeys("r1", "r2");
+    assertThat(s.toResume(false).instances()).filteredOn(i -> i.index() == 3).singleElement()
+        .satisfies(i -> assertThat(i.completed()).isTrue());
+  }
+
+  @Test
+  void aCarriedOverIndexOutsideTheRunIsRefused() {
+    assertThatThrownBy(() -> RunState.fold(List.of(started("r2", 2), new JournalRecord.InstancesCarriedOver("r1", "0-2", 1L))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names instance 2");
+  }
 }

@@ -120,8 +120,8 @@ public final class LocalCluster implements Cluster {
   /**
    * Asks the JDK to start child processes with {@code vfork} instead of {@code posix_spawn}
    * through its {@code jspawnhelper}, which costs an extra exec per process: it halved the cost of
-   * every task started by {@link JdkProcessStarter} (2.8 -> 1.6 ms per task on 2 cores), and it
-   * makes the Perl spawner and {@code kill} commands cheaper to start too. Sets the system property
+   * every task started by {@link JdkProcessStarter} (see bench/RESULTS.md, "Measurements kept out
+   * of the code"), and it makes the Perl spawner and {@code kill} commands cheaper to start too. Sets the system property
    * {@code jdk.lang.Process.launchMechanism} unless it is set already, on Linux only. It takes
    * effect only if called before the JVM starts its first child process, so {@code main} should
    * call it first thing. Returns whether the property now asks for {@code VFORK}.
