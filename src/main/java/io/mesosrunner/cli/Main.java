@@ -24,13 +24,14 @@ import picocli.CommandLine.Command;
         "  runner [run] JOBFILE [--master URL]   run a job (run is the default command)",
         "  runner validate JOBFILE...            check files, print every error, run nothing",
         "  runner plan JOBFILE --master URL      show how current offers would be used, launch nothing",
+        "  runner report JOBFILE --html FILE     rebuild a run's reports (HTML, JSON, JUnit) from its journal",
         "  runner schema                         print the JSON Schema of job files"},
     footer = {"", "Exit codes: 0 all instances completed, 1 job failed, 2 invalid job file or usage,",
         "3 cluster unreachable or framework refused, 130 interrupted (tasks killed)."})
 public final class Main {
 
   static final int EXIT_USAGE = 2;
-  private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "status", "kill", "schema", "help");
+  private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "status", "kill", "report", "schema", "help");
   /** The commands that load a job file (and so validate one). */
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
@@ -73,6 +74,7 @@ public final class Main {
     if (all || only.equals("plan")) cl.addSubcommand("plan", new PlanCommand(ctx));
     if (all || only.equals("status")) cl.addSubcommand("status", new StatusCommand(ctx));
     if (all || only.equals("kill")) cl.addSubcommand("kill", new KillCommand(ctx));
+    if (all || only.equals("report")) cl.addSubcommand("report", new ReportCommand(ctx));
     if (all || only.equals("schema")) cl.addSubcommand("schema", new SchemaCommand(ctx));
     if (all) cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setOut(new java.io.PrintWriter(ctx.out(), true));
