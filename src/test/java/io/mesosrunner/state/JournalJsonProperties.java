@@ -72,6 +72,12 @@ class JournalJsonProperties {
     Arbitrary<JournalRecord> completed = Combinators.combine(index, text, at).as(InstanceCompleted::new);
     Arbitrary<JournalRecord> failed = Combinators.combine(index, text, at).as(InstanceFailed::new);
     Arbitrary<JournalRecord> ended = Combinators.combine(outcome, maybe, at).as(RunEnded::new);
-    return Arbitraries.oneOf(started, registered, launched, changed, completed, failed, ended);
+    Arbitrary<Long> milli = Arbitraries.longs().between(0, Long.MAX_VALUE);
+    Arbitrary<Integer> count = Arbitraries.integers().between(0, Integer.MAX_VALUE);
+    Arbitrary<JournalRecord> utilisation = Combinators.combine(at, milli, milli, count, count, maybe)
+        .as(JournalRecord.Utilisation::new);
+    Arbitrary<JournalRecord> tail = Combinators.combine(text, Arbitraries.strings().all().ofMaxLength(300))
+        .as(JournalRecord.StderrTail::new);
+    return Arbitraries.oneOf(started, registered, launched, changed, completed, failed, ended, utilisation, tail);
   }
 }
