@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -140,20 +139,20 @@ public final class HtmlReport {
   /** The columnar data the script draws. */
   private static void data(StringBuilder b, RunReport r) {
     record Row(int instance, RunReport.Attempt a, long start, long end) {}
-    long t0 = r.startedAt() == null ? Long.MAX_VALUE : Instant.parse(r.startedAt()).toEpochMilli();
-    long tEnd = r.endedAt() == null ? Long.MIN_VALUE : Instant.parse(r.endedAt()).toEpochMilli();
+    long t0 = r.startedAt() == null ? Long.MAX_VALUE : Times.epochMillis(r.startedAt());
+    long tEnd = r.endedAt() == null ? Long.MIN_VALUE : Times.epochMillis(r.endedAt());
     List<Row> rows = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, r.attempts()));
     for (RunReport.Instance i : r.instanceList()) {
       for (RunReport.Attempt a : i.attempts()) {
-        long s = a.startedAt() == null ? t0 : Instant.parse(a.startedAt()).toEpochMilli();
-        long e = a.endedAt() == null ? Long.MIN_VALUE : Instant.parse(a.endedAt()).toEpochMilli();
+        long s = a.startedAt() == null ? t0 : Times.epochMillis(a.startedAt());
+        long e = a.endedAt() == null ? Long.MIN_VALUE : Times.epochMillis(a.endedAt());
         rows.add(new Row(i.index(), a, s, e));
         t0 = Math.min(t0, s);
         tEnd = Math.max(tEnd, Math.max(s, e));
       }
     }
     for (RunReport.Sample s : r.utilisation()) {
-      long at = Instant.parse(s.at()).toEpochMilli();
+      long at = Times.epochMillis(s.at());
       t0 = Math.min(t0, at);
       tEnd = Math.max(tEnd, at);
     }
@@ -161,20 +160,25 @@ public final class HtmlReport {
     if (tEnd < t0) tEnd = t0;
     long unit = Math.max(1, (tEnd - t0 + MAX_TICKS - 1) / MAX_TICKS);
     rows.sort(Comparator.comparingLong(Row::start).thenComparingInt(Row::instance));
-    Map<String, Integer> agents = new LinkedHashMap<>();
+    // Agents in the order of their names (then ids), so rows are where a reader looks for them.
+    Map<String, String> nameOf = new HashMap<>();
+    for (Row row : rows) nameOf.putIfAbsent(row.a().agentId() == null ? "?" : row.a().agentId(), agentName(row.a()));
+    List<String> agentKeys = new ArrayList<>(nameOf.keySet());
+    agentKeys.sort(Comparator.comparing((String key) -> nameOf.get(key), HtmlReport::naturally)
+        .thenComparing(Comparator.naturalOrder()));
+    Map<String, Integer> agents = new HashMap<>();
     List<String> agentNames = new ArrayList<>();
+    for (String key : agentKeys) {
+      agents.put(key, agents.size());
+      agentNames.add(nameOf.get(key));
+    }
     StringBuilder i = new StringBuilder(), n = new StringBuilder(), g = new StringBuilder(), s = new StringBuilder(),
         d = new StringBuilder(), o = new StringBuilder(), x = new StringBuilder(), detail = new StringBuilder();
     int k = 0;
     for (Row row : rows) {
       RunReport.Attempt a = row.a();
       String agentKey = a.agentId() == null ? "?" : a.agentId();
-      Integer agent = agents.get(agentKey);
-      if (agent == null) {
-        agent = agents.size();
-        agents.put(agentKey, agent);
-        agentNames.add(agentName(a));
-      }
+      int agent = agents.get(agentKey);
       long end = row.end() == Long.MIN_VALUE ? tEnd : row.end();
       int outcome = outcome(a);
       String sep = k == 0 ? "" : ",";
@@ -228,7 +232,7 @@ public final class HtmlReport {
     int j = 0;
     for (RunReport.Sample s : r.utilisation()) {
       String sep = j++ == 0 ? "" : ",";
-      t.append(sep).append((Instant.parse(s.at()).toEpochMilli() - t0) / unit);
+      t.append(sep).append((Times.epochMillis(s.at()) - t0) / unit);
       u.append(sep).append(number(s.cpusInUse()));
       f.append(sep).append(number(s.cpusOffered()));
       w.append(sep).append(s.waiting());
@@ -264,6 +268,31 @@ public final class HtmlReport {
       case "TASK_LOST", "TASK_DROPPED", "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN", "TASK_UNREACHABLE" -> LOST;
       default -> RUNNING;
     };
+  }
+
+  /** Compares names with their digit runs as numbers: node-2 before node-10. */
+  static int naturally(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      char x = a.charAt(i);
+      char y = b.charAt(j);
+      if (Character.isDigit(x) && Character.isDigit(y)) {
+        int si = i;
+        int sj = j;
+        while (i < a.length() && Character.isDigit(a.charAt(i))) i++;
+        while (j < b.length() && Character.isDigit(b.charAt(j))) j++;
+        String na = a.substring(si, i).replaceFirst("^0+(?=.)", "");
+        String nb = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
+        int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
+        if (c != 0) return c;
+      } else {
+        if (x != y) return Character.compare(x, y);
+        i++;
+        j++;
+      }
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 
   private static String agentName(RunReport.Attempt a) {

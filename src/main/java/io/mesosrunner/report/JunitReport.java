@@ -107,7 +107,7 @@ public final class JunitReport {
     double total = 0;
     for (RunReport.Attempt a : i.attempts()) {
       if (a.startedAt() != null && a.endedAt() != null) {
-        total += Duration.between(Instant.parse(a.startedAt()), Instant.parse(a.endedAt())).toMillis() / 1000.0;
+        total += (Times.epochMillis(a.endedAt()) - Times.epochMillis(a.startedAt())) / 1000.0;
       }
     }
     return total;

@@ -141,7 +141,7 @@ public record RunReport(
     long endMs = state.started().startedAtEpochMs();
     for (JournalRecord r : records) {
       if (r instanceof JournalRecord.Utilisation u) {
-        samples.add(new Sample(Instant.ofEpochMilli(u.atEpochMs()).toString(), u.cpusInUseMilli() / 1000.0,
+        samples.add(new Sample(Times.iso(u.atEpochMs()), u.cpusInUseMilli() / 1000.0,
             u.cpusOfferedMilli() / 1000.0, u.running(), u.waiting(), u.waitReason()));
         if (cpusPerTask == null && u.running() > 0) cpusPerTask = u.cpusInUseMilli() / 1000.0 / u.running();
       } else if (r instanceof JournalRecord.StderrTail t) {
@@ -163,8 +163,8 @@ public record RunReport(
       for (RunState.Attempt a : i.attempts()) {
         atts.add(new Attempt(a.taskId(), a.attempt(), a.agentId(), a.hostname(),
             a.state() == null ? null : "TASK_" + a.state(), a.exitCode(), a.message(),
-            a.cause() == null ? null : a.cause().name(), Instant.ofEpochMilli(a.launchedAtEpochMs()).toString(),
-            a.settled() ? Instant.ofEpochMilli(a.updatedAtEpochMs()).toString() : null, null,
+            a.cause() == null ? null : a.cause().name(), Times.iso(a.launchedAtEpochMs()),
+            a.settled() ? Times.iso(a.updatedAtEpochMs()) : null, null,
             tails.getOrDefault(a.taskId(), List.of())));
       }
       attempts += atts.size();
@@ -185,8 +185,8 @@ public record RunReport(
       list.add(new Instance(i.index(), st, i.failures(), i.losses(), atts));
     }
     JournalRecord.RunStarted s = state.started();
-    String startedAt = Instant.ofEpochMilli(s.startedAtEpochMs()).toString();
-    String endedAt = state.ended() ? Instant.ofEpochMilli(endMs).toString() : null;
+    String startedAt = Times.iso(s.startedAtEpochMs());
+    String endedAt = state.ended() ? Times.iso(endMs) : null;
     return new RunReport(s.jobName(), s.jobFile(), s.fileSha256(), s.gitCommit(), s.runId(), s.cluster(),
         state.frameworkId(), state.outcome() == null ? null : state.outcome().name(), exitCode, state.endReason(),
         startedAt, endedAt, (endMs - s.startedAtEpochMs()) / 1000.0, list.size(), completed, failed, attempts, list,

@@ -5,9 +5,8 @@
   var A = D.att, n = A.i.length;
   var COLOUR = ["#2ca02c", "#d62728", "#8c8c8c", "#ff7f0e", "#1f77b4"];
   var OUTCOME = ["finished", "failed", "killed", "lost", "running"];
-  var SEVERITY = [0, 4, 2, 3, 1]; // which outcome colours a bar that stands for several attempts
   var REASON_COLOUR = ["#9467bd", "#e377c2", "#bcbd22", "#17becf", "#8c564b", "#7f7f7f", "#aec7e8", "#ffbb78"];
-  var LEFT = 160, WIDTH = 1000, END = Math.max(D.end, 1), AXIS = 22, GAP = 6, MAX_TITLES = 3000;
+  var LEFT = 160, WIDTH = 1000, END = Math.max(D.end, 1), AXIS = 22, GAP = 6, MAX_TITLES = 3000, MAX_BARS = 8000, MAX_LINKS = 300;
   function x(t) { return LEFT + t * WIDTH / END; }
   function esc(s) {
     return String(s).replace(/[&<>"]/g, function (c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"}[c]; });
@@ -61,49 +60,57 @@
   var timelineH = y;
   function yOf(k) { return rowY[A.g[k]] + lane[k] * laneH; }
 
-  // Bars: one per attempt, or one per run of attempts on a lane that would be narrower than a pixel.
+  // Bars: one per attempt, or one per run of attempts of the same outcome on a lane that would be
+  // narrower than a pixel. With many attempts the width below which bars are joined grows until at
+  // most MAX_BARS are drawn one by one, so the page stays quick; outcomes never mix in a joined bar,
+  // so a failure stays visible among thousands of successes.
+  var widths = new Uint32Array(64);
+  for (k = 0; k < n; k++) widths[Math.min(63, Math.floor((A.d[k]) * WIDTH / END))]++;
+  var narrow = 1, wide = n;
+  for (var w = 0; w < 1; w++) wide -= widths[w];
+  while (wide > MAX_BARS && narrow < 63) wide -= widths[narrow++];
   var parts = [], aggs = [], pending = new Array(totalLanes), bars = 0, titles = n <= MAX_TITLES;
   var barH = Math.max(1, laneH > 3 ? laneH - 2 : laneH);
   function flush(p) {
     if (!p) return;
-    var worst = 0;
-    for (var o = 0; o < 5; o++) if (p.count[o] && SEVERITY[o] > SEVERITY[worst]) worst = o;
+    var worst = p.outcome;
     parts.push('<rect class="agg" data-a="' + aggs.length + '" x="' + p.x0.toFixed(1) + '" y="' + p.y
         + '" width="' + Math.max(1, p.x1 - p.x0).toFixed(1) + '" height="' + barH + '" fill="' + COLOUR[worst] + '"/>');
     aggs.push(p);
   }
   for (k = 0; k < n; k++) {
     var x0 = x(A.s[k]), x1 = x(A.s[k] + A.d[k]), key = laneBase[A.g[k]] + lane[k], p = pending[key];
-    if (x1 - x0 >= 1) {
+    if (x1 - x0 >= narrow) {
       flush(p); pending[key] = null;
       parts.push('<rect class="bar" data-k="' + k + '" x="' + x0.toFixed(1) + '" y="' + yOf(k) + '" width="'
           + (x1 - x0).toFixed(1) + '" height="' + barH + '" fill="' + COLOUR[A.o[k]] + '">'
           + (titles ? "<title>" + esc(text(k)) + "</title>" : "") + "</rect>");
       bars++;
-    } else if (p && x0 - p.x1 < 1) {
-      p.x1 = Math.max(p.x1, x1); p.count[A.o[k]]++; p.n++;
+    } else if (p && x0 - p.x1 < 1 && p.outcome === A.o[k]) {
+      p.x1 = Math.max(p.x1, x1); p.n++;
     } else {
       flush(p);
-      p = {x0: x0, x1: x1, y: yOf(k), first: k, n: 1, count: [0, 0, 0, 0, 0]};
-      p.count[A.o[k]]++;
+      p = {x0: x0, x1: x1, y: yOf(k), first: k, n: 1, outcome: A.o[k]};
       pending[key] = p;
     }
   }
   for (k = 0; k < totalLanes; k++) flush(pending[k]);
 
-  // Retries: a dashed line from each attempt's end to the start of its instance's next attempt.
-  var previous = new Int32Array(n).fill(-1), lastOf = new Map(), links = [];
+  // Retries: a dashed line from each attempt's end to the start of its instance's next attempt;
+  // with many retries only those of the instance under the pointer, so the lines stay readable.
+  var previous = new Int32Array(n).fill(-1), next = new Int32Array(n).fill(-1), lastOf = new Map(), links = [];
   for (k = 0; k < n; k++) {
     var before = lastOf.get(A.i[k]);
-    if (before !== undefined) {
-      previous[k] = before;
-      if (links.length < 5000) {
-        links.push('<path class="retry" d="M' + x(A.s[before] + A.d[before]).toFixed(1) + " "
-            + (yOf(before) + barH / 2) + "L" + x(A.s[k]).toFixed(1) + " " + (yOf(k) + barH / 2) + '"/>');
-      }
-    }
+    if (before !== undefined) { previous[k] = before; next[before] = k; }
     lastOf.set(A.i[k], k);
   }
+  function link(from, to) {
+    return '<path class="retry" d="M' + x(A.s[from] + A.d[from]).toFixed(1) + " " + (yOf(from) + barH / 2) + "L"
+        + x(A.s[to]).toFixed(1) + " " + (yOf(to) + barH / 2) + '"/>';
+  }
+  var retries = 0;
+  for (k = 0; k < n; k++) if (previous[k] >= 0) retries++;
+  if (retries <= MAX_LINKS) for (k = 0; k < n; k++) if (previous[k] >= 0) links.push(link(previous[k], k));
 
   // Time axis.
   var axis = [], wall = END * D.unit / 1000, step = 1e-3, grow = [2, 2.5, 2];
@@ -120,7 +127,7 @@
         + '" text-anchor="end">' + esc(D.agents[g]) + "</text>");
   }
   document.getElementById("timeline").innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" width="' + (LEFT + WIDTH + 30)
-      + '" height="' + timelineH + '">' + axis.join("") + labels.join("") + parts.join("") + links.join("") + "</svg>";
+      + '" height="' + timelineH + '">' + axis.join("") + labels.join("") + parts.join("") + links.join("") + '<g id="hover-links"></g></svg>';
 
   // Utilisation: per pixel column, the highest cpus in use and offered, and why instances waited.
   // Cpus in use come from the bars themselves (attempts touching each pixel column), so the strip
@@ -197,10 +204,9 @@
     return lines.join("\n");
   }
   function aggText(a) {
-    var p = aggs[a], said = [];
-    for (var o = 0; o < 5; o++) if (p.count[o]) said.push(p.count[o] + " " + OUTCOME[o]);
-    return p.n + " attempts too short to draw apart (" + said.join(", ") + "), first: instance " + A.i[p.first]
-        + " attempt " + A.n[p.first] + "\nzoom: open the JSON report for each one";
+    var p = aggs[a];
+    return p.n + " " + OUTCOME[p.outcome] + " attempts drawn as one bar, from instance " + A.i[p.first] + " attempt "
+        + A.n[p.first] + " on " + D.agents[A.g[p.first]] + "\n(the JSON report has each of them)";
   }
   function sampleText(c, j) {
     var t = (c + 0.5) * END / WIDTH, said = secs(t) + ": " + (Math.round(inUse[c] * 1000) / 1000) + " cpus in use";
@@ -219,19 +225,23 @@
 
   // Hover: the tooltip, and the instance's other attempts highlighted. Click: pin the details.
   var tip = document.getElementById("tip"), pinned = document.getElementById("details"), byK = null, lit = [];
+  var hoverLinks = document.getElementById("hover-links");
   function light(k) {
     lit.forEach(function (e) { e.classList.remove("lit"); });
     lit = [];
-    if (k === null) return;
+    if (k === null) { hoverLinks.innerHTML = ""; return; }
+    if (retries > MAX_LINKS) {
+      var first = k, chain = [];
+      while (previous[first] >= 0) first = previous[first];
+      for (var at = first; next[at] >= 0; at = next[at]) chain.push(link(at, next[at]));
+      hoverLinks.innerHTML = chain.join("");
+    }
     if (!byK) {
       byK = {};
       document.querySelectorAll("#timeline rect.bar").forEach(function (e) { byK[e.dataset.k] = e; });
     }
-    for (var at = k; at >= 0; at = previous[at]) if (byK[at]) lit.push(byK[at]);
-    for (var later = k + 1; later < n; later++) {
-      if (A.i[later] === A.i[k] && byK[later]) lit.push(byK[later]);
-      if (lit.length > 50) break;
-    }
+    for (at = k; at >= 0; at = previous[at]) if (byK[at]) lit.push(byK[at]);
+    for (at = next[k]; at >= 0; at = next[at]) if (byK[at]) lit.push(byK[at]);
     lit.forEach(function (e) { e.classList.add("lit"); });
   }
   document.addEventListener("mousemove", function (e) {
