@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -48,10 +50,12 @@ public final class ReportFiles {
       return null;
     } catch (AccessDeniedException e) {
       return "permission denied (" + e.getFile() + ")";
+    } catch (FileAlreadyExistsException | NotDirectoryException e) {
+      return "not a directory: " + e.getFile();
     } catch (NoSuchFileException e) {
       return "no such directory (" + e.getFile() + ")";
     } catch (FileSystemException e) {
-      return (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason())
+      return (e.getReason() == null ? "cannot create a file there" : e.getReason())
           + (e.getFile() == null ? "" : " (" + e.getFile() + ")");
     } catch (IOException e) {
       return e.getMessage();

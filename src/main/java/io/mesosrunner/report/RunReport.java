@@ -143,7 +143,7 @@ public record RunReport(
       if (r instanceof JournalRecord.Utilisation u) {
         samples.add(new Sample(Times.iso(u.atEpochMs()), u.cpusInUseMilli() / 1000.0,
             u.cpusOfferedMilli() / 1000.0, u.running(), u.waiting(), u.waitReason()));
-        if (cpusPerTask == null && u.running() > 0) cpusPerTask = u.cpusInUseMilli() / 1000.0 / u.running();
+        if (cpusPerTask == null && u.running() > 0) cpusPerTask = Math.round((double) u.cpusInUseMilli() / u.running()) / 1000.0;
       } else if (r instanceof JournalRecord.StderrTail t) {
         tails.put(t.taskId(), t.lines().isEmpty() ? List.of() : Arrays.asList(t.lines().split("\n", -1)));
       } else if (r instanceof JournalRecord.RunEnded e) {
