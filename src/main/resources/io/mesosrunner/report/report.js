@@ -134,11 +134,21 @@
   // lines up with the timeline; what the offers held and the wait reasons come from the samples.
   var U = D.util, m = U.t.length, utilH = 90, band = 16, cols = [], inUse = new Float64Array(WIDTH + 1);
   var perTask = D.cpusPerTask || 1;
+  // The mean over each pixel column: whole columns an attempt covers through a running sum, the
+  // two it covers in part by their share.
+  var part = new Float64Array(WIDTH + 1);
   for (k = 0; k < n; k++) {
-    var from = Math.max(0, Math.floor(x(A.s[k]) - LEFT)), to = Math.min(WIDTH, Math.floor(x(A.s[k] + A.d[k]) - LEFT) + 1);
-    inUse[from] += perTask; inUse[to] -= perTask;
+    var a0 = Math.min(WIDTH, Math.max(0, x(A.s[k]) - LEFT)), a1 = Math.min(WIDTH, Math.max(0, x(A.s[k] + A.d[k]) - LEFT));
+    var ca = Math.floor(a0), cb = Math.floor(a1);
+    if (ca === cb) {
+      part[ca] += perTask * (a1 - a0);
+    } else {
+      part[ca] += perTask * (ca + 1 - a0); part[cb] += perTask * (a1 - cb);
+      inUse[ca + 1] += perTask; inUse[cb] -= perTask;
+    }
   }
   for (var c = 1; c <= WIDTH; c++) inUse[c] += inUse[c - 1];
+  for (c = 0; c <= WIDTH; c++) inUse[c] += part[c];
   {
     var maxCpus = 0;
     for (c = 0; c < WIDTH; c++) maxCpus = Math.max(maxCpus, inUse[c]);

@@ -26,7 +26,8 @@ class HtmlReportScaleIT {
     Files.writeString(page, HtmlReport.toHtml(big), StandardCharsets.UTF_8);
     long bytes = Files.size(page);
     long started = System.nanoTime();
-    String dom = chromium.dumpDom(page);
+    String whole = chromium.dumpDom(page);
+    String dom = whole.substring(0, whole.indexOf("<script"));
     long browserMs = (System.nanoTime() - started) / 1_000_000;
     Matcher drawn = Pattern.compile("data-render-ms=\"(\\d+)\"").matcher(dom);
     assertThat(drawn.find()).as("the page's script ran").isTrue();
