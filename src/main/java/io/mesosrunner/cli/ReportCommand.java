@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,17 +24,17 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {"Rebuild the reports of a job's latest run (or of --run ID) from its journal.",
+        "JOB is the job file, the job's name or its state directory (.runner/NAME).",
         "With no --html, --report or --junit, prints the run's summary."})
 final class ReportCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
-  Path jobFile;
+  @Parameters(index = "0", paramLabel = "JOB", description = "The job file, the job name or the job's state directory.")
+  String job;
 
   @Option(names = "--run", paramLabel = "ID", description = "The run to report: the latest or the one before. Default: the latest.")
   String runId;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where runs keep their files. Default: .runner next to the job file.")
-  Path stateDir;
+  @Mixin StateDirOption state;
 
   @Option(names = "--html", paramLabel = "FILE", description = "Write the run as one self-contained HTML page; - for standard output.")
   Path html;
@@ -52,18 +53,21 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-    if (loaded == null) return Main.EXIT_USAGE;
+    JobTarget target;
+    try {
+      target = JobTarget.resolve(job, state, ctx);
+    } catch (JobTarget.NotFoundException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
     RunReports reports = new RunReports(report, junit, html);
     List<String> unwritable = reports.problems();
     if (!unwritable.isEmpty()) {
       unwritable.forEach(p -> ctx.err().println("runner: " + p));
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
-    Path states = stateDir != null ? stateDir
-        : (jobFile.toAbsolutePath().getParent() == null ? Path.of(".") : jobFile.toAbsolutePath().getParent())
-            .resolve(JobStore.DEFAULT_DIR_NAME);
-    Path dir = JobStore.jobDir(states, loaded.job().name());
+    String name = target.jobName();
+    Path dir = JobStore.jobDir(target.stateDir(), name);
     List<String> seen = new ArrayList<>();
     for (String file : List.of(RunJournal.FILE_NAME, RunJournal.PREVIOUS_FILE_NAME)) {
       List<JournalRecord> records;
@@ -73,10 +77,10 @@ final class ReportCommand implements Callable<Integer> {
         continue;
       } catch (JournalException e) {
         ctx.err().println("runner: cannot read the run journal " + dir.resolve(file) + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
+        return ExitCode.USAGE;
       } catch (IOException e) {
         ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
+        return ExitCode.USAGE;
       }
       if (records.isEmpty() || !(records.get(0) instanceof JournalRecord.RunStarted started)) continue;
       if (runId != null && !runId.equals(started.runId())) {
@@ -86,10 +90,10 @@ final class ReportCommand implements Callable<Integer> {
       RunReport r;
       try {
         RunReport read = RunReport.fromJournal(records, 0);
-        r = read.outcome() == null ? read : read.withExitCode(Outcome.valueOf(read.outcome()).exitCode());
+        r = read.outcome() == null ? read : read.withExitCode(ExitCode.of(Outcome.valueOf(read.outcome())));
       } catch (IllegalArgumentException e) {
         ctx.err().println("runner: the run journal " + dir.resolve(file) + " does not describe one run: " + e.getMessage());
-        return Main.EXIT_USAGE;
+        return ExitCode.USAGE;
       }
       if (!reports.any()) {
         ctx.out().print(TextSummary.render(r, i -> r.instanceList().get(i).lastAttempt() == null ? List.of()
@@ -100,11 +104,11 @@ final class ReportCommand implements Callable<Integer> {
       return reports.write(r, ctx.out(), ctx.err()) ? 0 : 1;
     }
     if (runId != null) {
-      ctx.err().println("runner: no run " + runId + " of " + loaded.job().name() + " in " + dir
+      ctx.err().println("runner: no run " + runId + " of " + name + " in " + dir
           + (seen.isEmpty() ? "" : " (runs kept: " + String.join(", ", seen) + ")"));
     } else {
-      ctx.err().println("runner: " + loaded.job().name() + ": no run recorded in " + dir);
+      ctx.err().println("runner: " + name + ": no run recorded in " + dir);
     }
-    return Main.EXIT_USAGE;
+    return ExitCode.USAGE;
   }
 }

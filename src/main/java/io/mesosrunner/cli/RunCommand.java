@@ -1,11 +1,12 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.job.JobLoader;
 import io.mesosrunner.report.RunReport;
 import io.mesosrunner.report.TextSummary;
-import io.mesosrunner.schedule.JobRun;
+import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.JobScheduler;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.Resume;
@@ -38,13 +39,19 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Run a job file to completion.",
-        "With no --master (and no MESOS_MASTER), the job runs on an embedded local cluster on this machine.",
-        "If an earlier run of the same job file was interrupted (runner killed, Ctrl-C, cluster lost), it is resumed:",
-        "completed instances are not run again."})
+        "With no --master (nor RUNNER_MASTER, MESOS_MASTER), the job runs on an",
+        "embedded local cluster on this machine. JOBFILE - reads the job from stdin",
+        "(its state is then kept under the job's name in ./.runner).",
+        "An earlier run of the same file that was interrupted (runner killed, Ctrl-C,",
+        "SIGTERM, SIGHUP, cluster lost) is resumed; completed instances do not rerun."})
 final class RunCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
+  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML), or - to read it from stdin.")
   Path jobFile;
+
+  /** Further job files: refused with a clear word rather than picocli's "unmatched argument". */
+  @Parameters(index = "1..*", hidden = true)
+  List<Path> moreJobFiles = List.of();
 
   @Mixin ClusterOptions where;
 
@@ -78,44 +85,60 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-    if (loaded == null) return Main.EXIT_USAGE;
+    if (!moreJobFiles.isEmpty()) {
+      List<String> names = java.util.stream.Stream.concat(java.util.stream.Stream.of(jobFile), moreJobFiles.stream())
+          .map(Path::toString).toList();
+      ctx.err().println("runner: one run takes one job file (got " + names.size() + ": " + String.join(", ", names)
+          + "); run them one after another, or check them all with: runner validate " + String.join(" ", names));
+      return ExitCode.USAGE;
+    }
+    JobSource source = JobSource.of(jobFile);
+    JobFiles.Loaded loaded = source.load(ctx);
+    if (loaded == null) return ExitCode.USAGE;
     Job job = where.applyTo(loaded.job());
     List<String> unwritable = reports().problems();
     if (!unwritable.isEmpty()) {
       unwritable.forEach(p -> ctx.err().println("runner: " + p));
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
-    Path stateDir = where.stateDir(jobFile);
-    String masterUrl = where.masterUrl(ctx);
-    String clusterName = masterUrl == null ? EarlierRuns.LOCAL : masterUrl;
+    String clusterName;
+    try {
+      // Before anything is recorded: a bad --master must not leave a run that later commands trip on.
+      clusterName = where.check(job, source.label(), ctx);
+    } catch (ClusterOptions.BadOptionException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    Path stateDir = where.stateDir(source.file(), ctx);
     JobStore store;
     try {
       store = openStore(stateDir, job.name());
     } catch (StateLockedException e) {
-      ctx.err().println("runner: " + job.name() + " is already running" + (e.holderPid() == null ? "" : " (runner pid " + e.holderPid() + ")")
-          + "; its state is in " + JobStore.jobDir(stateDir, job.name()) + ". Stop it with: runner kill " + jobFile);
-      return Main.EXIT_USAGE;
+      refuseLocked(e, stateDir, job.name(), source);
+      return ExitCode.USAGE;
     } catch (IOException e) {
-      ctx.err().println("runner: cannot use the state directory " + stateDir + ": " + e.getMessage());
-      return Main.EXIT_USAGE;
+      ctx.err().println("runner: " + StateDirProblem.describe(stateDir, e));
+      return ExitCode.USAGE;
     }
     try (store) {
       RunState earlier = store.canResume() ? store.previous().orElseThrow() : null;
-      if (earlier != null) {
-        String blocker = resumeBlocker(earlier, loaded, clusterName);
-        if (blocker != null && !restart) {
-          ctx.err().println("runner: cannot resume run " + earlier.runId() + " of " + jobFile + ": " + blocker);
-          ctx.err().println("runner: run with --restart to kill what that run left and start over");
-          return Main.EXIT_USAGE;
-        }
-        if (restart) {
-          String failed = stopEarlier(stateDir, earlier);
-          if (failed != null) {
-            ctx.err().println("runner: cannot stop earlier run " + earlier.runId() + ": " + failed);
-            return 3;
+      if (earlier != null && restart) {
+        String done = EarlierRuns.stop(stateDir, earlier, where.access, ctx);
+        if (!quiet) ctx.err().println("runner: --restart: " + done);
+        earlier = null;
+      } else if (earlier != null) {
+        String blocker = resumeBlocker(earlier, loaded, source, clusterName);
+        boolean nothingToResume = EarlierRuns.launchedNothing(earlier);
+        if (nothingToResume && (blocker != null || earlier.frameworkId() == null)) {
+          // It never launched a task: there is nothing of it to carry on or to kill.
+          if (!quiet && blocker != null) {
+            ctx.err().println("runner: earlier run " + earlier.runId() + " launched no task (" + blocker + "); starting a new run");
           }
           earlier = null;
+        } else if (blocker != null) {
+          ctx.err().println("runner: cannot resume run " + earlier.runId() + " of " + source.label() + ": " + blocker);
+          ctx.err().println("runner: run with --restart to kill what that run left and start over");
+          return ExitCode.USAGE;
         }
       }
       RunInfo run;
@@ -123,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
       RunJournal journal;
       boolean local = clusterName.equals(EarlierRuns.LOCAL);
       if (earlier != null) {
-        run = new RunInfo(earlier.runId(), jobFile.toString(), loaded.sha256(), RunFiles.gitCommit(jobFile));
+        run = new RunInfo(earlier.runId(), source.label(), loaded.sha256(), source.gitCommit());
         resume = earlier.toResume(!local);
         if (local) EarlierRuns.killLocal(stateDir, earlier);
         journal = store.resume();
@@ -133,17 +156,38 @@ final class RunCommand implements Callable<Integer> {
               + job.instances() + " instances already completed");
         }
       } else {
-        run = new RunInfo(RunFiles.newRunId(), jobFile.toString(), loaded.sha256(), RunFiles.gitCommit(jobFile));
-        journal = store.startNew(new RunStarted(run.runId(), job.name(), jobFile.toString(), loaded.sha256(),
+        run = new RunInfo(RunFiles.newRunId(), source.label(), loaded.sha256(), source.gitCommit());
+        journal = store.startNew(new RunStarted(run.runId(), job.name(), source.identity(), loaded.sha256(),
             run.gitCommit(), clusterName, ctx.clock().millis(), job.instances(), loaded.text()));
       }
-      return runOn(job, run, resume, journal);
+      return runOn(job, source, stateDir, run, resume, journal);
     } catch (IOException e) {
-      ctx.err().println("runner: cannot write the run journal in " + stateDir + ": " + e.getMessage());
-      return Main.EXIT_USAGE;
+      ctx.err().println("runner: cannot write the run journal in " + stateDir + ": " + StateDirProblem.reason(e));
+      return ExitCode.USAGE;
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
+    }
+  }
+
+  /** Another runner holds the job's state: say which file it runs, and how to stop it or keep out of its way. */
+  private void refuseLocked(StateLockedException e, Path stateDir, String name, JobSource source) {
+    Path jobDir = JobStore.jobDir(stateDir, name);
+    String owner = null;
+    try {
+      owner = JobStore.status(stateDir, name).map(r -> r.started().jobFile()).orElse(null);
+    } catch (IOException | RuntimeException ex) {
+      // the journal cannot be read while it is written: the lock alone must do
+    }
+    String pid = e.holderPid() == null ? "" : " (runner pid " + e.holderPid() + ")";
+    if (owner != null && !source.isRecordedAs(owner)) {
+      ctx.err().println("runner: job " + name + " is already running" + pid + " from " + owner
+          + ", a different file with the same job name; its state is in " + jobDir + ".");
+      ctx.err().println("runner: stop it with: runner kill " + (owner.equals(JobSource.STDIN) ? jobDir : owner)
+          + ", or give " + source.label() + " its own --state-dir");
+    } else {
+      ctx.err().println("runner: " + name + " is already running" + pid + "; its state is in " + jobDir
+          + ". Stop it with: runner kill " + (source.isStdin() ? jobDir : source.label()));
     }
   }
 
@@ -162,16 +206,22 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Why the earlier run cannot be carried on by this command, or null. */
-  private String resumeBlocker(RunState earlier, JobFiles.Loaded now, String clusterName) {
-    if (!earlier.started().cluster().equals(clusterName)) {
+  private String resumeBlocker(RunState earlier, JobFiles.Loaded now, JobSource source, String clusterName) {
+    String recordedCluster = sameSpelling(earlier.started().cluster());
+    if (!recordedCluster.equals(clusterName)) {
       return "it ran on " + earlier.started().cluster() + ", this run would use " + clusterName;
+    }
+    String owner = earlier.started().jobFile();
+    if (!source.isRecordedAs(owner)) {
+      return "it was started from " + owner + ", not " + source.label() + " (the same job name " + now.job().name()
+          + "; give this file its own --state-dir to run both)";
     }
     if (earlier.started().fileSha256().equals(now.sha256())) return null;
     StringBuilder why = new StringBuilder("the job file changed since it began");
     String before = earlier.started().jobText();
     if (before != null) {
       try {
-        Job old = new JobLoader(ctx.env()).parse(jobFile.toString(), before.getBytes(StandardCharsets.UTF_8));
+        Job old = new JobLoader(ctx.env()).parse(source.label(), before.getBytes(StandardCharsets.UTF_8));
         List<String> changes = JobDiff.changes(old, now.job());
         if (!changes.isEmpty()) why.append(" (").append(String.join("; ", changes)).append(')');
       } catch (JobFileException e) {
@@ -181,25 +231,23 @@ final class RunCommand implements Callable<Integer> {
     return why.toString();
   }
 
-  /** Kills what an earlier run left and marks it ended; null when done, else why not. */
-  private String stopEarlier(Path stateDir, RunState earlier) throws InterruptedException {
-    if (earlier.started().cluster().equals(EarlierRuns.LOCAL)) {
-      EarlierRuns.killLocal(stateDir, earlier);
-      return null;
-    }
+  /** A recorded cluster as {@link ClusterOptions#check} spells it today (older runs recorded the address as typed). */
+  private static String sameSpelling(String recorded) {
+    if (recorded.equals(EarlierRuns.LOCAL)) return recorded;
     try {
-      return EarlierRuns.teardownMesos(earlier, EarlierRuns.mesosConfig(earlier, where, ctx));
-    } catch (ClusterOptions.BadOptionException e) {
-      return e.getMessage();
+      return MasterAddress.parse(recorded).toString();
+    } catch (IllegalArgumentException e) {
+      return recorded;
     }
   }
 
-  private int runOn(Job job, RunInfo run, Resume resume, RunJournal journal) throws ClusterOptions.BadOptionException {
+  private int runOn(Job job, JobSource source, Path stateDir, RunInfo run, Resume resume, RunJournal journal)
+      throws ClusterOptions.BadOptionException {
     // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
-    ClusterOptions.Opened opened = where.open(job, jobFile, run.runId(), resume == null ? null : resume.frameworkId(),
-        !quiet, ctx);
+    ClusterOptions.Opened opened = where.open(job, source.label(), stateDir, run.runId(),
+        resume == null ? null : resume.frameworkId(), !quiet, ctx);
     if (!quiet && opened.local()) {
-      ctx.err().println("runner: no master named (--master or MESOS_MASTER): running on the embedded local cluster");
+      ctx.err().println("runner: no master named (--master, RUNNER_MASTER or MESOS_MASTER): running on the embedded local cluster");
     }
     try (var cluster = opened.cluster()) {
       // A report on standard output keeps it clean: task output and the summary go to stderr.
@@ -214,10 +262,10 @@ final class RunCommand implements Callable<Integer> {
       Outcome outcome = jobRun.run();
       cluster.close(); // delivers the last output lines and the last calls before the summary
       ui.finish();
-      int exit = outcome.exitCode();
+      int exit = ExitCode.of(outcome);
       if (jobRun.internalError() != null && outcome == Outcome.INTERRUPTED) {
         ctx.err().println("runner: internal error: " + jobRun.internalError() + " (launched tasks were killed)");
-        exit = 1;
+        exit = ExitCode.FAILED;
       }
       String where = scheduler.clusterDescription() != null ? scheduler.clusterDescription() : cluster.description();
       var tails = trace.recordTails(scheduler.instances(), cluster::sandboxOf);

@@ -4,15 +4,15 @@ import io.mesosrunner.cluster.Cluster;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.report.RunReport;
-import io.mesosrunner.schedule.Action;
+import io.mesosrunner.cluster.Action;
 import io.mesosrunner.schedule.AttemptRecord;
-import io.mesosrunner.schedule.Event;
+import io.mesosrunner.cluster.Event;
 import io.mesosrunner.schedule.InstanceRecord;
 import io.mesosrunner.schedule.InstanceState;
-import io.mesosrunner.schedule.JobRun;
+import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.Progress;
-import io.mesosrunner.schedule.TaskSpec;
-import io.mesosrunner.schedule.TaskState;
+import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.cluster.TaskState;
 import io.mesosrunner.state.JournalWriter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -92,8 +92,8 @@ final class RunTrace {
           }
 
           @Override
-          public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {
-            if (stream == OutputStreamKind.STDERR) keep(task.taskId(), line);
+          public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+            if (stream == OutputStreamKind.STDERR) keep(task.taskId(), new String(line, StandardCharsets.UTF_8));
             listener.onOutput(task, stream, line);
           }
         });
@@ -126,7 +126,7 @@ final class RunTrace {
   JobRun.Observer around(JobRun.Observer observer) {
     return new JobRun.Observer() {
       @Override
-      public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, String line) {
+      public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {
         observer.onOutput(task, stream, line);
       }
 

@@ -2,9 +2,9 @@ package io.mesosrunner.cli;
 
 import io.mesosrunner.state.JobStore;
 import io.mesosrunner.state.RunState;
+import io.mesosrunner.state.StateLock;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.cluster.mesos.MasterTasks;
 import io.mesosrunner.cluster.mesos.MesosConfig;
 import java.util.List;
@@ -17,16 +17,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code runner status JOBFILE}: the state of the job's latest run, from its journal. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+/**
+ * {@code runner status JOB}: the state of the job's latest run, from its journal (never from the
+ * job file as it is now), and whether a runner is still attached to it.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print the state of the job's latest run from its journal (read-only; safe while it runs).",
-        "With --master (or MESOS_MASTER), also what the master says of the run's tasks."})
+        "JOB is the job file, the job's name or its state directory (.runner/NAME).",
+        "With --master (or RUNNER_MASTER, MESOS_MASTER), also what the master says of the run's tasks."})
 final class StatusCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
-  Path jobFile;
+  @Parameters(index = "0", paramLabel = "JOB", description = "The job file, the job name or the job's state directory.")
+  String job;
 
-  @Mixin ClusterOptions where;
+  @Mixin StateDirOption state;
+
+  @Mixin MasterOption master;
+
+  @Mixin MasterAccessOptions access;
 
   private final CliContext ctx;
 
@@ -34,10 +42,10 @@ final class StatusCommand implements Callable<Integer> {
   private int fromMaster(RunState run) {
     if (run.frameworkId() == null) {
       ctx.out().println("on the master: the run never registered a framework");
-      return 0;
+      return ExitCode.OK;
     }
     try {
-      MesosConfig config = where.mesosConfig(MasterAddress.parse(where.masterUrl(ctx)), "status", "*", null, ctx).build();
+      MesosConfig config = access.mesosConfig(master.address(ctx), "status", "*", null, ctx).build();
       List<MasterTasks.Task> tasks = MasterTasks.of(config, run.frameworkId());
       Map<String, Long> byState = new TreeMap<>();
       for (MasterTasks.Task t : tasks) byState.merge(t.state(), 1L, Long::sum);
@@ -46,16 +54,16 @@ final class StatusCommand implements Callable<Integer> {
               .collect(Collectors.joining(", "))));
       tasks.stream().filter(t -> !TERMINAL.contains(t.state())).limit(20)
           .forEach(t -> ctx.out().println("  " + t.id() + " " + t.state() + " on agent " + t.agentId()));
-      return 0;
+      return ExitCode.OK;
     } catch (IllegalArgumentException | ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (IOException e) {
       ctx.err().println("runner: cannot ask the master: " + e.getMessage());
-      return 3;
+      return ExitCode.CLUSTER;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 130;
+      return ExitCode.INTERRUPTED;
     }
   }
 
@@ -68,24 +76,50 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-    if (loaded == null) return Main.EXIT_USAGE;
-    Path dir = where.stateDir(jobFile);
+    JobTarget target;
     try {
-      Optional<RunState> state = JobStore.status(dir, loaded.job().name());
+      target = JobTarget.resolve(job, state, ctx);
+    } catch (JobTarget.NotFoundException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    Path dir = target.stateDir();
+    String name = target.jobName();
+    try {
+      Optional<RunState> state = JobStore.status(dir, name);
       if (state.isEmpty()) {
-        ctx.out().println(loaded.job().name() + ": no run recorded in " + dir);
-        return 0;
+        ctx.out().println(name + ": no run recorded in " + dir);
+        return ExitCode.OK;
       }
-      String text = state.get().describe();
+      RunState run = state.get();
+      String text = run.describe();
       ctx.out().print(text.endsWith("\n") ? text : text + "\n");
-      if (!state.get().started().fileSha256().equals(loaded.sha256())) {
-        ctx.out().println("note: " + jobFile + " changed since this run began");
+      if (target.source() != null && !target.source().isRecordedAs(run.started().jobFile())) {
+        ctx.out().println("note: this run was started from " + run.started().jobFile() + ", not " + target.source().label()
+            + " (the same job name)");
+      } else if (target.currentSha() != null && !run.started().fileSha256().equals(target.currentSha())) {
+        ctx.out().println("note: " + target.source().label() + " changed since this run began");
       }
-      return where.masterUrl(ctx) == null ? 0 : fromMaster(state.get());
+      if (!run.ended()) ctx.out().println(attachment(dir, name, run));
+      return master.url(ctx) == null ? ExitCode.OK : fromMaster(run);
     } catch (IOException e) {
       ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
+  }
+
+  /** Whether a runner is attached to the unfinished run, and if not, how to carry it on. */
+  private static String attachment(Path dir, String name, RunState run) throws IOException {
+    StateLock.Holder holder = JobStore.runner(dir, name);
+    if (holder.holds()) return "runner pid " + (holder.pid() == null ? "unknown" : holder.pid()) + " is running it";
+    String gone = holder.pid() == null ? "no runner is attached"
+        : ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)
+            ? "no runner is attached (pid " + holder.pid() + " no longer holds it)"
+            : "no runner is attached (pid " + holder.pid() + " is gone)";
+    String file = run.started().jobFile();
+    boolean stdin = file.equals(JobSource.STDIN);
+    String again = stdin ? "runner run - with the same job file on stdin" : "runner " + file;
+    return gone + "; run the same command to resume (" + again + "), or stop it with: runner kill "
+        + (stdin ? dir.resolve(name) : file);
   }
 }

@@ -1,10 +1,11 @@
 package io.mesosrunner.cli;
 
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
-import io.mesosrunner.schedule.JobRun;
+import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.Progress;
-import io.mesosrunner.schedule.TaskSpec;
+import io.mesosrunner.cluster.TaskSpec;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,12 +55,15 @@ final class TerminalUi implements JobRun.Observer {
   }
 
   @Override
-  public synchronized void onOutput(TaskSpec task, OutputStreamKind stream, String line) {
-    if (stream == OutputStreamKind.STDERR) keepTail(task, line);
+  public synchronized void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+    if (stream == OutputStreamKind.STDERR) keepTail(task, new String(line, StandardCharsets.UTF_8));
     if (quiet) return;
     clearStatus();
     PrintStream target = stream == OutputStreamKind.STDOUT ? out : err;
-    target.println("[" + task.tag() + "] " + line);
+    // The task's bytes go out unchanged, whatever this JVM's locale: only the tag is text.
+    target.print("[" + task.tag() + "] ");
+    target.write(line, 0, line.length);
+    target.write('\n');
     if (live) {
       target.flush();
       drawStatus();

@@ -1,6 +1,5 @@
 package io.mesosrunner.cluster;
 
-import io.mesosrunner.schedule.Action;
 
 /**
  * The port the scheduler talks through. Two adapters implement it: {@code cluster.local} (this

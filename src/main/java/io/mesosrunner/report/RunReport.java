@@ -2,7 +2,7 @@ package io.mesosrunner.report;
 
 import io.mesosrunner.schedule.AttemptRecord;
 import io.mesosrunner.schedule.InstanceRecord;
-import io.mesosrunner.schedule.TaskState;
+import io.mesosrunner.cluster.TaskState;
 import io.mesosrunner.state.JournalRecord;
 import io.mesosrunner.state.RunState;
 import java.time.Duration;

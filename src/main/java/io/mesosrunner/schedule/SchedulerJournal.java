@@ -1,5 +1,8 @@
 package io.mesosrunner.schedule;
 
+import io.mesosrunner.cluster.TaskState;
+
+
 import java.io.IOException;
 import java.time.Instant;
 

@@ -2,7 +2,7 @@ package io.mesosrunner.state;
 
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import io.mesosrunner.schedule.Outcome;
-import io.mesosrunner.schedule.TaskState;
+import io.mesosrunner.cluster.TaskState;
 import java.util.Objects;
 
 /**

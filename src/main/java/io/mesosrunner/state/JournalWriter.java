@@ -3,7 +3,7 @@ package io.mesosrunner.state;
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.SchedulerJournal;
-import io.mesosrunner.schedule.TaskState;
+import io.mesosrunner.cluster.TaskState;
 import io.mesosrunner.state.JournalRecord.FrameworkRegistered;
 import io.mesosrunner.state.JournalRecord.InstanceCompleted;
 import io.mesosrunner.state.JournalRecord.InstanceFailed;

@@ -15,15 +15,15 @@ import io.mesosrunner.job.JobLoader;
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.match.Placement;
 import io.mesosrunner.match.Resources;
-import io.mesosrunner.schedule.Action;
-import io.mesosrunner.schedule.Event;
-import io.mesosrunner.schedule.JobRun;
+import io.mesosrunner.cluster.Action;
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.JobScheduler;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.Progress;
 import io.mesosrunner.schedule.RunInfo;
-import io.mesosrunner.schedule.TaskSpec;
-import io.mesosrunner.schedule.TaskState;
+import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.cluster.TaskState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -317,7 +317,7 @@ public final class MakespanBench {
       JobRun run = new JobRun(scheduler, cluster, Clock.systemUTC(), Duration.ofMillis(100), Duration.ofSeconds(5),
           new JobRun.Observer() {
             @Override
-            public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, String line) {}
+            public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {}
 
             @Override
             public void onProgress(Progress progress) {
@@ -397,7 +397,7 @@ public final class MakespanBench {
         }
 
         @Override
-        public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {}
+        public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {}
       };
       cluster.start(listener);
       int finished;

@@ -22,9 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 class JobSchemaTest {
 
@@ -35,8 +32,7 @@ class JobSchemaTest {
   }
 
   private static JsonNode yamlToJson(String yaml) {
-    Object value = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
-    return JSON.valueToTree(value);
+    return YamlToJson.convert(yaml);
   }
 
   static Stream<Path> exampleJobs() throws IOException {
@@ -77,6 +73,9 @@ class JobSchemaTest {
       String component = switch (field) {
         case "mem" -> "memMb";
         case "disk" -> "diskMb";
+        case "on_failure" -> "onFailure";
+        case "retry_on_exit" -> "retryOnExit";
+        case "no_retry_exit" -> "noRetryExit";
         default -> field;
       };
       if (!field.equals("version")) assertThat(components).as("field %s", field).contains(component);
@@ -108,6 +107,12 @@ class JobSchemaTest {
       "name: t\ncommand: x\ncpus: 1\nmem: 1\nconstraints: [hostname EQ x]\n",
       "name: t\ncommand: x\ncpus: 1\nmem: 1\ncontainer: {img: x}\n",
       "version: 2\nname: t\ncommand: x\ncpus: 1\nmem: 1\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\non_failure: ignore\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nretry_on_exit: [0]\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nno_retry_exit: [256]\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nno_retry_exit: []\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nno_retry_exit: [3, 3]\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nretry_on_exit: [1]\nno_retry_exit: [2]\n",
   })
   void schemaAndLoaderBothRefuseTheSameBadFile(String yaml) {
     assertThat(schema().validate(yamlToJson(yaml))).as("schema verdict on %s", yaml).isNotEmpty();

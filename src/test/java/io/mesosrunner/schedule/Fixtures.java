@@ -1,5 +1,10 @@
 package io.mesosrunner.schedule;
 
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.cluster.TaskStatus;
+
+
 import io.mesosrunner.job.Command;
 import io.mesosrunner.job.Constraint;
 import io.mesosrunner.job.Job;

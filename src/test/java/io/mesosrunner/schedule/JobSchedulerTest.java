@@ -1,5 +1,13 @@
 package io.mesosrunner.schedule;
 
+import io.mesosrunner.testing.FakeClock;
+
+import io.mesosrunner.cluster.Action;
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.cluster.TaskState;
+
+
 import static io.mesosrunner.schedule.Fixtures.job;
 import static io.mesosrunner.schedule.Fixtures.masterUpdate;
 import static io.mesosrunner.schedule.Fixtures.offer;
@@ -325,10 +333,10 @@ class JobSchedulerTest {
   }
 
   @Test
-  void clusterFailureEndsTheRunWithExitThree() {
+  void clusterFailureEndsTheRunAtOnce() {
     start(job().build());
     feed(new Event.ClusterFailed("cannot reach master"));
     assertThat(scheduler.isEnded()).isTrue();
-    assertThat(scheduler.outcome().exitCode()).isEqualTo(3);
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.CLUSTER_FAILED);
   }
 }

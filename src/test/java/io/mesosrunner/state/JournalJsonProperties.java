@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import io.mesosrunner.schedule.Outcome;
-import io.mesosrunner.schedule.TaskState;
+import io.mesosrunner.cluster.TaskState;
 import io.mesosrunner.state.JournalRecord.FrameworkRegistered;
 import io.mesosrunner.state.JournalRecord.InstanceCompleted;
 import io.mesosrunner.state.JournalRecord.InstanceFailed;

@@ -1,5 +1,7 @@
 package io.mesosrunner.cluster.local;
 
+import io.mesosrunner.testing.FakeClock;
+
 import static io.mesosrunner.cluster.local.RecordingListener.job;
 import static io.mesosrunner.cluster.local.RecordingListener.shellJob;
 import static io.mesosrunner.cluster.local.RecordingListener.task;
@@ -10,11 +12,11 @@ import io.mesosrunner.job.Command;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.match.PortRange;
-import io.mesosrunner.schedule.Action;
-import io.mesosrunner.schedule.Event;
-import io.mesosrunner.schedule.TaskSpec;
-import io.mesosrunner.schedule.TaskState;
-import io.mesosrunner.schedule.TaskStatus;
+import io.mesosrunner.cluster.Action;
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.cluster.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -316,7 +318,7 @@ class LocalClusterTest {
   @Test
   @Timeout(20)
   void refuseFilterFollowsTheInjectedClock() throws Exception {
-    MutableClock clock = new MutableClock();
+    FakeClock clock = new FakeClock();
     LocalCluster cluster = new LocalCluster(LocalConfig.defaults(runDir).withCpus(1).withMemMb(64)
         .withHostname("testhost").withClock(clock));
     clusters.add(cluster);

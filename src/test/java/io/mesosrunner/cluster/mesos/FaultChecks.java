@@ -7,7 +7,7 @@ import io.mesosrunner.cluster.mesos.testmaster.Violation;
 import io.mesosrunner.schedule.AttemptRecord;
 import io.mesosrunner.schedule.InstanceRecord;
 import io.mesosrunner.schedule.InstanceState;
-import io.mesosrunner.schedule.TaskState;
+import io.mesosrunner.cluster.TaskState;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;

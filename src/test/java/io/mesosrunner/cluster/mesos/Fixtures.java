@@ -6,7 +6,7 @@ import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.match.Placement;
 import io.mesosrunner.match.Resources;
-import io.mesosrunner.schedule.TaskSpec;
+import io.mesosrunner.cluster.TaskSpec;
 import java.util.List;
 import java.util.Map;
 

@@ -10,10 +10,10 @@ import io.mesosrunner.cluster.mesos.PlaybackMaster.Received;
 import io.mesosrunner.cluster.mesos.PlaybackMaster.SubscribeAnswer;
 import io.mesosrunner.job.Command;
 import io.mesosrunner.match.Offer;
-import io.mesosrunner.schedule.Action;
-import io.mesosrunner.schedule.Event;
-import io.mesosrunner.schedule.TaskSpec;
-import io.mesosrunner.schedule.TaskState;
+import io.mesosrunner.cluster.Action;
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.cluster.TaskState;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -222,11 +222,11 @@ class MesosClusterTest {
   @Test
   void locationWithoutSchemeResolvesAgainstTheCalledUrl() {
     URI called = URI.create("http://127.0.0.1:5050/api/v1/scheduler");
-    assertThat(MesosCluster.resolveLocation(called, "//127.0.0.1:5060/master/api/v1/scheduler"))
+    assertThat(SchedulerHttpClient.resolveLocation(called, "//127.0.0.1:5060/master/api/v1/scheduler"))
         .isEqualTo(URI.create("http://127.0.0.1:5060/master/api/v1/scheduler"));
-    assertThat(MesosCluster.resolveLocation(called, "//127.0.0.1:5050"))
+    assertThat(SchedulerHttpClient.resolveLocation(called, "//127.0.0.1:5050"))
         .isEqualTo(URI.create("http://127.0.0.1:5050/api/v1/scheduler"));
-    assertThat(MesosCluster.resolveLocation(URI.create("https://m1:5050/api/v1/scheduler"), "//m2:5050/master/api/v1/scheduler"))
+    assertThat(SchedulerHttpClient.resolveLocation(URI.create("https://m1:5050/api/v1/scheduler"), "//m2:5050/master/api/v1/scheduler"))
         .isEqualTo(URI.create("https://m2:5050/master/api/v1/scheduler"));
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mesosrunner.cluster.mesos.PlaybackMaster.SubscribeAnswer;
-import io.mesosrunner.schedule.Event;
+import io.mesosrunner.cluster.Event;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

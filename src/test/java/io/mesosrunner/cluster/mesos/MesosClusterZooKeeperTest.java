@@ -3,7 +3,7 @@ package io.mesosrunner.cluster.mesos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.cluster.mesos.PlaybackMaster.SubscribeAnswer;
-import io.mesosrunner.schedule.Event;
+import io.mesosrunner.cluster.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -7,12 +7,12 @@ import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.job.JobLoader;
 import io.mesosrunner.schedule.InstanceRecord;
 import io.mesosrunner.schedule.InstanceState;
-import io.mesosrunner.schedule.JobRun;
+import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.JobScheduler;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.Progress;
 import io.mesosrunner.schedule.RunInfo;
-import io.mesosrunner.schedule.TaskSpec;
+import io.mesosrunner.cluster.TaskSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,8 +41,8 @@ final class MesosRun implements AutoCloseable {
     run = new JobRun(scheduler, cluster, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofSeconds(1),
         new JobRun.Observer() {
           @Override
-          public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, String line) {
-            output.add("[" + task.tag() + "] " + line);
+          public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {
+            output.add("[" + task.tag() + "] " + new String(line, java.nio.charset.StandardCharsets.UTF_8));
           }
 
           @Override

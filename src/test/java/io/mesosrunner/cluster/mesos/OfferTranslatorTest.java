@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.match.PortRange;
-import io.mesosrunner.schedule.TaskState;
-import io.mesosrunner.schedule.TaskStatus;
+import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.cluster.TaskStatus;
 import java.net.URI;
 import java.util.Base64;
 import java.util.List;

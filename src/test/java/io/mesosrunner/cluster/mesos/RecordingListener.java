@@ -1,8 +1,8 @@
 package io.mesosrunner.cluster.mesos;
 
 import io.mesosrunner.cluster.ClusterListener;
-import io.mesosrunner.schedule.Event;
-import io.mesosrunner.schedule.TaskSpec;
+import io.mesosrunner.cluster.Event;
+import io.mesosrunner.cluster.TaskSpec;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +21,8 @@ final class RecordingListener implements ClusterListener {
   }
 
   @Override
-  public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {
-    lines.add(new Line(task.taskId(), stream, line));
+  public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+    lines.add(new Line(task.taskId(), stream, new String(line, java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** The next event of this type, skipping others; fails after 20 s. */
