@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
         "  runner plan JOBFILE [--master URL]             show how offers would be used",
         "  runner status JOB [--master URL]               the latest run, as recorded",
         "  runner kill JOB                                kill the latest run's tasks",
-        "  runner report JOBFILE --html FILE              rebuild a run's reports",
+        "  runner report JOB --html FILE                  rebuild a run's reports",
         "  runner schema                                  the JSON Schema of job files",
         "  runner completion bash|zsh                     a shell completion script",
         "  runner COMMAND --help                          the options of a command"},
