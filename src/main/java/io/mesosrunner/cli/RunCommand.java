@@ -27,6 +27,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Map;
+import java.util.ArrayList;
+import io.mesosrunner.state.JournalRecord.InstancesCarriedOver;
+import io.mesosrunner.state.JournalRecord;
+import io.mesosrunner.schedule.IndexRanges;
+import io.mesosrunner.job.OnFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,6 +77,14 @@ final class RunCommand implements Callable<Integer> {
       description = "Do not resume an interrupted earlier run: kill what it left running and start a new run.")
   boolean restart;
 
+  @Option(names = "--keep-going",
+      description = "When an instance fails for good, let the others run to their end (on_failure: continue); exit 1 at the end.")
+  boolean keepGoing;
+
+  @Option(names = "--retry-failed",
+      description = "Start a new run that launches only the instances the latest run did not complete (same indexes).")
+  boolean retryFailed;
+
   @Option(names = {"-q", "--quiet"}, description = "Print only the summary (no task output, no progress).")
   boolean quiet;
 
@@ -78,6 +92,8 @@ final class RunCommand implements Callable<Integer> {
   boolean verbose;
 
   private final CliContext ctx;
+  /** With --retry-failed: which instances were not launched, and which runs completed them. */
+  private String skippedSummary;
 
   RunCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -109,6 +125,7 @@ final class RunCommand implements Callable<Integer> {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
     }
+    if (keepGoing) job = job.withOnFailure(OnFailure.CONTINUE);
     Path stateDir = where.stateDir(source.file(), ctx);
     JobStore store;
     try {
@@ -122,6 +139,11 @@ final class RunCommand implements Callable<Integer> {
     }
     try (store) {
       RunState earlier = store.canResume() ? store.previous().orElseThrow() : null;
+      if (earlier != null && retryFailed && !restart) {
+        ctx.err().println("runner: run " + earlier.runId() + " of " + source.label() + " was interrupted: resume it with 'runner run "
+            + source.label() + "', or stop it and retry its failed instances with --retry-failed --restart");
+        return ExitCode.USAGE;
+      }
       if (earlier != null && restart) {
         String done = EarlierRuns.stop(stateDir, earlier, where.access, ctx);
         if (!quiet) ctx.err().println("runner: --restart: " + done);
@@ -156,9 +178,37 @@ final class RunCommand implements Callable<Integer> {
               + job.instances() + " instances already completed");
         }
       } else {
+        Map<String, List<Integer>> skipped = Map.of();
+        if (retryFailed) {
+          RunState latest = store.previous().orElse(null);
+          if (latest == null) {
+            ctx.err().println("runner: --retry-failed: no earlier run of " + job.name() + " in " + stateDir);
+            return ExitCode.USAGE;
+          }
+          skipped = latest.completedByRun(job.instances());
+          int done = skipped.values().stream().mapToInt(List::size).sum();
+          if (done == job.instances()) {
+            ctx.out().println("runner: nothing to retry: all " + done + " instances completed (" + describe(skipped) + ")");
+            return ExitCode.OK;
+          }
+          ctx.err().println("runner: retrying run " + latest.runId() + ": launching " + (job.instances() - done) + " of "
+              + job.instances() + " instances; skipped as already completed: " + describe(skipped));
+        }
         run = new RunInfo(RunFiles.newRunId(), source.label(), loaded.sha256(), source.gitCommit());
         journal = store.startNew(new RunStarted(run.runId(), job.name(), source.identity(), loaded.sha256(),
             run.gitCommit(), clusterName, ctx.clock().millis(), job.instances(), loaded.text()));
+        if (!skipped.isEmpty()) {
+          List<JournalRecord> carried = new ArrayList<>();
+          List<Resume.Instance> done = new ArrayList<>();
+          for (Map.Entry<String, List<Integer>> e : skipped.entrySet()) {
+            carried.add(new InstancesCarriedOver(e.getKey(), IndexRanges.format(e.getValue()), ctx.clock().millis()));
+            for (int i : e.getValue()) done.add(new Resume.Instance(i, true, false, 0, 0, 0, List.of()));
+          }
+          done.sort(java.util.Comparator.comparingInt(Resume.Instance::index));
+          journal.append(carried);
+          resume = new Resume(null, done, false);
+          skippedSummary = "skipped as already completed: " + describe(skipped);
+        }
       }
       return runOn(job, source, stateDir, run, resume, journal);
     } catch (IOException e) {
@@ -189,6 +239,16 @@ final class RunCommand implements Callable<Integer> {
       ctx.err().println("runner: " + name + " is already running" + pid + "; its state is in " + jobDir
           + ". Stop it with: runner kill " + (source.isStdin() ? jobDir : source.label()));
     }
+  }
+
+  /** {@code run a1b2: 0-2, 4; run c3d4: 5}. */
+  private static String describe(Map<String, List<Integer>> byRun) {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, List<Integer>> e : byRun.entrySet()) {
+      if (b.length() > 0) b.append("; ");
+      b.append("run ").append(e.getKey()).append(": ").append(IndexRanges.format(e.getValue()));
+    }
+    return b.toString();
   }
 
   /** Opens the job's state; with --restart, a damaged journal is moved aside instead of refusing. */
@@ -277,6 +337,7 @@ final class RunCommand implements Callable<Integer> {
       RunReport r = RunReport.of(RunReports.snapshot(scheduler, where, trace.samples()), cluster::sandboxOf,
           t -> tails.getOrDefault(t, List.of()), exit);
       shown.print(TextSummary.render(r, ui::stderrTail));
+      if (skippedSummary != null) shown.println(skippedSummary);
       shown.flush();
       reports().write(r, ctx.out(), ctx.err());
       return exit;

@@ -107,6 +107,12 @@ public record Job(
         constraints, role, user, uris, container, labels, OnFailure.STOP, List.of(), List.of());
   }
 
+  /** This job with another {@code on_failure} (the {@code --keep-going} flag wins over the file). */
+  public Job withOnFailure(OnFailure newOnFailure) {
+    return new Job(name, command, cpus, memMb, diskMb, gpus, ports, instances, parallelism, retries, timeout, deadline,
+        env, constraints, role, user, uris, container, labels, newOnFailure, retryOnExit, noRetryExit);
+  }
+
   /** This job with another Mesos role (the {@code --role} flag wins over the file). */
   public Job withRole(String newRole) {
     return new Job(name, command, cpus, memMb, diskMb, gpus, ports, instances, parallelism, retries, timeout, deadline,
