@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         "  runner plan JOBFILE [--master URL]             show how offers would be used",
         "  runner status JOB [--master URL]               the latest run, as recorded",
         "  runner kill JOB                                kill the latest run's tasks",
+        "  runner report JOB --html FILE                  rebuild a run's reports",
         "  runner schema                                  the JSON Schema of job files",
         "  runner completion bash|zsh                     a shell completion script",
         "  runner COMMAND --help                          the options of a command"},
@@ -43,7 +44,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   private static final Set<String> COMMANDS =
-      Set.of("run", "validate", "plan", "status", "kill", "schema", "completion", "help");
+      Set.of("run", "validate", "plan", "status", "kill", "report", "schema", "completion", "help");
   /** The commands that load a job file (and so validate one). */
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
@@ -108,6 +109,7 @@ public final class Main {
     if (all || only.equals("plan")) cl.addSubcommand("plan", new PlanCommand(ctx));
     if (all || only.equals("status")) cl.addSubcommand("status", new StatusCommand(ctx));
     if (all || only.equals("kill")) cl.addSubcommand("kill", new KillCommand(ctx));
+    if (all || only.equals("report")) cl.addSubcommand("report", new ReportCommand(ctx));
     if (all || only.equals("schema")) cl.addSubcommand("schema", new SchemaCommand(ctx));
     if (all || only.equals("completion")) cl.addSubcommand("completion", new CompletionCommand(ctx));
     if (all) cl.addSubcommand("help", new CommandLine.HelpCommand());

@@ -4,8 +4,6 @@ import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.job.JobLoader;
-import io.mesosrunner.report.JsonReport;
-import io.mesosrunner.report.JunitReport;
 import io.mesosrunner.report.RunReport;
 import io.mesosrunner.report.TextSummary;
 import io.mesosrunner.run.JobRun;
@@ -63,11 +61,17 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions where;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON summary of the run (every instance and attempt).")
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Write a JSON summary of the run (every instance and attempt); - for standard output.")
   Path report;
 
-  @Option(names = "--junit", paramLabel = "FILE", description = "Write a JUnit XML summary (one test case per instance).")
+  @Option(names = "--junit", paramLabel = "FILE",
+      description = "Write a JUnit XML summary (one test case per instance); - for standard output.")
   Path junit;
+
+  @Option(names = "--html", paramLabel = "FILE",
+      description = "Write the run as one self-contained HTML page (timeline, utilisation, failures); - for standard output.")
+  Path html;
 
   @Option(names = "--restart",
       description = "Do not resume an interrupted earlier run: kill what it left running and start a new run.")
@@ -109,6 +113,11 @@ final class RunCommand implements Callable<Integer> {
     if (loaded == null) return ExitCode.USAGE;
     Job job = where.applyTo(loaded.job());
     if (keepGoing) job = job.withOnFailure(OnFailure.CONTINUE);
+    List<String> unwritable = reports().problems();
+    if (!unwritable.isEmpty()) {
+      unwritable.forEach(p -> ctx.err().println("runner: " + p));
+      return ExitCode.USAGE;
+    }
     String clusterName;
     try {
       // Before anything is recorded: a bad --master must not leave a run that later commands trip on.
@@ -301,10 +310,14 @@ final class RunCommand implements Callable<Integer> {
       ctx.err().println("runner: no master named (--master, RUNNER_MASTER or MESOS_MASTER): running on the embedded local cluster");
     }
     try (var cluster = opened.cluster()) {
-      TerminalUi ui = new TerminalUi(ctx.out(), ctx.err(), ctx.terminal(), quiet, ctx.clock(), Duration.ofSeconds(5), job.name());
+      // A report on standard output keeps it clean: task output and the summary go to stderr.
+      java.io.PrintStream shown = reports().toStdout() ? ctx.err() : ctx.out();
+      TerminalUi ui = new TerminalUi(shown, ctx.err(), ctx.terminal(), quiet, ctx.clock(), Duration.ofSeconds(5), job.name());
       JournalWriter writer = new JournalWriter(journal);
       JobScheduler scheduler = new JobScheduler(job, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer, resume);
-      JobRun jobRun = new JobRun(scheduler, cluster, ctx.clock(), Duration.ofMillis(100), Duration.ofMillis(200), ui, writer);
+      RunTrace trace = new RunTrace(ctx.clock(), job.cpus(), writer);
+      JobRun jobRun = new JobRun(scheduler, trace.around(cluster), ctx.clock(), Duration.ofMillis(100),
+          Duration.ofMillis(200), trace.around(ui), writer);
       ctx.signals().onInterrupt(jobRun::interrupt);
       Outcome outcome = jobRun.run();
       cluster.close(); // delivers the last output lines and the last calls before the summary
@@ -315,21 +328,23 @@ final class RunCommand implements Callable<Integer> {
         exit = ExitCode.FAILED;
       }
       String where = scheduler.clusterDescription() != null ? scheduler.clusterDescription() : cluster.description();
-      RunReport r = RunReport.of(scheduler, where, cluster::sandboxOf, exit);
-      ctx.out().print(TextSummary.render(r, ui::stderrTail));
-      if (skippedSummary != null) ctx.out().println(skippedSummary);
-      ctx.out().flush();
-      writeReports(r);
+      var tails = trace.recordTails(scheduler.instances(), cluster::sandboxOf);
+      try {
+        writer.flush();
+      } catch (IOException e) {
+        ctx.err().println("runner: cannot write the stderr tails to the run journal: " + e.getMessage());
+      }
+      RunReport r = RunReport.of(RunReports.snapshot(scheduler, where, trace.samples()), cluster::sandboxOf,
+          t -> tails.getOrDefault(t, List.of()), exit);
+      shown.print(TextSummary.render(r, ui::stderrTail));
+      if (skippedSummary != null) shown.println(skippedSummary);
+      shown.flush();
+      reports().write(r, ctx.out(), ctx.err());
       return exit;
     }
   }
 
-  private void writeReports(RunReport r) {
-    try {
-      if (report != null) JsonReport.write(r, report);
-      if (junit != null) JunitReport.write(r, junit);
-    } catch (IOException e) {
-      ctx.err().println("runner: cannot write the report: " + e.getMessage());
-    }
+  private RunReports reports() {
+    return new RunReports(report, junit, html);
   }
 }

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Writes a {@link RunReport} as JSON, atomically (temporary file, then rename). */
+/** Writes a {@link RunReport} as JSON. */
 public final class JsonReport {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -28,17 +27,9 @@ public final class JsonReport {
     }
   }
 
-  /** Writes the report to {@code file}. */
-  public static void write(RunReport report, Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".report", ".tmp");
-    try {
-      Files.writeString(tmp, toJson(report) + "\n");
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+  /** Writes the report to {@code file} (mode 0644), or to {@code stdout} when the file is {@code -}. */
+  public static void write(RunReport report, Path file, PrintStream stdout) throws IOException {
+    ReportFiles.write(file, toJson(report) + "\n", stdout);
   }
 
   /** The report's instance list is called {@code instances} in JSON, next to the count. */

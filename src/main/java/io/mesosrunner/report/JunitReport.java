@@ -1,35 +1,48 @@
 package io.mesosrunner.report;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.PrintStream;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Writes a {@link RunReport} as JUnit XML, so CI systems show a run as a test suite: one test
- * case per instance, failed when the instance did not complete.
+ * case per instance. An instance that failed for good is a failure (its last stderr lines in the
+ * body); one that never ran to an end because the run stopped (killed, never launched, still
+ * running) is skipped with the reason, so a CI page counts only real failures as failures.
  */
 public final class JunitReport {
 
   private JunitReport() {}
 
-  public static void write(RunReport r, Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+  /** Writes the XML to {@code file} (mode 0644), or to {@code stdout} when the file is {@code -}. */
+  public static void write(RunReport r, Path file, PrintStream stdout) throws IOException {
+    ReportFiles.write(file, toXml(r), stdout);
+  }
+
+  /** The report as JUnit XML. */
+  public static String toXml(RunReport r) {
+    StringWriter w = new StringWriter();
+    try {
       XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(w);
+      int skipped = 0;
+      for (RunReport.Instance i : r.instanceList()) {
+        if (skipReason(r, i) != null) skipped++;
+      }
       x.writeStartDocument("UTF-8", "1.0");
       x.writeCharacters("\n");
       x.writeStartElement("testsuite");
       x.writeAttribute("name", r.job());
       x.writeAttribute("tests", Integer.toString(r.instances()));
-      int failures = r.instances() - r.completed();
-      x.writeAttribute("failures", Integer.toString(failures));
+      x.writeAttribute("failures", Integer.toString(r.failed()));
       x.writeAttribute("errors", "0");
+      x.writeAttribute("skipped", Integer.toString(skipped));
       x.writeAttribute("time", Double.toString(r.wallSeconds()));
       if (r.startedAt() != null) x.writeAttribute("timestamp", r.startedAt());
       x.writeCharacters("\n");
@@ -39,15 +52,23 @@ public final class JunitReport {
         x.writeAttribute("classname", r.job());
         x.writeAttribute("name", "instance " + i.index());
         x.writeAttribute("time", Double.toString(seconds(i)));
-        if (!"DONE".equals(i.state())) {
-          RunReport.Attempt last = i.attempts().isEmpty() ? null : i.attempts().get(i.attempts().size() - 1);
+        RunReport.Attempt last = i.lastAttempt();
+        String skip = skipReason(r, i);
+        if ("FAILED".equals(i.state())) {
           x.writeStartElement("failure");
-          String msg = i.state().toLowerCase() + " after " + i.attempts().size() + " attempt(s)"
-              + (last == null ? "" : ", last " + last.state()
-                  + (last.exitCode() == null ? "" : " exit code " + last.exitCode()));
-          x.writeAttribute("message", msg);
-          if (last != null && last.message() != null) x.writeCharacters(last.message());
+          x.writeAttribute("message", "failed after " + i.attempts().size()
+              + (i.attempts().size() == 1 ? " attempt" : " attempts") + lastSaid(last));
+          StringBuilder body = new StringBuilder();
+          if (last != null && last.message() != null) body.append(last.message()).append('\n');
+          if (last != null && !last.stderrTail().isEmpty()) {
+            body.append("last lines of stderr of ").append(last.taskId()).append(":\n");
+            for (String line : last.stderrTail()) body.append(line).append('\n');
+          }
+          if (body.length() > 0) x.writeCharacters(body.toString());
           x.writeEndElement();
+        } else if (skip != null) {
+          x.writeEmptyElement("skipped");
+          x.writeAttribute("message", skip);
         }
         x.writeEndElement();
         x.writeCharacters("\n");
@@ -57,16 +78,36 @@ public final class JunitReport {
       x.flush();
       x.close();
     } catch (XMLStreamException e) {
-      throw new IOException("cannot write JUnit XML to " + file + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot write JUnit XML: " + e.getMessage(), e);
     }
+    return w + "\n";
+  }
+
+  /** Why an instance that neither completed nor failed did not run to its end, or null. */
+  static String skipReason(RunReport r, RunReport.Instance i) {
+    if ("DONE".equals(i.state()) || "FAILED".equals(i.state())) return null;
+    String why = r.reason() == null ? "" : ": " + r.reason();
+    String stop = r.outcome() == null ? "the run had not ended" : "the run ended " + r.outcome().toLowerCase(Locale.ROOT);
+    RunReport.Attempt last = i.lastAttempt();
+    if (last == null) return "never launched: " + stop + why;
+    if ("TASK_KILLED".equals(last.state())) return "killed when " + stop + why;
+    if (last.endedAt() == null) return "still running when " + stop + why;
+    return "not run to its end: " + stop + why;
+  }
+
+  private static String lastSaid(RunReport.Attempt last) {
+    if (last == null) return "";
+    StringBuilder b = new StringBuilder(", last ").append(last.state());
+    if (last.exitCode() != null) b.append(" exit code ").append(last.exitCode());
+    if ("TIMED_OUT".equals(last.cause())) b.append(" (timed out)");
+    return b.toString();
   }
 
   private static double seconds(RunReport.Instance i) {
     double total = 0;
     for (RunReport.Attempt a : i.attempts()) {
       if (a.startedAt() != null && a.endedAt() != null) {
-        total += java.time.Duration.between(java.time.Instant.parse(a.startedAt()), java.time.Instant.parse(a.endedAt()))
-            .toMillis() / 1000.0;
+        total += (Times.epochMillis(a.endedAt()) - Times.epochMillis(a.startedAt())) / 1000.0;
       }
     }
     return total;

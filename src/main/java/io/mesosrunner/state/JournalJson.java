@@ -12,8 +12,10 @@ import io.mesosrunner.state.JournalRecord.InstanceFailed;
 import io.mesosrunner.state.JournalRecord.InstancesCarriedOver;
 import io.mesosrunner.state.JournalRecord.RunEnded;
 import io.mesosrunner.state.JournalRecord.RunStarted;
+import io.mesosrunner.state.JournalRecord.StderrTail;
 import io.mesosrunner.state.JournalRecord.TaskLaunched;
 import io.mesosrunner.state.JournalRecord.TaskStateChanged;
+import io.mesosrunner.state.JournalRecord.Utilisation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -51,7 +53,9 @@ final class JournalJson {
       "InstanceCompleted", List.of("instance", "taskId", "atEpochMs"),
       "InstanceFailed", List.of("instance", "reason", "atEpochMs"),
       "InstancesCarriedOver", List.of("fromRunId", "instances", "atEpochMs"),
-      "RunEnded", List.of("outcome", "reason", "atEpochMs"));
+      "RunEnded", List.of("outcome", "reason", "atEpochMs"),
+      "Utilisation", List.of("atEpochMs", "cpusInUseMilli", "cpusOfferedMilli", "running", "waiting", "waitReason"),
+      "StderrTail", List.of("taskId", "lines"));
 
   private JournalJson() {}
 
@@ -119,6 +123,16 @@ final class JournalJson {
       g.writeStringField("outcome", r.outcome());
       g.writeStringField("reason", r.reason());
       g.writeNumberField("atEpochMs", r.atEpochMs());
+    } else if (record instanceof Utilisation r) {
+      g.writeNumberField("atEpochMs", r.atEpochMs());
+      g.writeNumberField("cpusInUseMilli", r.cpusInUseMilli());
+      g.writeNumberField("cpusOfferedMilli", r.cpusOfferedMilli());
+      g.writeNumberField("running", r.running());
+      g.writeNumberField("waiting", r.waiting());
+      g.writeStringField("waitReason", r.waitReason());
+    } else if (record instanceof StderrTail r) {
+      g.writeStringField("taskId", r.taskId());
+      g.writeStringField("lines", r.lines());
     } else {
       throw new IllegalArgumentException("no JSON form for " + record.getClass().getName());
     }
@@ -197,6 +211,9 @@ final class JournalJson {
         case "InstancesCarriedOver" -> new InstancesCarriedOver(f.text("fromRunId"), f.text("instances"),
             f.whole("atEpochMs"));
         case "RunEnded" -> new RunEnded(f.text("outcome"), f.text("reason"), f.whole("atEpochMs"));
+        case "Utilisation" -> new Utilisation(f.whole("atEpochMs"), f.whole("cpusInUseMilli"),
+            f.whole("cpusOfferedMilli"), f.int32("running"), f.int32("waiting"), f.text("waitReason"));
+        case "StderrTail" -> new StderrTail(f.text("taskId"), f.text("lines"));
         default -> throw new IllegalStateException("type " + type + " has fields but no reader");
       };
     } catch (IllegalArgumentException | NullPointerException e) {

@@ -148,6 +148,40 @@ public sealed interface JournalRecord {
     }
   }
 
+  /**
+   * A sample of how the cluster was used, for the run's picture (not needed to resume). Written at
+   * most about once a second while something changes; a journal without any still resumes and
+   * reports. Cpus are in thousandths so the record holds whole numbers only.
+   *
+   * @param cpusInUseMilli   cpus held by this run's staging and running tasks
+   * @param cpusOfferedMilli cpus the latest offers of each agent held during the sample's window
+   *                         (free cpus the run could see), 0 when no offer came
+   * @param running          instances staging or running
+   * @param waiting          instances pending or in backoff
+   * @param waitReason       why the waiting instances wait, or null when none waits
+   */
+  record Utilisation(long atEpochMs, long cpusInUseMilli, long cpusOfferedMilli, int running, int waiting,
+      String waitReason) implements JournalRecord {
+    public Utilisation {
+      if (cpusInUseMilli < 0 || cpusOfferedMilli < 0 || running < 0 || waiting < 0) {
+        throw new IllegalArgumentException("utilisation counts must not be negative");
+      }
+    }
+  }
+
+  /**
+   * The last lines of stderr of an attempt that did not finish, for the report (not needed to
+   * resume). Written once the run is over, when the output has been read.
+   *
+   * @param lines the lines, joined by a newline
+   */
+  record StderrTail(String taskId, String lines) implements JournalRecord {
+    public StderrTail {
+      requireText(taskId, "taskId");
+      Objects.requireNonNull(lines, "lines");
+    }
+  }
+
   private static void requireText(String value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isBlank()) {

@@ -61,6 +61,18 @@ public final class JournalWriter implements SchedulerJournal {
     batch.add(new RunEnded(outcome.name(), reason, at.toEpochMilli()));
   }
 
+  /** Records a utilisation sample (see {@link JournalRecord.Utilisation}); flushed with the next batch. */
+  public void utilisation(Instant at, double cpusInUse, double cpusOffered, int running, int waiting,
+      String waitReason) {
+    batch.add(new JournalRecord.Utilisation(at.toEpochMilli(), Math.round(cpusInUse * 1000),
+        Math.round(cpusOffered * 1000), running, waiting, waitReason == null || waitReason.isEmpty() ? null : waitReason));
+  }
+
+  /** Records the last stderr lines of an attempt; flushed with the next batch. */
+  public void stderrTail(String taskId, List<String> lines) {
+    batch.add(new JournalRecord.StderrTail(taskId, String.join("\n", lines)));
+  }
+
   @Override
   public void flush() throws IOException {
     if (batch.isEmpty()) return;

@@ -144,7 +144,17 @@ public final class RunJournal implements Closeable {
    * @throws NoSuchFileException when there is no journal
    */
   public static Contents read(Path dir) throws IOException {
-    Path file = dir.resolve(FILE_NAME);
+    return read(dir, FILE_NAME);
+  }
+
+  /**
+   * Reads the journal {@code fileName} ({@value #FILE_NAME} or {@value #PREVIOUS_FILE_NAME}) in
+   * {@code dir} without changing it, as {@link #read(Path)} does.
+   *
+   * @throws NoSuchFileException when there is no such journal
+   */
+  public static Contents read(Path dir, String fileName) throws IOException {
+    Path file = dir.resolve(fileName);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       return scan(file, ch, false);
     }

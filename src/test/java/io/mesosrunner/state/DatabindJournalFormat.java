@@ -24,6 +24,8 @@ final class DatabindJournalFormat {
       @JsonSubTypes.Type(value = JournalRecord.InstanceFailed.class, name = "InstanceFailed"),
       @JsonSubTypes.Type(value = JournalRecord.InstancesCarriedOver.class, name = "InstancesCarriedOver"),
       @JsonSubTypes.Type(value = JournalRecord.RunEnded.class, name = "RunEnded"),
+      @JsonSubTypes.Type(value = JournalRecord.Utilisation.class, name = "Utilisation"),
+      @JsonSubTypes.Type(value = JournalRecord.StderrTail.class, name = "StderrTail"),
   })
   private interface TypeAnnotations {}
 

@@ -76,6 +76,12 @@ class JournalJsonProperties {
         Arbitraries.integers().between(0, 1000).set().ofMaxSize(20).ofMinSize(1), at)
         .as((run, set, t) -> new JournalRecord.InstancesCarriedOver(run,
             io.mesosrunner.schedule.IndexRanges.format(set.stream().sorted().toList()), t));
-    return Arbitraries.oneOf(started, registered, launched, changed, completed, failed, carried, ended);
+    Arbitrary<Long> milli = Arbitraries.longs().between(0, Long.MAX_VALUE);
+    Arbitrary<Integer> count = Arbitraries.integers().between(0, Integer.MAX_VALUE);
+    Arbitrary<JournalRecord> utilisation = Combinators.combine(at, milli, milli, count, count, maybe)
+        .as(JournalRecord.Utilisation::new);
+    Arbitrary<JournalRecord> tail = Combinators.combine(text, Arbitraries.strings().all().ofMaxLength(300))
+        .as(JournalRecord.StderrTail::new);
+    return Arbitraries.oneOf(started, registered, launched, changed, completed, failed, carried, ended, utilisation, tail);
   }
 }

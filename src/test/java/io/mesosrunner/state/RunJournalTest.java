@@ -39,7 +39,9 @@ class RunJournalTest {
         completed(1, "hello.1.1.r1"),
         failed(0, "instance 0 failed 4 times"),
         ended("FAILED"),
-        new JournalRecord.RunEnded("INTERRUPTED", null, 7L));
+        new JournalRecord.RunEnded("INTERRUPTED", null, 7L),
+        new JournalRecord.Utilisation(8L, 1500, 250, 15, 3, "parallelism (15 running, limit 15)"),
+        new JournalRecord.StderrTail("hello.0.1.r1", "line one\nline </script> two"));
   }
 
   @Test

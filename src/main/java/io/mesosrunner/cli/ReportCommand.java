@@ -1,0 +1,114 @@
+package io.mesosrunner.cli;
+
+import io.mesosrunner.report.RunReport;
+import io.mesosrunner.report.TextSummary;
+import io.mesosrunner.schedule.Outcome;
+import io.mesosrunner.state.JobStore;
+import io.mesosrunner.state.JournalException;
+import io.mesosrunner.state.JournalRecord;
+import io.mesosrunner.state.RunJournal;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code runner report JOBFILE [--run ID] --html FILE}: rebuilds a run's reports from its journal
+ * in the state directory (read-only; safe while the run goes on).
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+    description = {"Rebuild the reports of a job's latest run (or of --run ID) from its journal.",
+        "JOB is the job file, the job's name or its state directory (.runner/NAME).",
+        "With no --html, --report or --junit, prints the run's summary."})
+final class ReportCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "JOB", description = "The job file, the job name or the job's state directory.")
+  String job;
+
+  @Option(names = "--run", paramLabel = "ID", description = "The run to report: the latest or the one before. Default: the latest.")
+  String runId;
+
+  @Mixin StateDirOption state;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "Write the run as one self-contained HTML page; - for standard output.")
+  Path html;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON summary; - for standard output.")
+  Path report;
+
+  @Option(names = "--junit", paramLabel = "FILE", description = "Write the JUnit XML summary; - for standard output.")
+  Path junit;
+
+  private final CliContext ctx;
+
+  ReportCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() {
+    JobTarget target;
+    try {
+      target = JobTarget.resolve(job, state, ctx);
+    } catch (JobTarget.NotFoundException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    RunReports reports = new RunReports(report, junit, html);
+    List<String> unwritable = reports.problems();
+    if (!unwritable.isEmpty()) {
+      unwritable.forEach(p -> ctx.err().println("runner: " + p));
+      return ExitCode.USAGE;
+    }
+    String name = target.jobName();
+    Path dir = JobStore.jobDir(target.stateDir(), name);
+    List<String> seen = new ArrayList<>();
+    for (String file : List.of(RunJournal.FILE_NAME, RunJournal.PREVIOUS_FILE_NAME)) {
+      List<JournalRecord> records;
+      try {
+        records = RunJournal.read(dir, file).records();
+      } catch (NoSuchFileException e) {
+        continue;
+      } catch (JournalException e) {
+        ctx.err().println("runner: cannot read the run journal " + dir.resolve(file) + ": " + e.getMessage());
+        return ExitCode.USAGE;
+      } catch (IOException e) {
+        ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
+        return ExitCode.USAGE;
+      }
+      if (records.isEmpty() || !(records.get(0) instanceof JournalRecord.RunStarted started)) continue;
+      if (runId != null && !runId.equals(started.runId())) {
+        seen.add(started.runId());
+        continue;
+      }
+      RunReport r;
+      try {
+        RunReport read = RunReport.fromJournal(records, 0);
+        r = read.outcome() == null ? read : read.withExitCode(ExitCode.of(Outcome.valueOf(read.outcome())));
+      } catch (IllegalArgumentException e) {
+        ctx.err().println("runner: the run journal " + dir.resolve(file) + " does not describe one run: " + e.getMessage());
+        return ExitCode.USAGE;
+      }
+      if (!reports.any()) {
+        ctx.out().print(TextSummary.render(r, i -> r.instanceList().get(i).lastAttempt() == null ? List.of()
+            : r.instanceList().get(i).lastAttempt().stderrTail()));
+        ctx.out().flush();
+        return 0;
+      }
+      return reports.write(r, ctx.out(), ctx.err()) ? 0 : 1;
+    }
+    if (runId != null) {
+      ctx.err().println("runner: no run " + runId + " of " + name + " in " + dir
+          + (seen.isEmpty() ? "" : " (runs kept: " + String.join(", ", seen) + ")"));
+    } else {
+      ctx.err().println("runner: " + name + ": no run recorded in " + dir);
+    }
+    return ExitCode.USAGE;
+  }
+}
