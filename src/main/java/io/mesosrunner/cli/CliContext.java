@@ -6,10 +6,17 @@ import java.util.Map;
 
 /**
  * What a command needs from the outside world, passed in so CLI tests run in-process: output
- * streams, the environment, the clock, and whether stderr is a live terminal.
+ * streams, the environment, the clock, and what the streams are connected to.
  */
-record CliContext(PrintStream out, PrintStream err, Map<String, String> env, Clock clock, boolean terminal,
+record CliContext(PrintStream out, PrintStream err, Map<String, String> env, Clock clock, Terminal terminal,
     SignalHook signals) {
+
+  /** A context whose streams are terminals ({@code terminal}: both, 80 columns unless COLUMNS) or not. */
+  CliContext(PrintStream out, PrintStream err, Map<String, String> env, Clock clock, boolean terminal,
+      SignalHook signals) {
+    this(out, err, env, clock, terminal ? Terminal.of(true, true, Terminal.DEFAULT_WIDTH, env) : Terminal.none(),
+        signals);
+  }
 
   /** Lets the run command hear Ctrl-C and SIGTERM; a no-op in tests. */
   interface SignalHook {

@@ -12,6 +12,7 @@ import io.mesosrunner.schedule.JobScheduler;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.Resume;
 import io.mesosrunner.schedule.RunInfo;
+import io.mesosrunner.schedule.SchedulerJournal;
 import io.mesosrunner.state.JobStore;
 import io.mesosrunner.state.JournalException;
 import io.mesosrunner.state.JournalRecord.RunStarted;
@@ -62,6 +63,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "Print only the summary (no task output, no progress).")
   boolean quiet;
+
+  @Option(names = "--no-prefix", description = "Print task output as it is, without the [job/instance] tag.")
+  boolean noPrefix;
 
   @Option(names = {"-v", "--verbose"}, description = "Also print the runner's own log (on stderr).")
   boolean verbose;
@@ -128,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
         journal = store.startNew(new RunStarted(run.runId(), job.name(), jobFile.toString(), loaded.sha256(),
             run.gitCommit(), clusterName, ctx.clock().millis(), job.instances(), loaded.text()));
       }
-      return runOn(job, run, resume, journal);
+      return runOn(job, run, resume, journal, store.dir());
     } catch (IOException e) {
       ctx.err().println("runner: cannot write the run journal in " + stateDir + ": " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -185,7 +189,9 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int runOn(Job job, RunInfo run, Resume resume, RunJournal journal) throws ClusterOptions.BadOptionException {
+  private int runOn(Job job, RunInfo run, Resume resume, RunJournal journal, Path jobDir)
+      throws ClusterOptions.BadOptionException {
+    RunnerExit.clear(jobDir);
     // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
     ClusterOptions.Opened opened = where.open(job, jobFile, run.runId(), resume == null ? null : resume.frameworkId(),
         !quiet, ctx);
@@ -193,8 +199,12 @@ final class RunCommand implements Callable<Integer> {
       ctx.err().println("runner: no master named (--master or MESOS_MASTER): running on the embedded local cluster");
     }
     try (var cluster = opened.cluster()) {
-      TerminalUi ui = new TerminalUi(ctx.out(), ctx.err(), ctx.terminal(), quiet, ctx.clock(), Duration.ofSeconds(5), job.name());
-      JournalWriter writer = new JournalWriter(journal);
+      int doneBefore = resume == null ? 0 : (int) resume.instances().stream().filter(Resume.Instance::completed).count();
+      TerminalUi ui = new TerminalUi(ctx.out(), ctx.err(), ctx.terminal(),
+          new TerminalUi.Options(quiet, noPrefix, Duration.ofSeconds(5)), ctx.clock(), job.name(), job.instances(),
+          job.parallelism(), doneBefore);
+      if (resume != null) ui.replay(journal.records());
+      SchedulerJournal writer = new ObservedJournal(new JournalWriter(journal), ui::onRecord);
       JobScheduler scheduler = new JobScheduler(job, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer, resume);
       JobRun jobRun = new JobRun(scheduler, cluster, ctx.clock(), Duration.ofMillis(100), Duration.ofMillis(200), ui, writer);
       ctx.signals().onInterrupt(jobRun::interrupt);
@@ -208,9 +218,12 @@ final class RunCommand implements Callable<Integer> {
       }
       String where = scheduler.clusterDescription() != null ? scheduler.clusterDescription() : cluster.description();
       RunReport r = RunReport.of(scheduler, where, cluster::sandboxOf, exit);
-      ctx.out().print(TextSummary.render(r, ui::stderrTail));
+      ctx.out().print(TerminalUi.colourSummary(TextSummary.render(r, ui::stderrTail),
+          Style.of(ctx.terminal().colourOnStdout())));
       ctx.out().flush();
       writeReports(r);
+      // Before the lock is released: a `runner wait` that sees the runner gone finds its exit code.
+      RunnerExit.write(jobDir, run.runId(), exit);
       return exit;
     }
   }

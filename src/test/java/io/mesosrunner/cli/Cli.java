@@ -21,6 +21,16 @@ final class Cli {
 
   /** Runs with a signal hook, so a test can play Ctrl-C. */
   static CliResult run(Map<String, String> extraEnv, CliContext.SignalHook signals, String... args) {
+    return run(extraEnv, signals, Terminal.none(), args);
+  }
+
+  /** Runs as if the streams were connected as {@code terminal} says. */
+  static CliResult run(Map<String, String> extraEnv, Terminal terminal, String... args) {
+    return run(extraEnv, CliContext.SignalHook.NONE, terminal, args);
+  }
+
+  private static CliResult run(Map<String, String> extraEnv, CliContext.SignalHook signals, Terminal terminal,
+      String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -28,7 +38,7 @@ final class Cli {
     env.putAll(extraEnv);
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    int code = Main.execute(new CliContext(o, e, env, Clock.systemUTC(), false, signals), args);
+    int code = Main.execute(new CliContext(o, e, env, Clock.systemUTC(), terminal, signals), args);
     return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }
