@@ -34,11 +34,11 @@ class MatcherProperties {
       List.of(new Constraint("rack", Operator.UNLIKE, "r2")),
       List.of(new Constraint("hostname", Operator.UNIQUE, null), new Constraint("rack", Operator.LIKE, "r.*")));
 
-  private static Arbitrary<Optional<String>> rack() {
+  static Arbitrary<Optional<String>> rack() {
     return Arbitraries.of(Optional.of("r1"), Optional.of("r2"), Optional.of("r3"), Optional.empty());
   }
 
-  private static Arbitrary<Offer> offer() {
+  static Arbitrary<Offer> offer() {
     Arbitrary<Resources> res = Combinators.combine(
         Arbitraries.of(0.0, 0.5, 1.0, 2.0, 4.0), Arbitraries.of(0.0, 256.0, 1024.0, 4096.0),
         Arbitraries.of(0.0, 100.0, 1000.0), Arbitraries.of(0.0, 0.0, 1.0, 2.0)).as(Resources::new);
@@ -50,7 +50,7 @@ class MatcherProperties {
             rack.map(v -> Map.of("rack", v)).orElse(Map.of())));
   }
 
-  private static Arbitrary<Demand> template() {
+  static Arbitrary<Demand> template() {
     Arbitrary<Resources> res = Combinators.combine(
         Arbitraries.of(0.0, 0.5, 1.0, 1.5, 3.0), Arbitraries.of(0.0, 128.0, 512.0, 2048.0),
         Arbitraries.of(0.0, 0.0, 50.0, 500.0), Arbitraries.of(0.0, 0.0, 0.0, 1.0)).as(Resources::new);
@@ -184,7 +184,7 @@ class MatcherProperties {
     return placed;
   }
 
-  private static Set<Optional<String>> occupiedValues(Scenario s, String attr) {
+  static Set<Optional<String>> occupiedValues(Scenario s, String attr) {
     Set<Optional<String>> out = new HashSet<>();
     for (Occupancy o : s.occupied()) {
       out.add(Optional.ofNullable(attr.equals("hostname") ? o.hostname() : o.attributes().get(attr)));
@@ -192,11 +192,11 @@ class MatcherProperties {
     return out;
   }
 
-  private static String attribute(Offer o, String attr) {
+  static String attribute(Offer o, String attr) {
     return attr.equals("hostname") ? o.hostname() : o.attributes().get(attr);
   }
 
-  private static boolean holds(Constraint c, Offer o) {
+  static boolean holds(Constraint c, Offer o) {
     String v = attribute(o, c.attribute());
     return switch (c.operator()) {
       case UNIQUE -> true;
