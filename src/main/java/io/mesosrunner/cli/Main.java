@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   static final int EXIT_USAGE = 2;
-  private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "status", "kill", "schema", "help");
+  private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "status", "wait", "kill", "schema", "help");
   /** The commands that load a job file (and so validate one). */
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
@@ -72,6 +72,7 @@ public final class Main {
     if (all || only.equals("validate")) cl.addSubcommand("validate", new ValidateCommand(ctx));
     if (all || only.equals("plan")) cl.addSubcommand("plan", new PlanCommand(ctx));
     if (all || only.equals("status")) cl.addSubcommand("status", new StatusCommand(ctx));
+    if (all || only.equals("wait")) cl.addSubcommand("wait", new WaitCommand(ctx));
     if (all || only.equals("kill")) cl.addSubcommand("kill", new KillCommand(ctx));
     if (all || only.equals("schema")) cl.addSubcommand("schema", new SchemaCommand(ctx));
     if (all) cl.addSubcommand("help", new CommandLine.HelpCommand());

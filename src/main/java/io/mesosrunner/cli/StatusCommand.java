@@ -14,7 +14,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import io.mesosrunner.state.RunJournal;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code runner status JOBFILE}: the state of the job's latest run, from its journal. */
@@ -27,6 +30,17 @@ final class StatusCommand implements Callable<Integer> {
   Path jobFile;
 
   @Mixin ClusterOptions where;
+
+  @Option(names = "--watch",
+      description = "Follow the run as it goes (its live line and instance events), then print its summary and exit with its exit code.")
+  boolean watch;
+
+  /** Output formats of {@code status}. */
+  enum Format { text, json }
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (default) or json: the JSON report of the run with its state now (state, exitCode, runnerPid, running, waiting).")
+  Format output;
 
   private final CliContext ctx;
 
@@ -59,6 +73,22 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
+  /** The run as JSON on stdout; exit 0, or 2 when there is no run or its journal cannot be read. */
+  private int printJson(Path dir, String name) {
+    try {
+      List<io.mesosrunner.state.JournalRecord> records = RunJournal.read(JobStore.jobDir(dir, name)).records();
+      if (records.isEmpty()) throw new NoSuchFileException(dir.resolve(name).toString());
+      ctx.out().println(StatusJson.of(dir, name, records));
+      return 0;
+    } catch (NoSuchFileException e) {
+      ctx.err().println("runner: no run of " + name + " is recorded in " + dir);
+      return Main.EXIT_USAGE;
+    } catch (IOException e) {
+      ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
+      return Main.EXIT_USAGE;
+    }
+  }
+
   private static final java.util.Set<String> TERMINAL = java.util.Set.of("TASK_FINISHED", "TASK_FAILED", "TASK_KILLED",
       "TASK_ERROR", "TASK_LOST", "TASK_DROPPED", "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN");
 
@@ -71,6 +101,15 @@ final class StatusCommand implements Callable<Integer> {
     JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
     if (loaded == null) return Main.EXIT_USAGE;
     Path dir = where.stateDir(jobFile);
+    if (watch) {
+      try {
+        return new RunWatch(dir, loaded.job().name(), ctx, RunWatch.POLL).follow(RunWatch.Mode.WATCH, null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 130;
+      }
+    }
+    if (output == Format.json) return printJson(dir, loaded.job().name());
     try {
       Optional<RunState> state = JobStore.status(dir, loaded.job().name());
       if (state.isEmpty()) {

@@ -1,0 +1,57 @@
+package io.mesosrunner.cli;
+
+import io.mesosrunner.job.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code runner wait JOB}: waits for the job's latest run to end and exits with the run's exit
+ * code, as {@code kubectl wait} does for a condition. Read-only: follows the run's journal.
+ */
+@Command(name = "wait", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Wait for the job's latest run to end, then print one line and exit with the run's exit code:",
+        "0 succeeded, 1 failed, 3 the cluster could not be used, 130 interrupted (or no runner is attached",
+        "to the unfinished run any more), 124 --timeout passed first, 2 no run is recorded.",
+        "A run that has already ended answers at once."})
+final class WaitCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
+  Path jobFile;
+
+  @Option(names = "--timeout", paramLabel = "DURATION",
+      description = "Give up after this long (e.g. 30s, 10m, 2h) and exit 124. Default: wait for ever.")
+  String timeout;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where runs keep their files. Default: .runner next to the job file.")
+  Path stateDir;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print nothing; only the exit code tells.")
+  boolean quiet;
+
+  private final CliContext ctx;
+
+  WaitCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Duration limit = null;
+    if (timeout != null) {
+      try {
+        limit = Durations.parse(timeout);
+      } catch (IllegalArgumentException e) {
+        ctx.err().println("runner: --timeout: " + e.getMessage());
+        return Main.EXIT_USAGE;
+      }
+    }
+    RunWatch.Target target = RunWatch.Target.of(jobFile, stateDir, ctx);
+    if (target == null) return Main.EXIT_USAGE;
+    return new RunWatch(target.stateDir(), target.jobName(), ctx, RunWatch.POLL)
+        .follow(quiet ? RunWatch.Mode.WAIT_QUIET : RunWatch.Mode.WAIT, limit);
+  }
+}
