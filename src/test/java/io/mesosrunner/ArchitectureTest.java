@@ -53,7 +53,7 @@ class ArchitectureTest {
                   .or(type(Process.class))
                   .or(type(ProcessBuilder.class))
                   .or(type(ProcessHandle.class))
-                  .as("Mesos, network, process or logging classes"))
+                  .as("are Mesos, network, process or logging classes"))
           .because("the core speaks in its own values; adapters and the CLI do the I/O");
 
   @ArchTest
@@ -67,7 +67,7 @@ class ArchitectureTest {
                   .or(type(java.io.FileInputStream.class))
                   .or(type(java.io.FileOutputStream.class))
                   .or(type(java.io.RandomAccessFile.class))
-                  .as("file system classes"))
+                  .as("are file system classes"))
           .because("the core parses bytes; the CLI and the adapters read and write files");
 
   @ArchTest
@@ -107,6 +107,6 @@ class ArchitectureTest {
                   .or(type(ThreadGroup.class))
                   .or(type(java.util.Timer.class))
                   .or(type(java.util.TimerTask.class))
-                  .as("threads, executors, timers or concurrency utilities"))
+                  .as("are threads, executors, timers or concurrency utilities"))
           .because("the scheduler is a state machine driven by run.JobRun's one thread");
 }

@@ -49,8 +49,8 @@ final class JournalSummary {
     }
     var s = state.started();
     String outcome = state.outcome() != null ? state.outcome().name() : switch (exitCode) {
-      case 3 -> "CLUSTER_FAILED";
-      case 130 -> "INTERRUPTED";
+      case ExitCode.CLUSTER -> "CLUSTER_FAILED";
+      case ExitCode.INTERRUPTED -> "INTERRUPTED";
       default -> null;
     };
     return new RunReport(s.jobName(), s.jobFile(), s.fileSha256(), s.gitCommit(), s.runId(), s.cluster(),

@@ -34,7 +34,7 @@ final class RunWatch {
   /** Exit code when {@code --timeout} passed before the run ended (as timeout(1) has it). */
   static final int EXIT_TIMED_OUT = 124;
   /** Exit code when the run did not end and no runner is attached to it. */
-  static final int EXIT_NOT_ATTACHED = 130;
+  static final int EXIT_NOT_ATTACHED = ExitCode.INTERRUPTED;
 
   /** How often the journal is read again. */
   static final Duration POLL = Duration.ofMillis(200);
@@ -90,11 +90,11 @@ final class RunWatch {
         records = List.of();
       } catch (IOException e) {
         err.println("runner: cannot read the run journal in " + jobDir + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
+        return ExitCode.USAGE;
       }
       if (records.isEmpty()) {
         err.println("runner: no run of " + jobDir.getFileName() + " is recorded in " + jobDir.getParent());
-        return Main.EXIT_USAGE;
+        return ExitCode.USAGE;
       }
       RunStarted started = (RunStarted) records.get(0);
       if (runId != null && !runId.equals(started.runId())) {
@@ -191,7 +191,7 @@ final class RunWatch {
   Verdict verdict(RunEvents events, String runId) {
     if (events.ended() != null) {
       Outcome o = events.ended().runOutcome();
-      return new Verdict(o == Outcome.SUCCEEDED ? "succeeded" : "failed", o.exitCode(), null);
+      return new Verdict(o == Outcome.SUCCEEDED ? "succeeded" : "failed", ExitCode.of(o), null);
     }
     var exit = RunnerExit.read(jobDir).filter(e -> e.runId().equals(runId));
     if (exit.isPresent()) {
@@ -213,10 +213,10 @@ final class RunWatch {
 
   static String stateOf(int exitCode) {
     return switch (exitCode) {
-      case 0 -> "succeeded";
-      case 1 -> "failed";
-      case 3 -> "could not run";
-      case 130 -> "interrupted";
+      case ExitCode.OK -> "succeeded";
+      case ExitCode.FAILED -> "failed";
+      case ExitCode.CLUSTER -> "could not run";
+      case ExitCode.INTERRUPTED -> "interrupted";
       default -> "ended";
     };
   }

@@ -6,6 +6,7 @@ import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.Progress;
 import io.mesosrunner.state.JournalRecord;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,15 +74,18 @@ final class TerminalUi implements JobRun.Observer {
   }
 
   @Override
-  public synchronized void onOutput(TaskSpec task, OutputStreamKind stream, String line) {
-    if (stream == OutputStreamKind.STDERR) keepTail(task, line);
+  public synchronized void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+    if (stream == OutputStreamKind.STDERR) keepTail(task, new String(line, StandardCharsets.UTF_8));
     if (options.quiet()) return;
     boolean toStdout = stream == OutputStreamKind.STDOUT;
     // Output on stdout only disturbs the status line when stdout shares its terminal.
     boolean overStatus = !toStdout || terminal.stdoutIsTerminal();
     if (overStatus) clearStatus();
     PrintStream target = toStdout ? out : err;
-    target.println(options.noPrefix() ? line : "[" + tag(task) + "] " + line);
+    // The task's bytes go out unchanged, whatever this JVM's locale: only the tag is text.
+    if (!options.noPrefix()) target.print("[" + tag(task) + "] ");
+    target.write(line, 0, line.length);
+    target.write('\n');
     if (overStatus && !shownStatus.isEmpty()) {
       target.flush();
       drawStatus();

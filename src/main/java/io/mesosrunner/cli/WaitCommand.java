@@ -46,11 +46,11 @@ final class WaitCommand implements Callable<Integer> {
         limit = Durations.parse(timeout);
       } catch (IllegalArgumentException e) {
         ctx.err().println("runner: --timeout: " + e.getMessage());
-        return Main.EXIT_USAGE;
+        return ExitCode.USAGE;
       }
     }
     RunWatch.Target target = RunWatch.Target.of(jobFile, stateDir, ctx);
-    if (target == null) return Main.EXIT_USAGE;
+    if (target == null) return ExitCode.USAGE;
     return new RunWatch(target.stateDir(), target.jobName(), ctx, RunWatch.POLL)
         .follow(quiet ? RunWatch.Mode.WAIT_QUIET : RunWatch.Mode.WAIT, limit);
   }

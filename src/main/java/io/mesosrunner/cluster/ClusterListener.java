@@ -7,8 +7,12 @@ public interface ClusterListener {
   /** A scheduler event (subscribed, offers, updates, ...). */
   void onEvent(Event event);
 
-  /** One line a task wrote to its stdout or stderr, without the line terminator. */
-  void onOutput(TaskSpec task, OutputStreamKind stream, String line);
+  /**
+   * One line a task wrote to its stdout or stderr, without its line end ({@code \n} or
+   * {@code \r\n}): the bytes as the task wrote them, in whatever encoding (not necessarily valid
+   * UTF-8; see {@link LineSplitter}). The array is the listener's to keep; print it as bytes.
+   */
+  void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line);
 
   /** A listener that puts every event into {@code queue} and ignores task output. */
   static ClusterListener eventsInto(java.util.Queue<Event> queue) {
@@ -19,7 +23,7 @@ public interface ClusterListener {
       }
 
       @Override
-      public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {}
+      public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {}
     };
   }
 

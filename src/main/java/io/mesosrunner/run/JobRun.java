@@ -38,8 +38,11 @@ public final class JobRun {
 
   /** Sees the run as it goes. Called on the loop thread, except {@link #onOutput}. */
   public interface Observer {
-    /** A line of task output (called from adapter threads; must be thread-safe). */
-    void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, String line);
+    /**
+     * A line of task output, its bytes as the task wrote them (see {@link ClusterListener#onOutput});
+     * called from adapter threads, must be thread-safe.
+     */
+    void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line);
 
     /** Called after events, at most every {@code progressEvery}. */
     void onProgress(Progress progress);
@@ -78,7 +81,7 @@ public final class JobRun {
   }
 
   /** What adapters deliver to; thread-safe, never blocks. */
-  public ClusterListener listener() {
+  ClusterListener listener() {
     return new ClusterListener() {
       @Override
       public void onEvent(Event event) {
@@ -86,7 +89,7 @@ public final class JobRun {
       }
 
       @Override
-      public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {
+      public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
         observer.onOutput(task, stream, line);
       }
     };

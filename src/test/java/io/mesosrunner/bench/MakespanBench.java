@@ -317,7 +317,7 @@ public final class MakespanBench {
       JobRun run = new JobRun(scheduler, cluster, Clock.systemUTC(), Duration.ofMillis(100), Duration.ofSeconds(5),
           new JobRun.Observer() {
             @Override
-            public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, String line) {}
+            public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {}
 
             @Override
             public void onProgress(Progress progress) {
@@ -397,7 +397,7 @@ public final class MakespanBench {
         }
 
         @Override
-        public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {}
+        public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {}
       };
       cluster.start(listener);
       int finished;

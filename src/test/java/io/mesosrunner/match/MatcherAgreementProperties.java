@@ -43,9 +43,9 @@ class MatcherAgreementProperties {
 
   /** Scanning the offers and searching trees give the public choice's answer. */
   private static void assertAgrees(List<Offer> offers, List<Demand> demands, List<Occupancy> occupied) {
-    MatchResult chosen = Matcher.match(offers, demands, occupied);
-    for (Matcher.Search way : Matcher.Search.values()) {
-      assertThat(Matcher.match(offers, demands, occupied, way)).as("search %s", way).isEqualTo(chosen);
+    MatchResult chosen = OfferMatcher.match(offers, demands, occupied);
+    for (OfferMatcher.Search way : OfferMatcher.Search.values()) {
+      assertThat(OfferMatcher.match(offers, demands, occupied, way)).as("search %s", way).isEqualTo(chosen);
     }
   }
 

@@ -79,7 +79,7 @@ class MatcherProperties {
 
   @Property(tries = 1500)
   void neverOverCommitsAndRespectsPortsRolesAndConstraints(@ForAll("scenarios") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
     Map<String, Demand> byId = new HashMap<>();
     for (Demand d : s.demands()) byId.put(d.id(), d);
 
@@ -114,14 +114,14 @@ class MatcherProperties {
 
   @Property(tries = 1500)
   void placesAtLeastAsManyAsFirstFitInInputOrder(@ForAll("scenarios") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
 
     assertThat(r.placements().size()).isGreaterThanOrEqualTo(naiveFirstFit(s));
   }
 
   @Property(tries = 1000)
   void everyDemandIsPlacedOrUnplacedExactlyOnceInInputOrder(@ForAll("scenarios") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
     List<String> ids = s.demands().stream().map(Demand::id).toList();
 
     List<String> placed = r.placements().stream().map(Placement::demandId).toList();
@@ -136,8 +136,8 @@ class MatcherProperties {
 
   @Property(tries = 500)
   void isDeterministic(@ForAll("scenarios") Scenario s) {
-    MatchResult a = Matcher.match(s.offers(), s.demands(), s.occupied());
-    MatchResult b = Matcher.match(List.copyOf(s.offers()), List.copyOf(s.demands()), List.copyOf(s.occupied()));
+    MatchResult a = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult b = OfferMatcher.match(List.copyOf(s.offers()), List.copyOf(s.demands()), List.copyOf(s.occupied()));
 
     assertThat(b).isEqualTo(a);
   }

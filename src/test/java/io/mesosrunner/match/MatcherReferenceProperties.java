@@ -25,14 +25,14 @@ class MatcherReferenceProperties {
 
   @Property(tries = 1000)
   void placesAsManyAsPossibleWhenAllDemandsAreAlike(@ForAll("alike") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
 
     assertThat(r.placements()).hasSize(new BruteForcePlacement(s.offers(), s.demands(), s.occupied()).maxPlaced());
   }
 
   @Property(tries = 1000)
   void neverPlacesMoreThanIsPossible(@ForAll("mixed") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
     int best = new BruteForcePlacement(s.offers(), s.demands(), s.occupied()).maxPlaced();
 
     Statistics.label("reaches the optimum").collect(r.placements().size() == best);
@@ -41,7 +41,7 @@ class MatcherReferenceProperties {
 
   @Property(tries = 1000)
   void saysOffersAreUsedUpOnlyWhenTheDemandWouldFitAlone(@ForAll("mixed") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
     BruteForcePlacement reference = new BruteForcePlacement(s.offers(), s.demands(), s.occupied());
 
     for (MatchResult.Unplaced u : r.unplaced()) {
@@ -60,7 +60,7 @@ class MatcherReferenceProperties {
 
   @Property(tries = 1000)
   void shortfallsAskWhatTheDemandNeedsAndNameLessThanThat(@ForAll("mixed") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
 
     for (MatchResult.Unplaced u : r.unplaced()) {
       Demand d = demand(s, u.demandId());

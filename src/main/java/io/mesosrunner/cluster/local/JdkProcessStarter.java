@@ -85,7 +85,7 @@ final class JdkProcessStarter implements ProcessStarter {
       process = pb.start();
     } catch (IOException | RuntimeException e) {
       String message = "Failed to start command: " + e.getMessage();
-      LocalCluster.appendQuietly(err, message);
+      LocalExecutor.appendQuietly(err, message);
       callback.ended(127, message);
       return;
     }

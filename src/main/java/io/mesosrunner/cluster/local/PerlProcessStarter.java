@@ -159,7 +159,7 @@ final class PerlProcessStarter implements ProcessStarter {
     }
     if (pending.remove(id) != null) {
       String message = "Failed to start command: the local process spawner is gone";
-      LocalCluster.appendQuietly(sandbox.resolve("stderr"), message);
+      LocalExecutor.appendQuietly(sandbox.resolve("stderr"), message);
       callback.ended(127, message);
     }
   }

@@ -55,13 +55,17 @@ final class ProcessTrees {
   void signal(long pid, Set<ProcessHandle> seen, boolean force) {
     Optional<ProcessHandle> root = ProcessHandle.of(pid);
     root.ifPresent(r -> r.descendants().forEach(seen::add));
+    // The task's own process first, directly: its end is what the task's status reports. Were a
+    // child killed first (the group signal may go through the spawner, so it can arrive after
+    // the direct ones below), a shell waiting for it would see it die and exit 0 itself before
+    // its own signal came: a killed task reported as "Command exited with status 0".
+    root.ifPresent(r -> destroy(r, force));
     if (groups.usesProcessGroups()) {
       groups.signalGroups(List.of(pid), force ? "KILL" : "TERM");
     }
     for (ProcessHandle h : seen) {
       destroy(h, force);
     }
-    root.ifPresent(r -> destroy(r, force));
   }
 
   private static void destroy(ProcessHandle h, boolean force) {

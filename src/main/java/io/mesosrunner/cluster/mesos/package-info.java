@@ -10,7 +10,7 @@
  *   <li>{@code RecordIoReader}: the event stream's framing.</li>
  *   <li>{@code OfferTranslator} and {@code Calls}: protobuf to core values and back (TaskInfos
  *       are built from a placement only, with resources copied from the offer's own).</li>
- *   <li>{@code OutputTailer}: task stdout/stderr through the agents' {@code /files/read}.</li>
+ *   <li>{@code AgentFileTailer}: task stdout/stderr through the agents' {@code /files/read}.</li>
  *   <li>{@link io.mesosrunner.cluster.mesos.ZooKeeperLeaderDetector}: the leading master from
  *       ZooKeeper.</li>
  * </ul>

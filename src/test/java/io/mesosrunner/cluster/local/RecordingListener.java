@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 final class RecordingListener implements ClusterListener {
 
   /** One output line, as delivered. */
-  record Output(String taskId, OutputStreamKind kind, String line) {}
+  /** A line of output, as text (decoded as UTF-8) and as the bytes delivered. */
+  record Output(String taskId, OutputStreamKind kind, String line, byte[] bytes) {}
 
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   /** Everything taken from the queue so far, in order. */
@@ -39,8 +40,8 @@ final class RecordingListener implements ClusterListener {
   }
 
   @Override
-  public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {
-    queue.add(new Output(task.taskId(), stream, line));
+  public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+    queue.add(new Output(task.taskId(), stream, new String(line, java.nio.charset.StandardCharsets.UTF_8), line));
   }
 
   /** The next item (event or output), or null after {@code timeout}. */

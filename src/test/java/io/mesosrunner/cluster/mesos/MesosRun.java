@@ -41,8 +41,8 @@ final class MesosRun implements AutoCloseable {
     run = new JobRun(scheduler, cluster, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofSeconds(1),
         new JobRun.Observer() {
           @Override
-          public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, String line) {
-            output.add("[" + task.tag() + "] " + line);
+          public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {
+            output.add("[" + task.tag() + "] " + new String(line, java.nio.charset.StandardCharsets.UTF_8));
           }
 
           @Override

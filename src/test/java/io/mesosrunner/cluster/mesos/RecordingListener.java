@@ -21,8 +21,8 @@ final class RecordingListener implements ClusterListener {
   }
 
   @Override
-  public void onOutput(TaskSpec task, OutputStreamKind stream, String line) {
-    lines.add(new Line(task.taskId(), stream, line));
+  public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+    lines.add(new Line(task.taskId(), stream, new String(line, java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** The next event of this type, skipping others; fails after 20 s. */

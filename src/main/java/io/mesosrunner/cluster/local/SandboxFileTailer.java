@@ -1,12 +1,11 @@
 package io.mesosrunner.cluster.local;
 
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
+import io.mesosrunner.cluster.LineSplitter;
 import io.mesosrunner.cluster.TaskSpec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,7 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread that follows the stdout and stderr files of every running task: it polls all of
+ * Follows the {@code stdout} and {@code stderr} files in the local sandboxes (the Mesos adapter's
+ * counterpart reads them from the agents: {@code cluster.mesos.AgentFileTailer}). One thread
+ * follows the files of every running task: it polls all of
  * them every {@link #POLL_MILLIS} ms and hands complete lines to a sink; when a task ends, a
  * final drain delivers the rest (a last line without a newline too) and then runs a callback,
  * so that output always comes before the task's terminal update.
@@ -27,18 +28,18 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link #watch}, {@link #finish} and {@link #stop} may be called from any thread;
  * everything else runs on the tailer's own thread.
  */
-final class OutputTailer implements Runnable {
+final class SandboxFileTailer implements Runnable {
 
   /** Receives lines; called on the tailer thread. */
   interface Sink {
-    void line(TaskSpec task, OutputStreamKind kind, String line);
+    void line(TaskSpec task, OutputStreamKind kind, byte[] line);
   }
 
   static final long POLL_MILLIS = 50;
-  /** A line longer than this is delivered in pieces. */
+  /** A line longer than this is delivered in pieces (see {@link LineSplitter}). */
   static final int MAX_LINE_BYTES = 1 << 20;
 
-  private static final Logger LOG = LoggerFactory.getLogger(OutputTailer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SandboxFileTailer.class);
 
   private final Sink sink;
   private final Runnable periodic;
@@ -51,7 +52,7 @@ final class OutputTailer implements Runnable {
    * @param sink     where lines go
    * @param periodic run on the tailer thread after each poll of all files
    */
-  OutputTailer(Sink sink, Runnable periodic) {
+  SandboxFileTailer(Sink sink, Runnable periodic) {
     this.sink = sink;
     this.periodic = periodic;
   }
@@ -142,7 +143,8 @@ final class OutputTailer implements Runnable {
   private final class Followed {
     private final Path path;
     private final OutputStreamKind kind;
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private final LineSplitter lines;
+    private TaskSpec task;
     private FileChannel channel;
     private long position;
     private boolean missing;
@@ -150,9 +152,11 @@ final class OutputTailer implements Runnable {
     Followed(Path path, OutputStreamKind kind) {
       this.path = path;
       this.kind = kind;
+      this.lines = new LineSplitter(MAX_LINE_BYTES, this::emit);
     }
 
     void drain(TaskSpec task, boolean last) {
+      this.task = task;
       if (channel == null && !missing) {
         try {
           channel = FileChannel.open(path, StandardOpenOption.READ);
@@ -168,38 +172,18 @@ final class OutputTailer implements Runnable {
           int n;
           while ((n = channel.read(buffer.clear(), position)) > 0) {
             position += n;
-            split(task, buffer.array(), n);
+            lines.feed(buffer.array(), 0, n);
           }
         } catch (IOException e) {
           LOG.warn("cannot read {}: {}", path, e.toString());
         }
       }
-      if (last && partial.size() > 0) {
-        emit(task);
+      if (last) {
+        lines.flush();
       }
     }
 
-    private void split(TaskSpec task, byte[] bytes, int length) {
-      int start = 0;
-      for (int i = 0; i < length; i++) {
-        if (bytes[i] == '\n') {
-          partial.write(bytes, start, i - start);
-          emit(task);
-          start = i + 1;
-        }
-      }
-      partial.write(bytes, start, length - start);
-      if (partial.size() > MAX_LINE_BYTES) {
-        emit(task);
-      }
-    }
-
-    private void emit(TaskSpec task) {
-      String line = partial.toString(StandardCharsets.UTF_8);
-      partial.reset();
-      if (line.endsWith("\r")) {
-        line = line.substring(0, line.length() - 1);
-      }
+    private void emit(byte[] line) {
       try {
         sink.line(task, kind, line);
       } catch (RuntimeException e) {

@@ -65,9 +65,9 @@ import java.util.Objects;
  * shortfalls name the closest offer (fewest missing resources, then smallest summed relative gap,
  * then the first).
  */
-public final class Matcher {
+public final class OfferMatcher {
 
-  private Matcher() {}
+  private OfferMatcher() {}
 
   private static final String HOSTNAME = "hostname";
 
@@ -154,7 +154,7 @@ public final class Matcher {
     // demand classes
     final int[] classOf;
     int[] classSize; // demands per class (may be longer than classes)
-    final List<Cls> classes = new ArrayList<>();
+    final List<DemandClass> classes = new ArrayList<>();
 
     // trees per (role, group)
     final Map<Long, Integer> treeIds = new HashMap<>();
@@ -182,7 +182,7 @@ public final class Matcher {
       readDemands();
       readUnique(occupied);
       long scanWork = 0; // positions a scanning pass checks at most, besides one per demand
-      for (Cls c : classes) {
+      for (DemandClass c : classes) {
         c.ok = groupStaticOk.get(c.group);
         c.attrs = groupUniqueAttrs.get(c.group);
         c.uniqueFree = c.attrs.length == 0;
@@ -340,7 +340,7 @@ public final class Matcher {
         int slot = hash & mask;
         int c;
         while ((c = table[slot]) >= 0) {
-          Cls k = classes.get(c);
+          DemandClass k = classes.get(c);
           if (k.group == group && k.ports == dm.ports() && k.roleName.equals(role)
               && (k.resources == r || Double.doubleToRawLongBits(k.cpus) == cpus
                   && Double.doubleToRawLongBits(k.mem) == mem && Double.doubleToRawLongBits(k.disk) == disk
@@ -358,7 +358,7 @@ public final class Matcher {
       private int add(Demand dm, int group, int hash, int slot, int d) {
         Integer roleId = roleIds.get(dm.role());
         int c = classes.size();
-        classes.add(new Cls(dm.role(), roleId == null ? -1 : roleId, group, dm.resources(), dm.ports(), d));
+        classes.add(new DemandClass(dm.role(), roleId == null ? -1 : roleId, group, dm.resources(), dm.ports(), d));
         table[slot] = c;
         if (c == size.length) {
           size = Arrays.copyOf(size, 2 * c);
@@ -472,7 +472,7 @@ public final class Matcher {
     int[] decreasingOrder() {
       double[] share = new double[classes.size()];
       for (int c = 0; c < share.length; c++) {
-        Cls k = classes.get(c);
+        DemandClass k = classes.get(c);
         if (k.role < 0) continue;
         double[] t = roleTotals.get(k.role);
         double[] need = k.need();
@@ -525,7 +525,7 @@ public final class Matcher {
       final FitTree[] trees = new FitTree[treeKeys.size()];
       final Failures[] failed = new Failures[trees.length];
       final boolean scan = Problem.this.scan;
-      final Cls[] cls = classes.toArray(new Cls[0]);
+      final DemandClass[] cls = classes.toArray(new DemandClass[0]);
       final int[] cursor = new int[cls.length];
       final int[] lastOffer = new int[cls.length];
       final boolean[] exhausted = new boolean[cls.length];
@@ -561,7 +561,7 @@ public final class Matcher {
       void place(int d) {
         int c = classOf[d];
         if (exhausted[c]) return;
-        Cls k = cls[c];
+        DemandClass k = cls[c];
         if (k.role < 0) {
           exhausted[c] = true;
           return;
@@ -616,7 +616,7 @@ public final class Matcher {
       }
 
       /** Places demand d of class c on the first offer from the class's cursor on that takes it. */
-      private void scan(int d, int c, Cls k) {
+      private void scan(int d, int c, DemandClass k) {
         int[] ro = roleOffers[k.role];
         int pos = cursor[c];
         while (pos < ro.length && !admits(ro[pos], k)) pos++;
@@ -631,7 +631,7 @@ public final class Matcher {
       }
 
       /** What the class's tree would say of offer i: constraints hold, UNIQUE value free, room. */
-      private boolean admits(int i, Cls k) {
+      private boolean admits(int i, DemandClass k) {
         return k.ok[i] && (k.uniqueFree || !s.blocked(k.attrs, i)) && s.fits(i, k);
       }
 
@@ -647,21 +647,21 @@ public final class Matcher {
     // ---- the result -------------------------------------------------------------------------
 
     MatchResult result(Pass s) {
-      Outcome out = new Outcome(s);
+      Answer out = new Answer(s);
       int count = demands.length;
       for (int from = 0; from < count; from += CHUNK) out.add(from, Math.min(count, from + CHUNK));
       return new MatchResult(out.placements, out.unplaced);
     }
 
     /** The answer in the making: placements, and unplaced demands explained once per class. */
-    private final class Outcome {
+    private final class Answer {
       final Pass s;
       final List<Placement> placements;
       final List<MatchResult.Unplaced> unplaced;
       final Explanation[] explained = new Explanation[classes.size()];
       Explainer explainer;
 
-      Outcome(Pass s) {
+      Answer(Pass s) {
         this.s = s;
         placements = new ArrayList<>(s.placedCount);
         unplaced = new ArrayList<>(demands.length - s.placedCount);
@@ -718,7 +718,7 @@ public final class Matcher {
     private int count;
     private int next;
 
-    boolean dominates(Cls k) {
+    boolean dominates(DemandClass k) {
       for (int j = 0; j < count; j++) {
         int b = j * FitTree.DIMS;
         if (k.cpus >= needs[b] && k.mem >= needs[b + 1] && k.disk >= needs[b + 2]
@@ -729,7 +729,7 @@ public final class Matcher {
       return false;
     }
 
-    void add(Cls k) {
+    void add(DemandClass k) {
       int b = next * FitTree.DIMS;
       needs[b] = k.cpus;
       needs[b + 1] = k.mem;
@@ -742,7 +742,7 @@ public final class Matcher {
   }
 
   /** One class of identical demands. */
-  static final class Cls {
+  static final class DemandClass {
     final String roleName;
     final int role; // -1: no offer has this role
     final int group;
@@ -758,7 +758,7 @@ public final class Matcher {
     boolean[] ok;       // per offer: the constraint set's non-UNIQUE constraints hold
     int[] attrs;        // the constraint set's UNIQUE attributes
 
-    Cls(String roleName, int role, int group, Resources r, int ports, int firstDemand) {
+    DemandClass(String roleName, int role, int group, Resources r, int ports, int firstDemand) {
       this.roleName = roleName;
       this.role = role;
       this.group = group;
@@ -814,13 +814,13 @@ public final class Matcher {
     }
 
     /** Whether what is left of offer i takes a demand of k, exactly as {@link FitTree#firstFit} decides. */
-    boolean fits(int i, Cls k) {
+    boolean fits(int i, DemandClass k) {
       return !(cpus[i] < k.cpus - Resources.EPSILON) && !(mem[i] < k.mem - Resources.EPSILON)
           && !(disk[i] < k.disk - Resources.EPSILON) && !(gpus[i] < k.gpus - Resources.EPSILON)
           && !((double) ports[i] < (double) k.ports);
     }
 
-    void take(int d, int i, Cls k) {
+    void take(int d, int i, DemandClass k) {
       offerOf[d] = i;
       portOffset[d] = portsTaken[i];
       portsTaken[i] += k.ports;

@@ -1,9 +1,8 @@
 package io.mesosrunner.cluster.mesos;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
+import io.mesosrunner.cluster.LineSplitter;
 import io.mesosrunner.cluster.TaskSpec;
 import java.io.IOException;
 import java.net.URI;
@@ -19,24 +18,26 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tails the stdout and stderr of launched tasks through their agents' {@code /files/read}
- * endpoint and hands each complete line to the listener. The command executor's own glog lines
+ * endpoint and hands each complete line to the listener (the local cluster's counterpart reads
+ * the sandbox files directly: {@code cluster.local.SandboxFileTailer}). The bytes of a line are
+ * passed on as the task wrote them: the agent puts them into the JSON answer's {@code data}
+ * unchanged (only control characters escaped), so the answer is decoded here byte by byte, not
+ * as UTF-8 text (see {@link #dataBytes}). The command executor's own glog lines
  * are dropped from stderr. A task is read once more after its terminal update and forgotten
  * {@code linger} later.
  *
  * <p>Threading: {@link #track}, {@link #terminal} and {@link #close} may be called from any
  * thread; polling runs on the given scheduled executor, one task at a time.
  */
-final class OutputTailer implements AutoCloseable {
+final class AgentFileTailer implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(OutputTailer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger log = LoggerFactory.getLogger(AgentFileTailer.class);
   private static final int PAGE = 64 * 1024;
   private static final int MAX_PAGES_PER_POLL = 16;
   private static final int MAX_PARTIAL_LINE = 64 * 1024;
@@ -58,7 +59,7 @@ final class OutputTailer implements AutoCloseable {
   private ScheduledFuture<?> poller;
   private volatile boolean closed;
 
-  OutputTailer(HttpClient http, ScheduledExecutorService timer, ClusterListener listener, Clock clock,
+  AgentFileTailer(HttpClient http, ScheduledExecutorService timer, ClusterListener listener, Clock clock,
       Duration interval, Duration linger, String authorization) {
     this.http = http;
     this.timer = timer;
@@ -182,17 +183,15 @@ final class OutputTailer implements AutoCloseable {
         log.debug("reading {} of {}: agent answered {}", stream.fileName, tail.task.taskId(), resp.statusCode());
         return;
       }
-      String data;
+      byte[] bytes;
       try {
-        JsonNode node = JSON.readTree(resp.body());
-        data = node.path("data").asText("");
-      } catch (IOException e) {
-        log.debug("reading {} of {}: bad JSON: {}", stream.fileName, tail.task.taskId(), e.toString());
+        bytes = dataBytes(resp.body());
+      } catch (IllegalArgumentException e) {
+        log.debug("reading {} of {}: bad JSON: {}", stream.fileName, tail.task.taskId(), e.getMessage());
         return;
       }
-      byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
       stream.offset += bytes.length;
-      stream.feed(data, tail.task);
+      stream.feed(bytes, tail.task);
       if (bytes.length < PAGE) {
         return;
       }
@@ -228,55 +227,175 @@ final class OutputTailer implements AutoCloseable {
   private final class StreamState {
     final String fileName;
     final OutputStreamKind kind;
-    final StringBuilder partial = new StringBuilder();
+    final LineSplitter lines;
+    TaskSpec task;
     long offset;
 
     StreamState(String fileName, OutputStreamKind kind) {
       this.fileName = fileName;
       this.kind = kind;
+      this.lines = new LineSplitter(MAX_PARTIAL_LINE, this::emit);
     }
 
-    void feed(String data, TaskSpec task) {
-      splitLines(partial, data, line -> emit(task, line));
-      if (partial.length() > MAX_PARTIAL_LINE) {
-        flush(task);
-      }
+    void feed(byte[] data, TaskSpec task) {
+      this.task = task;
+      lines.feed(data, 0, data.length);
     }
 
     void flush(TaskSpec task) {
-      if (partial.length() > 0) {
-        String line = partial.toString();
-        partial.setLength(0);
-        emit(task, line);
-      }
+      this.task = task;
+      lines.flush();
     }
 
-    private void emit(TaskSpec task, String line) {
-      if (kind == OutputStreamKind.STDERR && GLOG_LINE.matcher(line).find()) {
+    private void emit(byte[] line) {
+      if (kind == OutputStreamKind.STDERR && isGlogLine(line)) {
         return;
       }
       listener.onOutput(task, kind, line);
     }
   }
 
+  /** Whether a line of stderr is one of the command executor's own glog lines. */
+  static boolean isGlogLine(byte[] line) {
+    // The prefix is ASCII: decoding only its first bytes as Latin-1 keeps offsets and costs little.
+    int n = Math.min(line.length, 64);
+    return GLOG_LINE.matcher(new String(line, 0, n, StandardCharsets.ISO_8859_1)).find();
+  }
+
   /**
-   * Appends {@code data} to {@code partial} and hands out every completed line (without its
-   * {@code \n} or {@code \r\n}); what follows the last newline stays in {@code partial}.
+   * The bytes of the {@code data} member of a {@code /files/read} answer. Mesos writes the file's
+   * bytes into the JSON string as they are, escaping only {@code "}, {@code \}, {@code /} and
+   * control characters, so the bytes need not be UTF-8; a {@code \}{@code uXXXX} escape above 0x7F
+   * (which other writers use) becomes that character's UTF-8 bytes.
+   *
+   * @throws IllegalArgumentException when the answer is not a JSON object with a string {@code data}
    */
-  static void splitLines(StringBuilder partial, String data, Consumer<String> out) {
-    int start = 0;
-    for (int i = 0; i < data.length(); i++) {
-      if (data.charAt(i) == '\n') {
-        partial.append(data, start, i);
-        int len = partial.length();
-        if (len > 0 && partial.charAt(len - 1) == '\r') {
-          partial.setLength(len - 1);
+  static byte[] dataBytes(byte[] body) {
+    JsonBytes in = new JsonBytes(body);
+    in.skipSpace();
+    in.expect('{');
+    in.skipSpace();
+    if (in.peek() == '}') {
+      throw new IllegalArgumentException("no data member");
+    }
+    while (true) {
+      in.skipSpace();
+      String key = new String(in.string(), StandardCharsets.UTF_8);
+      in.skipSpace();
+      in.expect(':');
+      in.skipSpace();
+      if (key.equals("data")) {
+        if (in.peek() != '"') {
+          throw new IllegalArgumentException("data is not a string");
         }
-        out.accept(partial.toString());
-        partial.setLength(0);
-        start = i + 1;
+        return in.string();
+      }
+      in.skipValue();
+      in.skipSpace();
+      if (in.peek() == ',') {
+        in.pos++;
+        continue;
+      }
+      throw new IllegalArgumentException("no data member");
+    }
+  }
+
+  /** A cursor over JSON text as bytes, for {@link #dataBytes}. */
+  private static final class JsonBytes {
+    final byte[] b;
+    int pos;
+
+    JsonBytes(byte[] b) {
+      this.b = b;
+    }
+
+    int peek() {
+      if (pos >= b.length) {
+        throw new IllegalArgumentException("unexpected end at " + pos);
+      }
+      return b[pos] & 0xff;
+    }
+
+    void expect(char c) {
+      if (peek() != c) {
+        throw new IllegalArgumentException("expected '" + c + "' at " + pos);
+      }
+      pos++;
+    }
+
+    void skipSpace() {
+      while (pos < b.length && (b[pos] == ' ' || b[pos] == '\t' || b[pos] == '\n' || b[pos] == '\r')) {
+        pos++;
       }
     }
-    partial.append(data, start, data.length());
+
+    /** Skips a number, literal or string (the other members of the answer are numbers). */
+    void skipValue() {
+      if (peek() == '"') {
+        string();
+        return;
+      }
+      int start = pos;
+      while (pos < b.length && b[pos] != ',' && b[pos] != '}' && b[pos] != ' ') {
+        pos++;
+      }
+      if (pos == start) {
+        throw new IllegalArgumentException("expected a value at " + pos);
+      }
+    }
+
+    /** The bytes of the JSON string at the cursor, escapes resolved. */
+    byte[] string() {
+      expect('"');
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+      int runStart = pos;
+      while (true) {
+        int c = peek();
+        if (c == '"') {
+          out.write(b, runStart, pos - runStart);
+          pos++;
+          return out.toByteArray();
+        }
+        if (c != '\\') {
+          pos++;
+          continue;
+        }
+        out.write(b, runStart, pos - runStart);
+        pos++;
+        int e = peek();
+        pos++;
+        switch (e) {
+          case '"', '\\', '/' -> out.write(e);
+          case 'b' -> out.write('\b');
+          case 'f' -> out.write('\f');
+          case 'n' -> out.write('\n');
+          case 'r' -> out.write('\r');
+          case 't' -> out.write('\t');
+          case 'u' -> {
+            int cp = hex4();
+            if (cp < 0x80) {
+              out.write(cp);
+            } else {
+              if (Character.isHighSurrogate((char) cp) && pos + 1 < b.length && b[pos] == '\\' && b[pos + 1] == 'u') {
+                pos += 2;
+                cp = Character.toCodePoint((char) cp, (char) hex4());
+              }
+              out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+            }
+          }
+          default -> throw new IllegalArgumentException("bad escape at " + (pos - 1));
+        }
+        runStart = pos;
+      }
+    }
+
+    private int hex4() {
+      if (pos + 4 > b.length) {
+        throw new IllegalArgumentException("unexpected end at " + pos);
+      }
+      int v = Integer.parseInt(new String(b, pos, 4, StandardCharsets.US_ASCII), 16);
+      pos += 4;
+      return v;
+    }
   }
 }
