@@ -6,7 +6,7 @@ DIR="$(cd "$(dirname "$0")" && pwd)"
 export BENCH_OUT="$(mktemp -d)"
 trap 'rm -rf "$BENCH_OUT"' EXIT
 start=$(date +%s)
-for script in local-throughput matcher scheduler-scale startup; do
+for script in local-throughput matcher scheduler-scale startup packing; do
   t0=$(date +%s)
   echo "== $script --smoke"
   "$DIR/$script.sh" --smoke > "$BENCH_OUT/$script.log" 2>&1 || { cat "$BENCH_OUT/$script.log"; echo "FAILED: $script" >&2; exit 1; }

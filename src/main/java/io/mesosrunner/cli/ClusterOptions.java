@@ -9,24 +9,19 @@ import io.mesosrunner.cluster.mesos.MesosConfig;
 import io.mesosrunner.job.Durations;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.job.Sizes;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Where a job runs: the options that pick and configure the cluster, shared by {@code run} and
- * {@code plan}. Flags win over the environment ({@code MESOS_MASTER}), which wins over the
- * default (the embedded local cluster).
+ * {@code plan}. Flags win over the environment ({@code RUNNER_MASTER}, {@code MESOS_MASTER},
+ * {@code RUNNER_STATE_DIR}), which wins over the default (the embedded local cluster).
  */
 final class ClusterOptions {
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Mesos master: host:port, http(s)://host:port or zk://host1:2181,host2:2181/mesos. Default: $MESOS_MASTER, else the embedded local cluster.")
-  String master;
+  @Mixin MasterOption masterOption;
 
   @Option(names = "--framework-name", paramLabel = "NAME", description = "Framework name on Mesos. Default: runner:<job name>.")
   String frameworkName;
@@ -34,26 +29,13 @@ final class ClusterOptions {
   @Option(names = "--role", paramLabel = "ROLE", description = "Mesos role to use instead of the job's role.")
   String role;
 
-  @Option(names = "--principal", paramLabel = "NAME", description = "Principal for HTTP Basic authentication with the master.")
-  String principal;
-
-  @Option(names = "--secret-file", paramLabel = "FILE", description = "File holding the principal's secret (its first line). Never logged.")
-  Path secretFile;
-
-  @Option(names = "--ca-cert", paramLabel = "FILE", description = "PEM CA certificate to trust for an https master.")
-  Path caCert;
+  @Mixin MasterAccessOptions access;
 
   @Option(names = "--failover-timeout", paramLabel = "DURATION",
       description = "How long Mesos keeps the framework's tasks while the runner is away (e.g. 10m, 7d). Default: 7d.")
   String failoverTimeout;
 
-  @Option(names = "--connect-retries", paramLabel = "N", defaultValue = "8",
-      description = "Attempts to reach (or reach again) the master, with growing pauses, before giving up with exit 3 (default: ${DEFAULT-VALUE}).")
-  int connectRetries;
-
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Where runs keep their files (local sandboxes). Default: .runner next to the job file.")
-  Path stateDir;
+  @Mixin StateDirOption state;
 
   @Option(names = "--local-cpus", paramLabel = "N", description = "CPUs the local cluster offers. Default: this machine's.")
   Double localCpus;
@@ -74,8 +56,7 @@ final class ClusterOptions {
 
   /** The master URL from the flag or the environment, or null for the local cluster. */
   String masterUrl(CliContext ctx) {
-    String url = master != null ? master : ctx.env().get("MESOS_MASTER");
-    return url == null || url.isBlank() ? null : url.trim();
+    return masterOption.url(ctx);
   }
 
   /** The job as these options run it: {@code --role} wins over the file's role. */
@@ -83,78 +64,90 @@ final class ClusterOptions {
     return role != null ? job.withRole(role) : job;
   }
 
-  Path stateDir(Path jobFile) {
-    if (stateDir != null) return stateDir;
-    Path parent = jobFile.toAbsolutePath().getParent();
-    return (parent == null ? Path.of(".") : parent).resolve(".runner");
+  /** The state directory of a job read from {@code jobFile} (null: from stdin). */
+  Path stateDir(Path jobFile, CliContext ctx) {
+    return state.forJobFile(jobFile, ctx);
+  }
+
+  /**
+   * The name a run records for the cluster these options pick: {@code local}, or the master's
+   * address as parsed (so {@code host:port} and {@code http://host:port} are one cluster).
+   * Checks every option that can be checked without the cluster, so a bad one is refused before
+   * anything is recorded.
+   *
+   * @param source the job file as named in messages
+   */
+  String check(Job job, String source, CliContext ctx) throws BadOptionException {
+    MasterAddress address = masterOption.address(ctx);
+    if (address == null) {
+      checkLocal(job, source);
+      return EarlierRuns.LOCAL;
+    }
+    mesosConfig(address, frameworkName(job), job.role(), job.user(), ctx).build();
+    return address.toString();
   }
 
   /**
    * Opens the cluster the options name.
    *
+   * @param source      the job file as named in messages
+   * @param stateDir    the run's state directory (local sandboxes go under it)
    * @param frameworkId the framework to resubscribe as (resuming a run on Mesos), or null
    */
-  Opened open(Job job, Path jobFile, String runId, String frameworkId, boolean tailOutput, CliContext ctx)
-      throws BadOptionException {
-    String url = masterUrl(ctx);
-    if (url == null) return openLocal(job, jobFile, runId, tailOutput, ctx);
-    MasterAddress address;
-    try {
-      address = MasterAddress.parse(url);
-    } catch (IllegalArgumentException e) {
-      throw new BadOptionException("--master: " + e.getMessage());
+  Opened open(Job job, String source, Path stateDir, String runId, String frameworkId, boolean tailOutput,
+      CliContext ctx) throws BadOptionException {
+    MasterAddress address = masterOption.address(ctx);
+    if (address == null) {
+      Path runDir = stateDir.resolve("runs").resolve(job.name() + "-" + runId).toAbsolutePath().normalize();
+      return new Opened(new LocalCluster(localConfig(job, source, runDir, ctx).withTailOutput(tailOutput)), true);
     }
-    String name = frameworkName != null ? frameworkName : "runner:" + job.name();
-    MesosConfig.Builder b = mesosConfig(address, name, job.role(), job.user(), ctx);
+    MesosConfig.Builder b = mesosConfig(address, frameworkName(job), job.role(), job.user(), ctx);
     if (frameworkId != null) b.frameworkId(frameworkId);
     b.tailOutput(tailOutput);
-    MesosConfig config;
+    return new Opened(new MesosCluster(build(b)), false);
+  }
+
+  private String frameworkName(Job job) {
+    return frameworkName != null ? frameworkName : "runner:" + job.name();
+  }
+
+  private static MesosConfig build(MesosConfig.Builder b) throws BadOptionException {
     try {
-      config = b.build();
+      return b.build();
     } catch (IllegalArgumentException e) {
       throw new BadOptionException(e.getMessage());
     }
-    MesosCluster cluster = new MesosCluster(config);
-    return new Opened(cluster, false);
   }
 
-  private Opened openLocal(Job job, Path jobFile, String runId, boolean tailOutput, CliContext ctx)
-      throws BadOptionException {
+  private LocalConfig localConfig(Job job, String source, Path runDir, CliContext ctx) throws BadOptionException {
+    Double memMb = checkLocal(job, source);
+    LocalConfig config = LocalConfig.defaults(runDir).withClock(ctx.clock());
+    if (localCpus != null) config = config.withCpus(localCpus);
+    if (memMb != null) config = config.withMemMb(memMb);
+    return config;
+  }
+
+  /** Checks the job and the local options against the local cluster; returns --local-mem in MiB, or null. */
+  private Double checkLocal(Job job, String source) throws BadOptionException {
     List<String> unsupported = LocalCluster.unsupportedFields(job);
     if (!unsupported.isEmpty()) {
-      throw new BadOptionException(jobFile + ": the local cluster cannot honour " + String.join(", ", unsupported)
+      throw new BadOptionException(source + ": the local cluster cannot honour " + String.join(", ", unsupported)
           + "; run this job on Mesos with --master URL (or remove those fields)");
     }
-    Path runDir = stateDir(jobFile).resolve("runs").resolve(job.name() + "-" + runId).toAbsolutePath().normalize();
-    LocalConfig config = LocalConfig.defaults(runDir).withClock(ctx.clock()).withTailOutput(tailOutput);
+    if (localCpus != null && !(localCpus > 0)) {
+      throw new BadOptionException("--local-cpus must be greater than 0 (got " + localCpus + ")");
+    }
     try {
-      if (localCpus != null) {
-        if (!(localCpus > 0)) throw new BadOptionException("--local-cpus must be greater than 0 (got " + localCpus + ")");
-        config = config.withCpus(localCpus);
-      }
-      if (localMem != null) config = config.withMemMb(Sizes.parseMib(localMem));
+      return localMem == null ? null : Sizes.parseMib(localMem);
     } catch (IllegalArgumentException e) {
       throw new BadOptionException("--local-mem: " + e.getMessage());
     }
-    return new Opened(new LocalCluster(config), true);
   }
 
   /** The Mesos settings these options give, for a framework {@code name} in {@code role}. */
   MesosConfig.Builder mesosConfig(MasterAddress address, String name, String role, String user, CliContext ctx)
       throws BadOptionException {
-    if (connectRetries < 1) throw new BadOptionException("--connect-retries must be at least 1 (got " + connectRetries + ")");
-    MesosConfig.Builder b = MesosConfig.builder(address, name).role(role).clock(ctx.clock())
-        .maxReconnectAttempts(connectRetries).reconnectMin(Duration.ofMillis(500)).reconnectMax(Duration.ofSeconds(5));
-    if (user != null) b.user(user);
-    if (principal != null) b.principal(principal);
-    if (secretFile != null) {
-      if (principal == null) throw new BadOptionException("--secret-file needs --principal");
-      b.secret(readSecret(secretFile));
-    }
-    if (caCert != null) {
-      if (!Files.isReadable(caCert)) throw new BadOptionException("--ca-cert: cannot read " + caCert);
-      b.caCert(caCert);
-    }
+    MesosConfig.Builder b = access.mesosConfig(address, name, role, user, ctx);
     if (failoverTimeout != null) {
       try {
         b.failoverTimeout(Durations.parse(failoverTimeout));
@@ -163,16 +156,5 @@ final class ClusterOptions {
       }
     }
     return b;
-  }
-
-  private static String readSecret(Path file) throws BadOptionException {
-    try {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
-      String first = text.lines().findFirst().orElse("").strip();
-      if (first.isEmpty()) throw new BadOptionException("--secret-file: " + file + " is empty");
-      return first;
-    } catch (IOException e) {
-      throw new BadOptionException("--secret-file: cannot read " + file + " (" + e.getMessage() + ")");
-    }
   }
 }

@@ -16,7 +16,7 @@ final class ExitCode {
   static final int USAGE = 2;
   /** The cluster could not be reached or refused the framework. */
   static final int CLUSTER = 3;
-  /** Ctrl-C or SIGTERM, after the launched tasks were killed (128 + SIGINT). */
+  /** Ctrl-C, SIGTERM or SIGHUP, after the launched tasks were killed (128 + SIGINT for all three). */
   static final int INTERRUPTED = 130;
 
   private ExitCode() {}

@@ -25,7 +25,17 @@ final class JobFiles {
         loader.load(file); // reports why the file cannot be read, or that it is too large
         throw new IllegalStateException("the loader accepted " + file + " but it cannot be read");
       }
-      Job job = loader.parse(file.toString(), content);
+      return parse(file.toString(), content, ctx);
+    } catch (JobFileException e) {
+      for (JobError error : e.errors()) ctx.err().println(error);
+      return null;
+    }
+  }
+
+  /** The job in {@code content} (named {@code name} in messages), or null after printing its errors. */
+  static Loaded parse(String name, byte[] content, CliContext ctx) {
+    try {
+      Job job = new JobLoader(ctx.env()).parse(name, content);
       return new Loaded(job, RunFiles.sha256(content), new String(content, java.nio.charset.StandardCharsets.UTF_8));
     } catch (JobFileException e) {
       for (JobError error : e.errors()) ctx.err().println(error);

@@ -6,7 +6,6 @@ import io.mesosrunner.state.JournalRecord.RunEnded;
 import io.mesosrunner.state.RunState;
 import io.mesosrunner.state.StateLockedException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -15,20 +14,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code runner kill JOBFILE}: stops the job's latest run. If its runner is alive on this machine
- * it is asked to stop (SIGTERM: it kills its tasks and exits 130); if the runner is gone, its
- * tasks are killed here (local processes, or the Mesos framework torn down) and the run is marked
- * ended so the next run starts afresh.
+ * {@code runner kill JOB}: stops the job's latest run, as its journal recorded it (the job file
+ * may have changed or moved since). If its runner is alive on this machine it is asked to stop
+ * (SIGTERM: it kills its tasks and exits 130); if the runner is gone, its tasks are killed here
+ * (local processes, or the Mesos framework torn down) and the run is marked ended so the next run
+ * starts afresh. A master the run recorded that cannot be parsed or reached does not stop this:
+ * what may still run there is printed, and the run is forgotten.
  */
-@Command(name = "kill", mixinStandardHelpOptions = true,
+@Command(name = "kill", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Kill the tasks of the job's latest run and tear its framework down.",
-        "A runner still running the job is asked to stop (as with Ctrl-C)."})
+        "A runner still running the job is asked to stop (as with Ctrl-C).",
+        "JOB is the job file, the job's name or its state directory (.runner/NAME).",
+        "The run's master is the one it recorded; the options below say how to reach it."})
 final class KillCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
-  Path jobFile;
+  @Parameters(index = "0", paramLabel = "JOB", description = "The job file, the job name or the job's state directory.")
+  String job;
 
-  @Mixin ClusterOptions where;
+  @Mixin StateDirOption state;
+
+  @Mixin MasterAccessOptions access;
 
   private final CliContext ctx;
 
@@ -38,32 +43,28 @@ final class KillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-    if (loaded == null) return ExitCode.USAGE;
-    String name = loaded.job().name();
-    Path stateDir = where.stateDir(jobFile);
-    try (JobStore store = JobStore.open(stateDir, name)) {
+    JobTarget target;
+    try {
+      target = JobTarget.resolve(job, state, ctx);
+    } catch (JobTarget.NotFoundException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    String name = target.jobName();
+    try (JobStore store = JobStore.open(target.stateDir(), name)) {
       Optional<RunState> run = store.previous();
       if (run.isEmpty() || run.get().ended()) {
-        ctx.out().println(name + ": nothing to kill (no unfinished run in " + stateDir + ")");
+        ctx.out().println(name + ": nothing to kill (no unfinished run in " + store.dir() + ")");
         return ExitCode.OK;
       }
       RunState earlier = run.get();
-      String failed;
-      if (earlier.started().cluster().equals(EarlierRuns.LOCAL)) {
-        int n = EarlierRuns.killLocal(stateDir, earlier);
-        ctx.out().println(name + ": killed " + n + " task process" + (n == 1 ? "" : "es") + " left by run " + earlier.runId());
-        failed = null;
-      } else {
-        failed = EarlierRuns.teardownMesos(earlier, EarlierRuns.mesosConfig(earlier, where, ctx));
-        if (failed == null) {
-          ctx.out().println(name + ": tore down framework " + earlier.frameworkId() + " of run " + earlier.runId());
-        }
+      String owner = earlier.started().jobFile();
+      if (target.source() != null && !target.source().isRecordedAs(owner)) {
+        ctx.err().println("runner: the unfinished run " + earlier.runId() + " of job " + name + " in " + store.dir()
+            + " was started from " + owner + ", not " + target.source().label() + "; to stop it: runner kill " + owner);
+        return ExitCode.USAGE;
       }
-      if (failed != null) {
-        ctx.err().println("runner: cannot kill run " + earlier.runId() + ": " + failed);
-        return ExitCode.CLUSTER;
-      }
+      ctx.out().println(name + ": " + EarlierRuns.stop(target.stateDir(), earlier, access, ctx));
       store.resume().append(new RunEnded(Outcome.INTERRUPTED.name(), "killed by runner kill", ctx.clock().millis()));
       return ExitCode.OK;
     } catch (StateLockedException e) {
@@ -72,7 +73,7 @@ final class KillCommand implements Callable<Integer> {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
     } catch (IOException e) {
-      ctx.err().println("runner: cannot use the state directory " + stateDir + ": " + e.getMessage());
+      ctx.err().println("runner: " + StateDirProblem.describe(target.stateDir(), e));
       return ExitCode.USAGE;
     }
   }

@@ -11,32 +11,47 @@ import picocli.CommandLine.Command;
  * its own.
  *
  * <p>Exit codes: 0 every instance completed; 1 the job failed; 2 invalid job file or usage; 3 the
- * cluster could not be reached or refused the framework; 130 interrupted after the launched tasks
- * were killed.
+ * cluster could not be reached or refused the framework; 130 interrupted (Ctrl-C, SIGTERM or
+ * SIGHUP) after the launched tasks were killed.
  */
 @Command(
     name = "runner",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = {
-        "Runs declarative YAML job files on Apache Mesos, or on an embedded local cluster when no master is named.",
-        "",
-        "  runner [run] JOBFILE [--master URL]   run a job (run is the default command)",
-        "  runner validate JOBFILE...            check files, print every error, run nothing",
-        "  runner plan JOBFILE --master URL      show how current offers would be used, launch nothing",
-        "  runner schema                         print the JSON Schema of job files"},
-    footer = {"", "Exit codes: 0 all instances completed, 1 job failed, 2 invalid job file or usage,",
-        "3 cluster unreachable or framework refused, 130 interrupted (tasks killed)."})
+    synopsisHeading = "Usage:%n",
+    customSynopsis = {
+        "  runner [run] JOBFILE [--master URL] [options]  run a job (run is the default)",
+        "  runner validate JOBFILE...                     check files, run nothing",
+        "  runner plan JOBFILE [--master URL]             show how offers would be used",
+        "  runner status JOB [--master URL]               the latest run, as recorded",
+        "  runner wait JOB [--timeout DURATION]           exit with the latest run's code",
+        "  runner kill JOB                                kill the latest run's tasks",
+        "  runner schema                                  the JSON Schema of job files",
+        "  runner completion bash|zsh                     a shell completion script",
+        "  runner COMMAND --help                          the options of a command"},
+    description = {"",
+        "Runs declarative YAML job files on Apache Mesos, or on an embedded local",
+        "cluster when no master is named (--master, RUNNER_MASTER, MESOS_MASTER).",
+        "JOBFILE - reads the job file from stdin. JOB is a job file, a job name or",
+        "the job's state directory (.runner/NAME)."},
+    commandListHeading = "%nCommands:%n",
+    footer = {"",
+        "Environment: RUNNER_MASTER or MESOS_MASTER (--master),",
+        "  RUNNER_STATE_DIR (--state-dir).",
+        "Exit codes: 0 all instances completed, 1 job failed,",
+        "  2 invalid job file or usage, 3 cluster unreachable or framework refused,",
+        "  130 interrupted by Ctrl-C, SIGTERM or SIGHUP (tasks killed)."})
 public final class Main {
 
-  private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "status", "wait", "kill", "schema", "help");
+  private static final Set<String> COMMANDS =
+      Set.of("run", "validate", "plan", "status", "wait", "kill", "schema", "completion", "help");
   /** The commands that load a job file (and so validate one). */
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
   public static void main(String[] args) {
     // First: any class with a logger starts slf4j-simple, which reads its configuration once.
     configureLogging(args);
-    if (LOADS_JOB_FILES.contains(withDefaultCommand(args)[0])) {
+    if (args.length > 0 && LOADS_JOB_FILES.contains(withDefaultCommand(args)[0])) {
       // Overlaps the validator's bootstrap with picocli and SnakeYAML; the loader waits for it.
       Thread preparation = new Thread(new PrepareValidator(), "runner-validator-setup");
       preparation.setDaemon(true);
@@ -51,9 +66,31 @@ public final class Main {
 
   /** Runs the command line with the given context; returns the exit code. */
   static int execute(CliContext ctx, String... args) {
+    if (args.length == 0) {
+      // No command is a usage error: say how to use it where errors go, and fail as usage errors do.
+      commandLine(ctx).usage(new java.io.PrintWriter(ctx.err(), true));
+      return ExitCode.USAGE;
+    }
+    String typo = misspeltCommand(args[0]);
+    if (typo != null) {
+      ctx.err().println("runner: '" + args[0] + "' is neither a command nor a job file; did you mean: runner " + typo
+          + (args.length > 1 ? " " + String.join(" ", java.util.Arrays.copyOfRange(args, 1, args.length)) : "") + " ?");
+      return ExitCode.USAGE;
+    }
     String[] full = withDefaultCommand(args);
     CommandLine cl = commandLine(ctx, full[0]);
     return cl.execute(full);
+  }
+
+  /**
+   * The command {@code first} is a typo of, when it is not a command, an option or an existing
+   * file, and is close to a command's name; else null.
+   */
+  static String misspeltCommand(String first) {
+    if (COMMANDS.contains(first) || first.startsWith("-") || java.nio.file.Files.exists(java.nio.file.Path.of(first))) {
+      return null;
+    }
+    return Typos.closest(first, COMMANDS).orElse(null);
   }
 
   static CommandLine commandLine(CliContext ctx) {
@@ -74,13 +111,14 @@ public final class Main {
     if (all || only.equals("wait")) cl.addSubcommand("wait", new WaitCommand(ctx));
     if (all || only.equals("kill")) cl.addSubcommand("kill", new KillCommand(ctx));
     if (all || only.equals("schema")) cl.addSubcommand("schema", new SchemaCommand(ctx));
+    if (all || only.equals("completion")) cl.addSubcommand("completion", new CompletionCommand(ctx));
     if (all) cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setOut(new java.io.PrintWriter(ctx.out(), true));
     cl.setErr(new java.io.PrintWriter(ctx.err(), true));
     cl.setExecutionStrategy(new CommandLine.RunLast());
     cl.setParameterExceptionHandler((ex, a) -> {
       CommandLine c = ex.getCommandLine();
-      c.getErr().println("runner: " + ex.getMessage());
+      c.getErr().println("runner: " + usageProblem(ex));
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       return ExitCode.USAGE;
     });
@@ -92,9 +130,23 @@ public final class Main {
     return cl;
   }
 
+  /** What was wrong with the command line; an unknown option comes with the option it most likely meant. */
+  static String usageProblem(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+        && u.getUnmatched().get(0).startsWith("-") && !u.getUnmatched().get(0).equals("-")) {
+      String typed = u.getUnmatched().get(0);
+      String option = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
+      java.util.List<String> names = ex.getCommandLine().getCommandSpec().optionsMap().keySet().stream()
+          .filter(n -> n.startsWith("--") == option.startsWith("--")).toList();
+      String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+      return "unknown option " + option + " for " + command
+          + Typos.closest(option, names).map(n -> "; did you mean " + n + "?").orElse("");
+    }
+    return ex.getMessage();
+  }
+
   /** {@code runner jobs/x.yaml} means {@code runner run jobs/x.yaml}. */
   static String[] withDefaultCommand(String[] args) {
-    if (args.length == 0) return new String[] {"--help"};
     String first = args[0];
     if (COMMANDS.contains(first) || first.equals("-h") || first.equals("--help") || first.equals("-V")
         || first.equals("--version")) {

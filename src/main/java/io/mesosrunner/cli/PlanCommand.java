@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
     description = {"Show how the cluster's current offers would be used by a job; launch nothing.",
-        "Without --master (or MESOS_MASTER) it plans against the embedded local cluster."})
+        "No --master (nor RUNNER_MASTER, MESOS_MASTER): it plans on the local cluster."})
 final class PlanCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
@@ -62,7 +62,8 @@ final class PlanCommand implements Callable<Integer> {
     ClusterOptions.Opened opened;
     try {
       wait = parseWait();
-      opened = where.open(job, jobFile, "plan" + RunFiles.newRunId().substring(0, 4), null, false, ctx);
+      opened = where.open(job, jobFile.toString(), where.stateDir(jobFile, ctx), "plan" + RunFiles.newRunId().substring(0, 4),
+          null, false, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;

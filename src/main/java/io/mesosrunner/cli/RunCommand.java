@@ -1,5 +1,6 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.job.JobLoader;
@@ -12,7 +13,6 @@ import io.mesosrunner.schedule.JobScheduler;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.Resume;
 import io.mesosrunner.schedule.RunInfo;
-import io.mesosrunner.schedule.SchedulerJournal;
 import io.mesosrunner.state.JobStore;
 import io.mesosrunner.state.JournalException;
 import io.mesosrunner.state.JournalRecord.RunStarted;
@@ -29,6 +29,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Map;
+import java.util.ArrayList;
+import io.mesosrunner.state.JournalRecord.InstancesCarriedOver;
+import io.mesosrunner.state.JournalRecord;
+import io.mesosrunner.schedule.IndexRanges;
+import io.mesosrunner.job.OnFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,13 +47,19 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Run a job file to completion.",
-        "With no --master (and no MESOS_MASTER), the job runs on an embedded local cluster on this machine.",
-        "If an earlier run of the same job file was interrupted (runner killed, Ctrl-C, cluster lost), it is resumed:",
-        "completed instances are not run again."})
+        "With no --master (nor RUNNER_MASTER, MESOS_MASTER), the job runs on an",
+        "embedded local cluster on this machine. JOBFILE - reads the job from stdin",
+        "(its state is then kept under the job's name in ./.runner).",
+        "An earlier run of the same file that was interrupted (runner killed, Ctrl-C,",
+        "SIGTERM, SIGHUP, cluster lost) is resumed; completed instances do not rerun."})
 final class RunCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
+  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML), or - to read it from stdin.")
   Path jobFile;
+
+  /** Further job files: refused with a clear word rather than picocli's "unmatched argument". */
+  @Parameters(index = "1..*", hidden = true)
+  List<Path> moreJobFiles = List.of();
 
   @Mixin ClusterOptions where;
 
@@ -61,6 +73,14 @@ final class RunCommand implements Callable<Integer> {
       description = "Do not resume an interrupted earlier run: kill what it left running and start a new run.")
   boolean restart;
 
+  @Option(names = "--keep-going",
+      description = "When an instance fails for good, let the others run to their end (on_failure: continue); exit 1 at the end.")
+  boolean keepGoing;
+
+  @Option(names = "--retry-failed",
+      description = "Start a new run that launches only the instances the latest run did not complete (same indexes).")
+  boolean retryFailed;
+
   @Option(names = {"-q", "--quiet"}, description = "Print only the summary (no task output, no progress).")
   boolean quiet;
 
@@ -71,6 +91,8 @@ final class RunCommand implements Callable<Integer> {
   boolean verbose;
 
   private final CliContext ctx;
+  /** With --retry-failed: which instances were not launched, and which runs completed them. */
+  private String skippedSummary;
 
   RunCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -78,39 +100,61 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
+    if (!moreJobFiles.isEmpty()) {
+      List<String> names = java.util.stream.Stream.concat(java.util.stream.Stream.of(jobFile), moreJobFiles.stream())
+          .map(Path::toString).toList();
+      ctx.err().println("runner: one run takes one job file (got " + names.size() + ": " + String.join(", ", names)
+          + "); run them one after another, or check them all with: runner validate " + String.join(" ", names));
+      return ExitCode.USAGE;
+    }
+    JobSource source = JobSource.of(jobFile);
+    JobFiles.Loaded loaded = source.load(ctx);
     if (loaded == null) return ExitCode.USAGE;
     Job job = where.applyTo(loaded.job());
-    Path stateDir = where.stateDir(jobFile);
-    String masterUrl = where.masterUrl(ctx);
-    String clusterName = masterUrl == null ? EarlierRuns.LOCAL : masterUrl;
+    String clusterName;
+    try {
+      // Before anything is recorded: a bad --master must not leave a run that later commands trip on.
+      clusterName = where.check(job, source.label(), ctx);
+    } catch (ClusterOptions.BadOptionException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    if (keepGoing) job = job.withOnFailure(OnFailure.CONTINUE);
+    Path stateDir = where.stateDir(source.file(), ctx);
     JobStore store;
     try {
       store = openStore(stateDir, job.name());
     } catch (StateLockedException e) {
-      ctx.err().println("runner: " + job.name() + " is already running" + (e.holderPid() == null ? "" : " (runner pid " + e.holderPid() + ")")
-          + "; its state is in " + JobStore.jobDir(stateDir, job.name()) + ". Stop it with: runner kill " + jobFile);
+      refuseLocked(e, stateDir, job.name(), source);
       return ExitCode.USAGE;
     } catch (IOException e) {
-      ctx.err().println("runner: cannot use the state directory " + stateDir + ": " + e.getMessage());
+      ctx.err().println("runner: " + StateDirProblem.describe(stateDir, e));
       return ExitCode.USAGE;
     }
     try (store) {
       RunState earlier = store.canResume() ? store.previous().orElseThrow() : null;
-      if (earlier != null) {
-        String blocker = resumeBlocker(earlier, loaded, clusterName);
-        if (blocker != null && !restart) {
-          ctx.err().println("runner: cannot resume run " + earlier.runId() + " of " + jobFile + ": " + blocker);
-          ctx.err().println("runner: run with --restart to kill what that run left and start over");
-          return ExitCode.USAGE;
-        }
-        if (restart) {
-          String failed = stopEarlier(stateDir, earlier);
-          if (failed != null) {
-            ctx.err().println("runner: cannot stop earlier run " + earlier.runId() + ": " + failed);
-            return ExitCode.CLUSTER;
+      if (earlier != null && retryFailed && !restart) {
+        ctx.err().println("runner: run " + earlier.runId() + " of " + source.label() + " was interrupted: resume it with 'runner run "
+            + source.label() + "', or stop it and retry its failed instances with --retry-failed --restart");
+        return ExitCode.USAGE;
+      }
+      if (earlier != null && restart) {
+        String done = EarlierRuns.stop(stateDir, earlier, where.access, ctx);
+        if (!quiet) ctx.err().println("runner: --restart: " + done);
+        earlier = null;
+      } else if (earlier != null) {
+        String blocker = resumeBlocker(earlier, loaded, source, clusterName);
+        boolean nothingToResume = EarlierRuns.launchedNothing(earlier);
+        if (nothingToResume && (blocker != null || earlier.frameworkId() == null)) {
+          // It never launched a task: there is nothing of it to carry on or to kill.
+          if (!quiet && blocker != null) {
+            ctx.err().println("runner: earlier run " + earlier.runId() + " launched no task (" + blocker + "); starting a new run");
           }
           earlier = null;
+        } else if (blocker != null) {
+          ctx.err().println("runner: cannot resume run " + earlier.runId() + " of " + source.label() + ": " + blocker);
+          ctx.err().println("runner: run with --restart to kill what that run left and start over");
+          return ExitCode.USAGE;
         }
       }
       RunInfo run;
@@ -118,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
       RunJournal journal;
       boolean local = clusterName.equals(EarlierRuns.LOCAL);
       if (earlier != null) {
-        run = new RunInfo(earlier.runId(), jobFile.toString(), loaded.sha256(), RunFiles.gitCommit(jobFile));
+        run = new RunInfo(earlier.runId(), source.label(), loaded.sha256(), source.gitCommit());
         resume = earlier.toResume(!local);
         if (local) EarlierRuns.killLocal(stateDir, earlier);
         journal = store.resume();
@@ -128,18 +172,77 @@ final class RunCommand implements Callable<Integer> {
               + job.instances() + " instances already completed");
         }
       } else {
-        run = new RunInfo(RunFiles.newRunId(), jobFile.toString(), loaded.sha256(), RunFiles.gitCommit(jobFile));
-        journal = store.startNew(new RunStarted(run.runId(), job.name(), jobFile.toString(), loaded.sha256(),
+        Map<String, List<Integer>> skipped = Map.of();
+        if (retryFailed) {
+          RunState latest = store.previous().orElse(null);
+          if (latest == null) {
+            ctx.err().println("runner: --retry-failed: no earlier run of " + job.name() + " in " + stateDir);
+            return ExitCode.USAGE;
+          }
+          skipped = latest.completedByRun(job.instances());
+          int done = skipped.values().stream().mapToInt(List::size).sum();
+          if (done == job.instances()) {
+            ctx.out().println("runner: nothing to retry: all " + done + " instances completed (" + describe(skipped) + ")");
+            return ExitCode.OK;
+          }
+          ctx.err().println("runner: retrying run " + latest.runId() + ": launching " + (job.instances() - done) + " of "
+              + job.instances() + " instances; skipped as already completed: " + describe(skipped));
+        }
+        run = new RunInfo(RunFiles.newRunId(), source.label(), loaded.sha256(), source.gitCommit());
+        journal = store.startNew(new RunStarted(run.runId(), job.name(), source.identity(), loaded.sha256(),
             run.gitCommit(), clusterName, ctx.clock().millis(), job.instances(), loaded.text()));
+        if (!skipped.isEmpty()) {
+          List<JournalRecord> carried = new ArrayList<>();
+          List<Resume.Instance> done = new ArrayList<>();
+          for (Map.Entry<String, List<Integer>> e : skipped.entrySet()) {
+            carried.add(new InstancesCarriedOver(e.getKey(), IndexRanges.format(e.getValue()), ctx.clock().millis()));
+            for (int i : e.getValue()) done.add(new Resume.Instance(i, true, false, 0, 0, 0, List.of()));
+          }
+          done.sort(java.util.Comparator.comparingInt(Resume.Instance::index));
+          journal.append(carried);
+          resume = new Resume(null, done, false);
+          skippedSummary = "skipped as already completed: " + describe(skipped);
+        }
       }
-      return runOn(job, run, resume, journal, store.dir());
+      return runOn(job, source, stateDir, run, resume, journal, store.dir());
     } catch (IOException e) {
-      ctx.err().println("runner: cannot write the run journal in " + stateDir + ": " + e.getMessage());
+      ctx.err().println("runner: cannot write the run journal in " + stateDir + ": " + StateDirProblem.reason(e));
       return ExitCode.USAGE;
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
     }
+  }
+
+  /** Another runner holds the job's state: say which file it runs, and how to stop it or keep out of its way. */
+  private void refuseLocked(StateLockedException e, Path stateDir, String name, JobSource source) {
+    Path jobDir = JobStore.jobDir(stateDir, name);
+    String owner = null;
+    try {
+      owner = JobStore.status(stateDir, name).map(r -> r.started().jobFile()).orElse(null);
+    } catch (IOException | RuntimeException ex) {
+      // the journal cannot be read while it is written: the lock alone must do
+    }
+    String pid = e.holderPid() == null ? "" : " (runner pid " + e.holderPid() + ")";
+    if (owner != null && !source.isRecordedAs(owner)) {
+      ctx.err().println("runner: job " + name + " is already running" + pid + " from " + owner
+          + ", a different file with the same job name; its state is in " + jobDir + ".");
+      ctx.err().println("runner: stop it with: runner kill " + (owner.equals(JobSource.STDIN) ? jobDir : owner)
+          + ", or give " + source.label() + " its own --state-dir");
+    } else {
+      ctx.err().println("runner: " + name + " is already running" + pid + "; its state is in " + jobDir
+          + ". Stop it with: runner kill " + (source.isStdin() ? jobDir : source.label()));
+    }
+  }
+
+  /** {@code run a1b2: 0-2, 4; run c3d4: 5}. */
+  private static String describe(Map<String, List<Integer>> byRun) {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, List<Integer>> e : byRun.entrySet()) {
+      if (b.length() > 0) b.append("; ");
+      b.append("run ").append(e.getKey()).append(": ").append(IndexRanges.format(e.getValue()));
+    }
+    return b.toString();
   }
 
   /** Opens the job's state; with --restart, a damaged journal is moved aside instead of refusing. */
@@ -157,16 +260,22 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Why the earlier run cannot be carried on by this command, or null. */
-  private String resumeBlocker(RunState earlier, JobFiles.Loaded now, String clusterName) {
-    if (!earlier.started().cluster().equals(clusterName)) {
+  private String resumeBlocker(RunState earlier, JobFiles.Loaded now, JobSource source, String clusterName) {
+    String recordedCluster = sameSpelling(earlier.started().cluster());
+    if (!recordedCluster.equals(clusterName)) {
       return "it ran on " + earlier.started().cluster() + ", this run would use " + clusterName;
+    }
+    String owner = earlier.started().jobFile();
+    if (!source.isRecordedAs(owner)) {
+      return "it was started from " + owner + ", not " + source.label() + " (the same job name " + now.job().name()
+          + "; give this file its own --state-dir to run both)";
     }
     if (earlier.started().fileSha256().equals(now.sha256())) return null;
     StringBuilder why = new StringBuilder("the job file changed since it began");
     String before = earlier.started().jobText();
     if (before != null) {
       try {
-        Job old = new JobLoader(ctx.env()).parse(jobFile.toString(), before.getBytes(StandardCharsets.UTF_8));
+        Job old = new JobLoader(ctx.env()).parse(source.label(), before.getBytes(StandardCharsets.UTF_8));
         List<String> changes = JobDiff.changes(old, now.job());
         if (!changes.isEmpty()) why.append(" (").append(String.join("; ", changes)).append(')');
       } catch (JobFileException e) {
@@ -176,35 +285,31 @@ final class RunCommand implements Callable<Integer> {
     return why.toString();
   }
 
-  /** Kills what an earlier run left and marks it ended; null when done, else why not. */
-  private String stopEarlier(Path stateDir, RunState earlier) throws InterruptedException {
-    if (earlier.started().cluster().equals(EarlierRuns.LOCAL)) {
-      EarlierRuns.killLocal(stateDir, earlier);
-      return null;
-    }
+  /** A recorded cluster as {@link ClusterOptions#check} spells it today (older runs recorded the address as typed). */
+  private static String sameSpelling(String recorded) {
+    if (recorded.equals(EarlierRuns.LOCAL)) return recorded;
     try {
-      return EarlierRuns.teardownMesos(earlier, EarlierRuns.mesosConfig(earlier, where, ctx));
-    } catch (ClusterOptions.BadOptionException e) {
-      return e.getMessage();
+      return MasterAddress.parse(recorded).toString();
+    } catch (IllegalArgumentException e) {
+      return recorded;
     }
   }
 
-  private int runOn(Job job, RunInfo run, Resume resume, RunJournal journal, Path jobDir)
-      throws ClusterOptions.BadOptionException {
+  private int runOn(Job job, JobSource source, Path stateDir, RunInfo run, Resume resume, RunJournal journal,
+      Path jobDir) throws ClusterOptions.BadOptionException {
     RunnerExit.clear(jobDir);
     // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
-    ClusterOptions.Opened opened = where.open(job, jobFile, run.runId(), resume == null ? null : resume.frameworkId(),
-        !quiet, ctx);
+    ClusterOptions.Opened opened = where.open(job, source.label(), stateDir, run.runId(),
+        resume == null ? null : resume.frameworkId(), !quiet, ctx);
     if (!quiet && opened.local()) {
-      ctx.err().println("runner: no master named (--master or MESOS_MASTER): running on the embedded local cluster");
+      ctx.err().println("runner: no master named (--master, RUNNER_MASTER or MESOS_MASTER): running on the embedded local cluster");
     }
     try (var cluster = opened.cluster()) {
       int doneBefore = resume == null ? 0 : (int) resume.instances().stream().filter(Resume.Instance::completed).count();
       TerminalUi ui = new TerminalUi(ctx.out(), ctx.err(), ctx.terminal(),
-          new TerminalUi.Options(quiet, noPrefix, Duration.ofSeconds(5)), ctx.clock(), job.name(), job.instances(),
-          job.parallelism(), doneBefore);
-      if (resume != null) ui.replay(journal.records());
-      SchedulerJournal writer = new ObservedJournal(new JournalWriter(journal), ui::onRecord);
+          new TerminalUi.Options(quiet, noPrefix, Duration.ofSeconds(5)), ctx.clock(), job.name(), job.parallelism(),
+          doneBefore);
+      JournalWriter writer = new JournalWriter(journal);
       JobScheduler scheduler = new JobScheduler(job, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer, resume);
       JobRun jobRun = new JobRun(scheduler, cluster, ctx.clock(), Duration.ofMillis(100), Duration.ofMillis(200), ui, writer);
       ctx.signals().onInterrupt(jobRun::interrupt);
@@ -220,6 +325,7 @@ final class RunCommand implements Callable<Integer> {
       RunReport r = RunReport.of(scheduler, where, cluster::sandboxOf, exit);
       ctx.out().print(TerminalUi.colourSummary(TextSummary.render(r, ui::stderrTail),
           Style.of(ctx.terminal().colourOnStdout())));
+      if (skippedSummary != null) ctx.out().println(skippedSummary);
       ctx.out().flush();
       writeReports(r);
       // Before the lock is released: a `runner wait` that sees the runner gone finds its exit code.

@@ -42,15 +42,6 @@ final class RunWatch {
   /** What the watcher prints: everything as the runner does; one line at the end; nothing. */
   enum Mode { WATCH, WAIT, WAIT_QUIET }
 
-  /** The job whose runs are followed: its state directory and name. */
-  record Target(Path stateDir, String jobName) {
-    /** From a job file (printing its errors; null when it does not load). */
-    static Target of(Path jobFile, Path stateDir, CliContext ctx) {
-      JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-      if (loaded == null) return null;
-      return new Target(stateDir != null ? stateDir : JobStore.defaultStateDir(jobFile), loaded.job().name());
-    }
-  }
 
   /** Where a run stands, as seen from outside its runner. */
   record Verdict(String state, Integer exitCode, String detail) {

@@ -2,9 +2,9 @@ package io.mesosrunner.cli;
 
 import io.mesosrunner.state.JobStore;
 import io.mesosrunner.state.RunState;
+import io.mesosrunner.state.StateLock;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.cluster.mesos.MasterTasks;
 import io.mesosrunner.cluster.mesos.MesosConfig;
 import java.util.List;
@@ -20,26 +20,34 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code runner status JOBFILE}: the state of the job's latest run, from its journal. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+/**
+ * {@code runner status JOB}: the state of the job's latest run, from its journal (never from the
+ * job file as it is now), and whether a runner is still attached to it.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print the state of the job's latest run from its journal (read-only; safe while it runs).",
-        "With --master (or MESOS_MASTER), also what the master says of the run's tasks."})
+        "JOB is the job file, the job's name or its state directory (.runner/NAME).",
+        "With --master (or RUNNER_MASTER, MESOS_MASTER), also what the master says of the run's tasks."})
 final class StatusCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "JOBFILE", description = "The job file (YAML).")
-  Path jobFile;
+  @Parameters(index = "0", paramLabel = "JOB", description = "The job file, the job name or the job's state directory.")
+  String job;
 
-  @Mixin ClusterOptions where;
+  @Mixin StateDirOption state;
+
+  @Mixin MasterOption master;
+
+  @Mixin MasterAccessOptions access;
 
   @Option(names = "--watch",
-      description = "Follow the run as it goes (its live line and instance events), then print its summary and exit with its exit code.")
+      description = {"Follow the run live (its status line and instance events),", "then print its summary and exit with its exit code."})
   boolean watch;
 
   /** Output formats of {@code status}. */
   enum Format { text, json }
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-      description = "text (default) or json: the JSON report of the run with its state now (state, exitCode, runnerPid, running, waiting).")
+      description = {"text (default) or json: the run's JSON report with where it", "stands now (state, exitCode, runnerPid, running, waiting)."})
   Format output;
 
   private final CliContext ctx;
@@ -51,7 +59,7 @@ final class StatusCommand implements Callable<Integer> {
       return ExitCode.OK;
     }
     try {
-      MesosConfig config = where.mesosConfig(MasterAddress.parse(where.masterUrl(ctx)), "status", "*", null, ctx).build();
+      MesosConfig config = access.mesosConfig(master.address(ctx), "status", "*", null, ctx).build();
       List<MasterTasks.Task> tasks = MasterTasks.of(config, run.frameworkId());
       Map<String, Long> byState = new TreeMap<>();
       for (MasterTasks.Task t : tasks) byState.merge(t.state(), 1L, Long::sum);
@@ -98,33 +106,59 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-    if (loaded == null) return ExitCode.USAGE;
-    Path dir = where.stateDir(jobFile);
+    JobTarget target;
+    try {
+      target = JobTarget.resolve(job, state, ctx);
+    } catch (JobTarget.NotFoundException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    Path dir = target.stateDir();
+    String name = target.jobName();
     if (watch) {
       try {
-        return new RunWatch(dir, loaded.job().name(), ctx, RunWatch.POLL).follow(RunWatch.Mode.WATCH, null);
+        return new RunWatch(dir, name, ctx, RunWatch.POLL).follow(RunWatch.Mode.WATCH, null);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return ExitCode.INTERRUPTED;
       }
     }
-    if (output == Format.json) return printJson(dir, loaded.job().name());
+    if (output == Format.json) return printJson(dir, name);
     try {
-      Optional<RunState> state = JobStore.status(dir, loaded.job().name());
+      Optional<RunState> state = JobStore.status(dir, name);
       if (state.isEmpty()) {
-        ctx.out().println(loaded.job().name() + ": no run recorded in " + dir);
+        ctx.out().println(name + ": no run recorded in " + dir);
         return ExitCode.OK;
       }
-      String text = state.get().describe();
+      RunState run = state.get();
+      String text = run.describe();
       ctx.out().print(text.endsWith("\n") ? text : text + "\n");
-      if (!state.get().started().fileSha256().equals(loaded.sha256())) {
-        ctx.out().println("note: " + jobFile + " changed since this run began");
+      if (target.source() != null && !target.source().isRecordedAs(run.started().jobFile())) {
+        ctx.out().println("note: this run was started from " + run.started().jobFile() + ", not " + target.source().label()
+            + " (the same job name)");
+      } else if (target.currentSha() != null && !run.started().fileSha256().equals(target.currentSha())) {
+        ctx.out().println("note: " + target.source().label() + " changed since this run began");
       }
-      return where.masterUrl(ctx) == null ? ExitCode.OK : fromMaster(state.get());
+      if (!run.ended()) ctx.out().println(attachment(dir, name, run));
+      return master.url(ctx) == null ? ExitCode.OK : fromMaster(run);
     } catch (IOException e) {
       ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
       return ExitCode.USAGE;
     }
+  }
+
+  /** Whether a runner is attached to the unfinished run, and if not, how to carry it on. */
+  private static String attachment(Path dir, String name, RunState run) throws IOException {
+    StateLock.Holder holder = JobStore.runner(dir, name);
+    if (holder.holds()) return "runner pid " + (holder.pid() == null ? "unknown" : holder.pid()) + " is running it";
+    String gone = holder.pid() == null ? "no runner is attached"
+        : ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)
+            ? "no runner is attached (pid " + holder.pid() + " no longer holds it)"
+            : "no runner is attached (pid " + holder.pid() + " is gone)";
+    String file = run.started().jobFile();
+    boolean stdin = file.equals(JobSource.STDIN);
+    String again = stdin ? "runner run - with the same job file on stdin" : "runner " + file;
+    return gone + "; run the same command to resume (" + again + "), or stop it with: runner kill "
+        + (stdin ? dir.resolve(name) : file);
   }
 }

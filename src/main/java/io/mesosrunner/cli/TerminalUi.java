@@ -4,7 +4,7 @@ import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
 import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.Progress;
-import io.mesosrunner.state.JournalRecord;
+import io.mesosrunner.schedule.AttemptEnded;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -21,7 +21,7 @@ import java.util.Map;
  *   <li>task output, stdout lines on stdout and stderr lines on stderr, tagged {@code [job/3]}
  *       ({@code [job/3#2]} for the second attempt of instance 3), or untagged with
  *       {@code --no-prefix};
- *   <li>instance events on stderr, one line per failed or lost attempt ({@link RunEvents});
+ *   <li>instance events on stderr, one line per failed or lost attempt, worded by {@link RunEvents};
  *   <li>progress on stderr: when stderr is a terminal, one live status line ({@link StatusLine})
  *       cut to the terminal's width, cleared before anything else is printed and drawn again after;
  *       otherwise (CI logs, {@code 2>err.log}) a plain line every {@code plainEvery}, with no
@@ -47,7 +47,6 @@ final class TerminalUi implements JobRun.Observer {
   private final Clock clock;
   private final Style errStyle;
   private final StatusLine statusLine;
-  private final RunEvents events;
   private final Map<Integer, Tail> tails = new HashMap<>();
   private String shownStatus = "";
   private Instant lastPlain = Instant.MIN;
@@ -62,7 +61,7 @@ final class TerminalUi implements JobRun.Observer {
    * @param doneAtStart instances a resumed run had already completed (not counted in the estimate)
    */
   TerminalUi(PrintStream out, PrintStream err, Terminal terminal, Options options, Clock clock, String jobName,
-      int instances, int parallelism, int doneAtStart) {
+      int parallelism, int doneAtStart) {
     this.out = out;
     this.err = err;
     this.terminal = terminal;
@@ -70,7 +69,6 @@ final class TerminalUi implements JobRun.Observer {
     this.clock = clock;
     this.errStyle = Style.of(terminal.colourOnStderr());
     this.statusLine = new StatusLine(jobName, parallelism, clock.instant(), doneAtStart, errStyle);
-    this.events = new RunEvents(instances, this::printEvent);
   }
 
   @Override
@@ -114,14 +112,10 @@ final class TerminalUi implements JobRun.Observer {
     return t == null ? List.of() : List.copyOf(t.lines);
   }
 
-  /** Records of the run written before this runner started (a resumed run): counted, not printed. */
-  synchronized void replay(List<? extends JournalRecord> history) {
-    events.replay(history);
-  }
-
-  /** A fact the scheduler just recorded (see {@link ObservedJournal}). */
-  synchronized void onRecord(JournalRecord record) {
-    events.accept(record);
+  @Override
+  public synchronized void onAttemptEnded(AttemptEnded e) {
+    printEvent(new RunEvents.Line(RunEvents.attemptEnded(e.instance(), e.attempt(), e.cause(), e.state(), e.exitCode(),
+        e.message(), !e.retried(), e.retried() ? e.retryIn() : Duration.ZERO), !e.retried()));
   }
 
   private void printEvent(RunEvents.Line line) {

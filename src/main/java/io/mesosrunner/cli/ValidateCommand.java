@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
     description = "Check job files and print every error with file:line:column; run nothing. Exit 0 if all are valid, 2 otherwise.")
 final class ValidateCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "JOBFILE", description = "Job files to check.")
+  @Parameters(arity = "1..*", paramLabel = "JOBFILE", description = "Job files to check; - reads one from stdin.")
   List<Path> files;
 
   private final CliContext ctx;
@@ -29,6 +29,13 @@ final class ValidateCommand implements Callable<Integer> {
     JobLoader loader = new JobLoader(ctx.env());
     int bad = 0;
     for (Path f : files) {
+      JobSource source = JobSource.of(f);
+      if (source.isStdin()) {
+        JobFiles.Loaded loaded = source.load(ctx);
+        if (loaded == null) bad++;
+        else ctx.out().println(JobSource.STDIN + ": ok (" + JobText.describe(loaded.job()) + ")");
+        continue;
+      }
       try {
         Job job = loader.load(f);
         ctx.out().println(f + ": ok (" + JobText.describe(job) + ")");

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param attempt   1 for the first attempt of the instance
  * @param placement the offer and the exact resources and ports
  * @param env       the full extra environment: the job's env, RUNNER_JOB, RUNNER_INSTANCE,
- *                  RUNNER_ATTEMPT, PORT0.. and PORT
+ *                  RUNNER_INSTANCES (the count), RUNNER_ATTEMPT, RUNNER_RUN_ID, PORT0.. and PORT
  * @param labels    the task's labels: the job's own plus the runner's tracing labels
  */
 public record TaskSpec(

@@ -1,7 +1,6 @@
 package io.mesosrunner.job;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -27,7 +26,7 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * JobLoader} checks them with Hibernate Validator and reports each violation at its position in
  * the file. The canonical constructor itself only copies the collections.
  *
- * @param name        letters, digits, '-', '_', '.'
+ * @param name        letters, digits, '-', '_', '.'; not {@code .} or {@code ..}
  * @param command     what each instance runs
  * @param cpus        &gt; 0
  * @param memMb       MiB, &gt; 0
@@ -35,7 +34,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * @param gpus        whole GPUs, &ge; 0
  * @param ports       how many host ports each instance gets (exported as PORT0.. and PORT)
  * @param instances   completions required, &ge; 1
- * @param parallelism most instances staging or running at once, 1..instances
+ * @param parallelism most instances staging or running at once, &ge; 1 (a limit: larger than
+ *                    {@code instances} means no limit)
  * @param retries     relaunches per instance after a failure of its own, &ge; 0
  * @param timeout     per attempt, or null
  * @param deadline    for the whole job from its start, or null
@@ -55,6 +55,8 @@ public record Job(
     @NotNull
     @Size(max = 64, message = "must be at most {max} characters")
     @Pattern(regexp = "[A-Za-z0-9._-]+", message = "must contain only letters, digits, '.', '_' and '-'")
+    @Pattern(regexp = "(?s)(?!\\.{1,2}\\z).*",
+        message = "must not be '.' or '..' (it names the job's directory under .runner)")
     String name,
     @NotNull @Valid Command command,
     @Positive double cpus,
@@ -105,6 +107,12 @@ public record Job(
         constraints, role, user, uris, container, labels, OnFailure.STOP, List.of(), List.of());
   }
 
+  /** This job with another {@code on_failure} (the {@code --keep-going} flag wins over the file). */
+  public Job withOnFailure(OnFailure newOnFailure) {
+    return new Job(name, command, cpus, memMb, diskMb, gpus, ports, instances, parallelism, retries, timeout, deadline,
+        env, constraints, role, user, uris, container, labels, newOnFailure, retryOnExit, noRetryExit);
+  }
+
   /** This job with another Mesos role (the {@code --role} flag wins over the file). */
   public Job withRole(String newRole) {
     return new Job(name, command, cpus, memMb, diskMb, gpus, ports, instances, parallelism, retries, timeout, deadline,
@@ -123,9 +131,4 @@ public record Job(
     return !noRetryExit.contains(code);
   }
 
-  /** Bean Validation hook: {@code parallelism} may not exceed {@code instances}. */
-  @AssertTrue(message = "must not be greater than instances")
-  public boolean isParallelismWithinInstances() {
-    return parallelism <= instances;
-  }
 }

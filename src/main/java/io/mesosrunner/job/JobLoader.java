@@ -14,16 +14,28 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.ReaderException;
-import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.resolver.Resolver;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.resolver.CoreScalarResolver;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
  * Reads job files (version 1) into validated {@link Job}s.
@@ -142,58 +154,193 @@ public final class JobLoader {
   }
 
   private static Node compose(String fileName, String text) throws JobFileException {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(MAX_ALIASES);
-    options.setNestingDepthLimit(MAX_DEPTH);
-    options.setAllowRecursiveKeys(false);
-    options.setCodePointLimit(MAX_BYTES);
-    options.setProcessComments(false);
-    // Nothing is ever constructed from these nodes, so any tag is harmless here; JobReader reports
-    // every non-plain tag with the file's other errors instead of stopping at the first.
-    options.setTagInspector(tag -> true);
-    // What Yaml.compose does, keeping the reader so a scanner failure without a mark still has a position.
-    StreamReader reader = new StreamReader(new StringReader(text));
+    LoadSettings settings = LoadSettings.builder()
+        .setLabel(fileName)
+        .setSchema(JobFileSchema.INSTANCE)
+        .setMaxAliasesForCollections(MAX_ALIASES)
+        .setAllowRecursiveKeys(false)
+        // JobReader reports a list or mapping used as a key with the file's other errors.
+        .setAllowNonScalarKeys(true)
+        .setCodePointLimit(MAX_BYTES)
+        .setParseComments(false)
+        .setUseMarks(true)
+        // The whole file in one window: with the default 1 KiB window a long scalar is copied again for every refill.
+        .setBufferSize(Math.max(1024, text.length() + 1))
+        .build();
+    // What Compose.composeString does, keeping the reader so a scanner failure without a mark still has a position.
+    StreamReader reader = new StreamReader(settings, text);
     try {
-      return new Composer(new ParserImpl(reader, options), new Resolver(), options).getSingleNode();
-    } catch (MarkedYAMLException e) {
-      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      throw new JobFileException(List.of(at(fileName, mark, syntaxMessage(e))));
+      Optional<Node> node = new Composer(settings, new DepthLimit(new ParserImpl(settings, reader))).getSingleNode();
+      if (node.isPresent()) checkCommentsAreSeparated(fileName, text, node.get());
+      return node.orElse(null);
+    } catch (TooDeep e) {
+      throw new JobFileException(List.of(at(fileName, e.mark, "invalid YAML: lists and mappings are nested too deeply"
+          + " (at most " + MAX_DEPTH + " levels)")));
+    } catch (MarkedYamlEngineException e) {
+      if (onlyDocumentEndMarkers(text)) return null;
+      throw new JobFileException(List.of(syntaxError(fileName, e)));
     } catch (ReaderException e) {
       int[] lineColumn = lineColumn(text, e.getPosition());
       throw new JobFileException(List.of(new JobError(fileName, lineColumn[0], lineColumn[1],
           String.format("invalid YAML: character U+%04X is not allowed in a YAML file", e.getCodePoint()))));
-    } catch (YAMLException e) {
+    } catch (YamlEngineException e) {
       throw single(fileName, "invalid YAML: " + limitMessage(e));
     } catch (IllegalArgumentException e) {
-      // SnakeYAML's scanner lets NumberFormatException out for escapes such as \UFFFFFFFF; the reader stops just past it.
-      throw new JobFileException(List.of(at(fileName, reader.getMark(), "invalid YAML: " + describe(e))));
+      // The scanner lets NumberFormatException out for some escapes; the reader stops just past it.
+      throw new JobFileException(List.of(at(fileName, reader.getMark().orElse(null), "invalid YAML: " + describe(e))));
     }
   }
 
-  private static String syntaxMessage(MarkedYAMLException e) {
-    String problem = e.getProblem() == null ? "syntax error" : e.getProblem();
-    if (problem.contains("(TAB)") || problem.contains("\t")) {
-      return "invalid YAML: tab character where YAML expects spaces (indent with spaces only)";
+  /**
+   * YAML needs white space before the {@code #} of a comment; the scanner takes {@code "a"# x} as
+   * {@code "a"} and a comment. The only places a {@code #} can directly follow a node are after a
+   * quoted scalar and after a flow collection, so those are checked.
+   */
+  private static void checkCommentsAreSeparated(String fileName, String text, Node document)
+      throws JobFileException {
+    int[] codePoints = text.codePoints().toArray();
+    java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(document));
+    while (!todo.isEmpty()) {
+      Node node = todo.pop();
+      if (!seen.add(node)) continue;
+      boolean closesItself = false;
+      if (node instanceof ScalarNode scalar) {
+        closesItself = scalar.getScalarStyle() == ScalarStyle.DOUBLE_QUOTED
+            || scalar.getScalarStyle() == ScalarStyle.SINGLE_QUOTED;
+      } else if (node instanceof SequenceNode sequence) {
+        closesItself = sequence.getFlowStyle() == FlowStyle.FLOW;
+        todo.addAll(sequence.getValue());
+      } else if (node instanceof MappingNode mapping) {
+        closesItself = mapping.getFlowStyle() == FlowStyle.FLOW;
+        for (NodeTuple tuple : mapping.getValue()) {
+          todo.push(tuple.getKeyNode());
+          todo.push(tuple.getValueNode());
+        }
+      }
+      Mark end = node.getEndMark().orElse(null);
+      if (closesItself && end != null && end.getIndex() < codePoints.length && codePoints[end.getIndex()] == '#') {
+        throw new JobFileException(List.of(at(fileName, end,
+            "invalid YAML: a comment needs a space before '#' (write ' # ...')")));
+      }
     }
-    if ("expected a single document in the stream".equals(e.getContext())) {
-      return "invalid YAML: a job file holds one document, but a second one starts here";
+  }
+
+  /** A stream of only {@code ...} markers and comments is empty; the parser reports it as an error. */
+  private static boolean onlyDocumentEndMarkers(String text) {
+    return text.lines().map(String::strip).allMatch(line -> line.isEmpty() || line.startsWith("#")
+        || line.equals("...") || line.startsWith("... #"));
+  }
+
+  /**
+   * The YAML 1.2 core schema, except that a plain {@code ${VAR}} stays a string: the job format
+   * substitutes variables itself (in {@code env} only), the YAML library must not. Nothing is
+   * ever constructed from the nodes, so there are no tag constructors.
+   */
+  private static final class JobFileSchema implements Schema {
+    static final JobFileSchema INSTANCE = new JobFileSchema();
+    private final ScalarResolver core = new CoreScalarResolver(false);
+
+    @Override
+    public ScalarResolver getScalarResolver() {
+      return (value, implicit) -> {
+        Tag tag = core.resolve(value, implicit);
+        return tag.equals(Tag.ENV_TAG) ? Tag.STR : tag;
+      };
+    }
+
+    @Override
+    public Map<Tag, org.snakeyaml.engine.v2.api.ConstructNode> getSchemaTagConstructors() {
+      return Map.of();
+    }
+  }
+
+  /** Stops composing at the first list or mapping nested deeper than {@link #MAX_DEPTH}, before the composer recurses. */
+  private static final class DepthLimit implements Parser {
+    private final Parser parser;
+    private int depth;
+
+    DepthLimit(Parser parser) {
+      this.parser = parser;
+    }
+
+    @Override
+    public boolean checkEvent(Event.ID id) {
+      return parser.checkEvent(id);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return parser.peekEvent();
+    }
+
+    @Override
+    public boolean hasNext() {
+      return parser.hasNext();
+    }
+
+    @Override
+    public Event next() {
+      Event event = parser.next();
+      switch (event.getEventId()) {
+        case SequenceStart, MappingStart -> {
+          if (++depth > MAX_DEPTH) throw new TooDeep(event.getStartMark().orElse(null));
+        }
+        case SequenceEnd, MappingEnd -> depth--;
+        default -> { }
+      }
+      return event;
+    }
+  }
+
+  private static final class TooDeep extends RuntimeException {
+    final transient Mark mark;
+
+    TooDeep(Mark mark) {
+      super(null, null, false, false);
+      this.mark = mark;
+    }
+  }
+
+  private static JobError syntaxError(String fileName, MarkedYamlEngineException e) {
+    Mark problemMark = e.getProblemMark().orElse(null);
+    Mark contextMark = e.getContextMark().orElse(null);
+    String problem = e.getProblem() == null ? "syntax error" : e.getProblem().strip();
+    String context = e.getContext();
+    if ("expected a single document in the stream".equals(context)) {
+      return at(fileName, problemMark, "invalid YAML: a job file holds one document, but a second one starts here");
+    }
+    if (problem.contains("(TAB)")) {
+      return at(fileName, problemMark, "invalid YAML: tab character where YAML expects spaces (indent with spaces only)");
+    }
+    if (context != null && context.startsWith("while scanning a simple key") && contextMark != null
+        && problem.startsWith("could not find expected ':'")) {
+      // The scanner notices a key without ':' only on a later line; the key is where the mistake is.
+      return at(fileName, contextMark, "invalid YAML: '" + firstWord(contextMark) + "' is not followed by ':'"
+          + " (a field is written 'name: value')");
     }
     StringBuilder message = new StringBuilder("invalid YAML: ").append(problem);
-    if (e.getContext() != null && e.getContextMark() != null) {
-      message.append(" (").append(e.getContext()).append(" at line ").append(e.getContextMark().getLine() + 1)
-          .append(')');
+    if (context != null && contextMark != null) {
+      message.append(" (").append(context.strip()).append(" at line ").append(contextMark.getLine() + 1).append(')');
     }
-    return message.toString().replace('\n', ' ');
+    return at(fileName, problemMark != null ? problemMark : contextMark, message.toString().replace('\n', ' '));
   }
 
-  private static String limitMessage(YAMLException e) {
+  private static String firstWord(Mark mark) {
+    int[] buffer = mark.getBuffer();
+    StringBuilder word = new StringBuilder();
+    for (int i = mark.getPointer(); i < buffer.length && word.length() < 40; i++) {
+      int c = buffer[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') break;
+      word.appendCodePoint(c);
+    }
+    return word.toString();
+  }
+
+  private static String limitMessage(YamlEngineException e) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("aliases")) {
       return "too many aliases (a job file may use at most " + MAX_ALIASES + " aliases to lists or mappings)";
-    }
-    if (message.contains("Nesting Depth")) {
-      return "lists and mappings are nested too deeply (at most " + MAX_DEPTH + " levels)";
     }
     return message.replace('\n', ' ');
   }

@@ -5,6 +5,7 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,14 +25,14 @@ import java.util.Set;
 import java.util.regex.PatternSyntaxException;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Turns the YAML node tree of one job file into a {@link Job}, collecting every error with the
@@ -46,11 +47,11 @@ final class JobReader {
   static final List<String> CONTAINER_FIELDS = List.of("image");
 
   private static final Set<Tag> PLAIN_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL,
-      Tag.TIMESTAMP, Tag.MERGE, Tag.MAP, Tag.SEQ);
+      Tag.MERGE, Tag.MAP, Tag.SEQ);
 
   /** Record component name to the field name users write, where they differ. */
   private static final Map<String, String> FIELD_OF_COMPONENT = Map.of(
-      "memMb", "mem", "diskMb", "disk", "parallelismWithinInstances", "parallelism", "onFailure", "on_failure",
+      "memMb", "mem", "diskMb", "disk", "onFailure", "on_failure",
       "retryOnExit", "retry_on_exit", "noRetryExit", "no_retry_exit");
 
   private final String fileName;
@@ -95,7 +96,7 @@ final class JobReader {
     fields.values().removeIf(JobReader::isNull);
 
     Node versionNode = fields.get("version");
-    if (versionNode != null && !(isScalar(versionNode, Tag.INT) && "1".equals(scalar(versionNode).strip()))) {
+    if (versionNode != null && !BigDecimal.ONE.equals(stripped(numeric(versionNode)))) {
       error(versionNode, "version must be 1 (got " + describe(versionNode) + ")");
     }
     String name = optional(fields, "name", this::string, null);
@@ -106,6 +107,8 @@ final class JobReader {
     int gpus = optional(fields, "gpus", this::whole, 0);
     int ports = optional(fields, "ports", this::whole, 0);
     int instances = optional(fields, "instances", this::whole, 1);
+    // Unset, parallelism is instances; a bad instances must not be reported a second time as a parallelism the file never set.
+    if (!fields.containsKey("parallelism")) failed.add("parallelism");
     int parallelism = optional(fields, "parallelism", this::whole, instances);
     int retries = optional(fields, "retries", this::whole, 3);
     OnFailure onFailure = optional(fields, "on_failure", this::onFailure, OnFailure.STOP);
@@ -142,7 +145,8 @@ final class JobReader {
     Map<String, Node> keys = new HashMap<>();
     for (NodeTuple tuple : mapping.getValue()) {
       Node keyNode = tuple.getKeyNode();
-      if (keyNode.getTag().equals(Tag.MERGE)) {
+      if (keyNode.getTag().equals(Tag.MERGE)
+          || (keyNode instanceof ScalarNode k && k.getScalarStyle() == ScalarStyle.PLAIN && "<<".equals(k.getValue()))) {
         error(keyNode, "merge keys (<<) are not supported in job files" + where);
         continue;
       }
@@ -170,7 +174,7 @@ final class JobReader {
   }
 
   private static Node later(Node a, Node b) {
-    Comparator<Node> byPosition = Comparator.comparingInt((Node n) -> n.getStartMark().getIndex());
+    Comparator<Node> byPosition = Comparator.comparingInt((Node n) -> n.getStartMark().map(Mark::getIndex).orElse(0));
     return byPosition.compare(a, b) >= 0 ? a : b;
   }
 
@@ -224,44 +228,71 @@ final class JobReader {
   }
 
   private Double number(String field, Node node) {
-    if (isScalar(node, Tag.INT)) {
-      BigInteger value = integer(node);
-      if (value == null) return typeError(field, "a decimal number", node);
-      return Double.isFinite(value.doubleValue()) ? value.doubleValue() : typeError(field, "a finite number", node);
+    BigDecimal value = numeric(node);
+    if (value != null) {
+      double number = value.doubleValue();
+      // 1.0e+400 overflows to infinity, which no resource amount may be.
+      return Double.isFinite(number) ? number : typeError(field, "a finite number", node);
     }
-    if (isScalar(node, Tag.FLOAT)) {
-      String text = scalar(node).replace("_", "");
-      if (text.toLowerCase(Locale.ROOT).matches("[-+]?\\.(inf|nan)")) {
-        return typeError(field, "a finite number", node);
-      }
-      try {
-        double value = Double.parseDouble(text);
-        // 1.0e+400 overflows to infinity, which no resource amount may be.
-        return Double.isFinite(value) ? value : typeError(field, "a finite number", node);
-      } catch (NumberFormatException e) {
-        return typeError(field, "a number", node);
-      }
-    }
-    return typeError(field, "a number", node);
+    if (isScalar(node, Tag.FLOAT)) return typeError(field, "a finite number", node);
+    if (isScalar(node, Tag.INT)) return typeError(field, "a decimal number", node);
+    return typeError(field, "a number" + underscoreHint(node), node);
   }
 
   private Integer whole(String field, Node node) {
-    if (isScalar(node, Tag.INT)) {
-      BigInteger value = integer(node);
-      if (value == null) return typeError(field, "a decimal whole number", node);
-      if (value.bitLength() > 31) {
-        error(node, field + " is out of range (got " + describe(node) + ")");
-        return null;
-      }
-      return value.intValueExact();
+    BigDecimal value = numeric(node);
+    if (value == null) {
+      if (isScalar(node, Tag.INT)) return typeError(field, "a decimal whole number", node);
+      return typeError(field, "a whole number" + underscoreHint(node), node);
     }
-    return typeError(field, "a whole number", node);
+    if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
+      return typeError(field, "a whole number", node);
+    }
+    if (value.compareTo(INT_MIN) < 0 || value.compareTo(INT_MAX) > 0) {
+      error(node, field + " is out of range (got " + describe(node) + ")");
+      return null;
+    }
+    return value.intValueExact();
   }
 
-  /** Decimal integers only: YAML 1.1 octal, hex and base-60 forms would surprise more than help. */
-  private static BigInteger integer(Node node) {
-    String text = scalar(node).replace("_", "");
-    return text.matches("[-+]?[0-9]+") ? new BigInteger(text) : null;
+  private static BigDecimal stripped(BigDecimal value) {
+    return value == null ? null : value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
+  }
+
+  private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
+  private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
+  /** Longer numbers are out of any range here; parsing them would only cost time. */
+  private static final int MAX_NUMBER_LENGTH = 400;
+
+  /**
+   * The exact value of a YAML 1.2 core schema number written in decimal: integers and floats
+   * ({@code 2.0}, {@code 1e3}); null for anything else, {@code .inf}, {@code .nan} and the
+   * {@code 0x}/{@code 0o} forms included (a count or size written in hex or octal is more likely
+   * a mistake than meant). {@code 0777} is decimal 777, as YAML 1.2 reads it.
+   */
+  private static BigDecimal numeric(Node node) {
+    boolean integer = isScalar(node, Tag.INT);
+    if (!integer && !isScalar(node, Tag.FLOAT)) return null;
+    String text = scalar(node);
+    if (text.length() > MAX_NUMBER_LENGTH) return integer ? new BigDecimal("1e" + MAX_NUMBER_LENGTH) : null;
+    try {
+      if (text.startsWith("0x") || text.startsWith("0o")) return null;
+      if (text.toLowerCase(Locale.ROOT).matches("[-+]?\\.(inf|nan)|\\.nan")) return null;
+      BigDecimal value = new BigDecimal(text.startsWith("+") ? text.substring(1) : text);
+      // An exponent such as 1e999999999 is out of every range here; keep it cheap to compare.
+      return value.precision() - value.scale() > MAX_NUMBER_LENGTH ? new BigDecimal("1e" + MAX_NUMBER_LENGTH) : value;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** YAML 1.2 reads 1_000 as text; say so, since YAML 1.1 and some tools read it as a number. */
+  private static String underscoreHint(Node node) {
+    if (node instanceof ScalarNode scalar && scalar.getScalarStyle() == ScalarStyle.PLAIN
+        && scalar.getValue().matches("[-+]?[0-9][0-9_]*(\\.[0-9_]*)?") && scalar.getValue().contains("_")) {
+      return " (YAML 1.2 reads a number with '_' as text: write " + scalar.getValue().replace("_", "") + ")";
+    }
+    return "";
   }
 
   private OnFailure onFailure(String field, Node node) {
@@ -285,7 +316,8 @@ final class JobReader {
     for (int i = 0; i < sequence.getValue().size(); i++) {
       String label = field + "[" + i + "]";
       Node item = sequence.getValue().get(i);
-      BigInteger code = isScalar(item, Tag.INT) ? integer(item) : null;
+      BigDecimal exact = stripped(numeric(item));
+      BigInteger code = exact == null || exact.scale() > 0 ? null : exact.toBigIntegerExact();
       if (code == null) {
         typeError(label, "an exit code (a whole number from 1 to 255)", item);
         ok = false;
@@ -308,6 +340,8 @@ final class JobReader {
   private Double size(String field, Node node) {
     if (isScalar(node, Tag.INT) || isScalar(node, Tag.FLOAT)) return number(field, node);
     if (isScalar(node, Tag.STR)) {
+      String hint = underscoreHint(node);
+      if (!hint.isEmpty()) return typeError(field, "a number of MiB or a size such as 512MiB" + hint, node);
       try {
         return Sizes.parseMib(scalar(node));
       } catch (IllegalArgumentException e) {
@@ -403,7 +437,11 @@ final class JobReader {
     return values;
   }
 
-  /** Replaces {@code ${VAR}} from the environment; {@code $${} stands for a literal {@code ${}. */
+  /**
+   * Replaces {@code ${VAR}} from the environment and {@code ${VAR:-default}} with the default
+   * when VAR is unset or empty (the default is text up to the first {@code }}, not substituted
+   * again); {@code $${} stands for a literal {@code ${}.
+   */
   private String substitute(String label, String value, Node node) {
     StringBuilder out = new StringBuilder();
     boolean ok = true;
@@ -418,10 +456,16 @@ final class JobReader {
           error(node, i, label + " has an unterminated ${ (got '" + value + "'; write $${ for a literal ${)");
           return null;
         }
-        String variable = value.substring(i + 2, end);
+        String reference = value.substring(i + 2, end);
+        int separator = reference.indexOf(":-");
+        String variable = separator < 0 ? reference : reference.substring(0, separator);
         String replacement = environment.get(variable);
+        if (separator >= 0 && (replacement == null || replacement.isEmpty())) {
+          // As in sh: the default stands in for an unset or empty variable.
+          replacement = reference.substring(separator + 2);
+        }
         if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          error(node, i, label + " refers to an invalid variable name '${" + variable + "}'");
+          error(node, i, label + " refers to an invalid variable name '${" + reference + "}'");
           ok = false;
         } else if (replacement == null) {
           error(node, i, label + " refers to ${" + variable + "}, which is not set in the runner's environment");
@@ -561,11 +605,11 @@ final class JobReader {
 
   /** An error at a node, moved {@code offset} characters right when that is exact (a one-line plain scalar). */
   private void error(Node node, int offset, String message) {
-    Mark mark = node == null ? null : node.getStartMark();
+    Mark mark = node == null ? null : node.getStartMark().orElse(null);
     JobError error = JobLoader.at(fileName, mark, message);
-    if (offset > 0 && node instanceof ScalarNode scalar
-        && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN
-        && node.getEndMark() != null && node.getEndMark().getLine() == mark.getLine()) {
+    if (offset > 0 && mark != null && node instanceof ScalarNode scalar
+        && scalar.getScalarStyle() == ScalarStyle.PLAIN
+        && node.getEndMark().isPresent() && node.getEndMark().get().getLine() == mark.getLine()) {
       error = new JobError(fileName, error.line(), error.column() + offset, message);
     }
     errors.add(error);
@@ -590,7 +634,7 @@ final class JobReader {
   }
 
   private static int line(Node node) {
-    return node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
+    return node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
   }
 
   /** How a value reads in a message: strings quoted, numbers and booleans as written. */

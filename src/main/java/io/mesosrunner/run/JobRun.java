@@ -3,6 +3,7 @@ package io.mesosrunner.run;
 import io.mesosrunner.cluster.Action;
 import io.mesosrunner.cluster.Event;
 import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.schedule.AttemptEnded;
 import io.mesosrunner.schedule.JobScheduler;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.Progress;
@@ -46,6 +47,12 @@ public final class JobRun {
 
     /** Called after events, at most every {@code progressEvery}. */
     void onProgress(Progress progress);
+
+    /**
+     * An attempt failed, timed out or was lost, with whether and when its instance is retried;
+     * called once its batch of events is durable in the journal, in the order they ended.
+     */
+    default void onAttemptEnded(AttemptEnded ended) {}
   }
 
   private final JobScheduler scheduler;
@@ -127,6 +134,7 @@ public final class JobRun {
         step(more);
       }
       commit();
+      for (AttemptEnded ended : scheduler.takeEndedAttempts()) observer.onAttemptEnded(ended);
       Instant now = clock.instant();
       if (lastProgress == Instant.MIN || !now.isBefore(lastProgress.plus(progressEvery)) || scheduler.isEnded()) {
         lastProgress = now;

@@ -53,6 +53,15 @@ final class AttemptTable {
     instance.state = to;
   }
 
+  /** The indexes of the instances in {@code state}, ascending (not for PENDING: unlaunched ones have no object). */
+  List<Integer> indexesIn(InstanceState state) {
+    List<Integer> out = new ArrayList<>(count(state));
+    for (Instance instance : instances) {
+      if (instance != null && instance.state == state) out.add(instance.index);
+    }
+    return out;
+  }
+
   /** The instance at {@code index}, or null when it was never launched (or is out of range). */
   Instance get(int index) {
     return index < 0 || index >= instances.length ? null : instances[index];

@@ -5,6 +5,7 @@ import io.mesosrunner.cluster.Event;
 import io.mesosrunner.cluster.TaskStatus;
 import io.mesosrunner.job.Durations;
 import io.mesosrunner.job.Job;
+import io.mesosrunner.job.OnFailure;
 import io.mesosrunner.match.Offer;
 import java.time.Clock;
 import java.time.Duration;
@@ -164,8 +165,10 @@ public final class JobScheduler {
     if (table.count(InstanceState.DONE) == table.size()) {
       journal.runEnded(Outcome.SUCCEEDED, "all " + table.size() + " instances completed", now);
       phase.succeed(now, out);
-    } else if (table.count(InstanceState.FAILED) > 0) {
+    } else if (table.count(InstanceState.FAILED) > 0 && job.onFailure() == OnFailure.STOP) {
       phase.stop(Outcome.FAILED, "an instance had already failed before the runner stopped", now, out);
+    } else {
+      updates.settleIfAllEnded(now, out);
     }
   }
 
@@ -325,6 +328,15 @@ public final class JobScheduler {
     if (!everOffered) return "no offers yet";
     if (lastShortfall != null) return lastShortfall;
     return "waiting for offers";
+  }
+
+  /**
+   * The attempts that failed, timed out or were lost since the last call, oldest first, each with
+   * whether and when its instance is retried (for lines such as "instance 3 attempt 1 failed
+   * (exit 7), retrying in 1s"). Held until taken, at most 10,000.
+   */
+  public List<AttemptEnded> takeEndedAttempts() {
+    return updates.takeEnded();
   }
 
   /** Every instance with its attempts, for the summary and the report. */

@@ -128,6 +128,7 @@ final class LaunchPlanner {
     Map<String, String> env = new LinkedHashMap<>(job.env());
     env.put("RUNNER_JOB", job.name());
     env.put("RUNNER_INSTANCE", Integer.toString(index));
+    env.put("RUNNER_INSTANCES", Integer.toString(job.instances()));
     env.put("RUNNER_ATTEMPT", Integer.toString(a.number));
     env.put("RUNNER_RUN_ID", run.runId());
     List<Long> ports = p.ports();

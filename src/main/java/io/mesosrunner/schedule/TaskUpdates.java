@@ -6,8 +6,11 @@ import io.mesosrunner.cluster.TaskStatus;
 import io.mesosrunner.job.Durations;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
+import io.mesosrunner.job.OnFailure;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,6 +31,9 @@ final class TaskUpdates {
   private final Kills kills;
   private final RunPhase phase;
   private final SchedulerJournal journal;
+  /** Ended attempts not yet taken, at most {@link #MAX_ENDED}. */
+  private List<AttemptEnded> ended = new ArrayList<>();
+  static final int MAX_ENDED = 10_000;
 
   TaskUpdates(Job job, int maxLosses, Clock clock, AttemptTable table, LaunchPlanner planner, Timers timers,
       Kills kills, RunPhase phase, SchedulerJournal journal) {
@@ -137,17 +143,19 @@ final class TaskUpdates {
       table.move(instance, InstanceState.ABANDONED);
     } else if (a.killReason == KillReason.TIMEOUT) {
       a.cause = EndCause.TIMED_OUT;
-      ownFailure(instance, now, out);
+      ownFailure(a, now, out);
     } else if (st.isOwnFailure()) {
       a.cause = EndCause.FAILED;
-      ownFailure(instance, now, out);
+      ownFailure(a, now, out);
     } else {
       a.cause = EndCause.LOST;
       instance.losses++;
       if (instance.losses > maxLosses) {
+        report(a, null);
         failInstance(instance, "instance " + instance.index + " was lost to the infrastructure "
             + instance.losses + " times (last: " + st + ")", now, out);
       } else {
+        report(a, Duration.ZERO);
         makePending(instance);
       }
     }
@@ -158,25 +166,75 @@ final class TaskUpdates {
     if (instance.state == InstanceState.PENDING) planner.forget(instance);
     table.move(instance, InstanceState.DONE);
     journal.instanceCompleted(instance.index, table.taskId(by), now);
-    if (table.count(InstanceState.DONE) == table.size()) phase.succeed(now, out);
+    if (table.count(InstanceState.DONE) == table.size()) {
+      phase.succeed(now, out);
+    } else {
+      settleIfAllEnded(now, out);
+    }
   }
 
-  private void ownFailure(Instance instance, Instant now, List<Action> out) {
+  /** A failure of the attempt itself: retried after a backoff while retries and the exit-code rules allow. */
+  private void ownFailure(Attempt a, Instant now, List<Action> out) {
+    Instance instance = a.instance;
     instance.failures++;
+    if (a.cause == EndCause.FAILED && a.exitCode != null && a.exitCode != 0 && !job.retriesExitCode(a.exitCode)) {
+      report(a, null);
+      failInstance(instance, "instance " + instance.index + " failed with exit code " + a.exitCode
+          + ", which is not retried (" + exitRule() + ")", now, out);
+      return;
+    }
     if (instance.failures > job.retries()) {
+      report(a, null);
       failInstance(instance, "instance " + instance.index + " failed " + instance.failures + " time"
           + (instance.failures == 1 ? "" : "s") + " (retries: " + job.retries() + "), last: "
           + describeEnd(instance.last()), now, out);
       return;
     }
+    Duration backoff = JobScheduler.backoff(instance.failures);
+    report(a, backoff);
     table.move(instance, InstanceState.BACKOFF);
-    timers.backoffUntil(now.plus(JobScheduler.backoff(instance.failures)), instance.index);
+    timers.backoffUntil(now.plus(backoff), instance.index);
+  }
+
+  private String exitRule() {
+    return job.retryOnExit().isEmpty() ? "no_retry_exit: " + job.noRetryExit() : "retry_on_exit: " + job.retryOnExit();
   }
 
   private void failInstance(Instance instance, String why, Instant now, List<Action> out) {
     table.move(instance, InstanceState.FAILED);
     journal.instanceFailed(instance.index, why, now);
-    phase.stop(Outcome.FAILED, why, now, out);
+    if (job.onFailure() == OnFailure.STOP) {
+      phase.stop(Outcome.FAILED, why, now, out);
+    } else {
+      settleIfAllEnded(now, out);
+    }
+  }
+
+  /**
+   * With {@code on_failure: continue}: once every instance has completed or failed, the run
+   * fails, naming every failed instance.
+   */
+  void settleIfAllEnded(Instant now, List<Action> out) {
+    int failed = table.count(InstanceState.FAILED);
+    if (failed == 0 || table.count(InstanceState.DONE) + failed < table.size()) return;
+    phase.stop(Outcome.FAILED, failed + " of " + table.size() + " instances failed (on_failure: continue): "
+        + IndexRanges.format(table.indexesIn(InstanceState.FAILED)), now, out);
+  }
+
+  /** What {@link JobScheduler#takeEndedAttempts()} hands out, since the last take; bounded. */
+  List<AttemptEnded> takeEnded() {
+    if (ended.isEmpty()) return List.of();
+    List<AttemptEnded> taken = ended;
+    ended = new ArrayList<>();
+    return taken;
+  }
+
+  private void report(Attempt a, Duration retryIn) {
+    // Bounded so that a caller that never takes them cannot run out of memory in a failure storm.
+    if (ended.size() < MAX_ENDED) {
+      ended.add(new AttemptEnded(a.instance.index, a.number, table.taskId(a), a.cause, a.state, a.exitCode, a.message,
+          retryIn));
+    }
   }
 
   void makePending(Instance instance) {

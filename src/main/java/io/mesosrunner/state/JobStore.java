@@ -3,6 +3,9 @@ package io.mesosrunner.state;
 import io.mesosrunner.state.JournalRecord.RunStarted;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -15,6 +18,7 @@ import java.util.Optional;
  *
  * <pre>
  *   .runner/                 default state directory, next to the job file
+ *     .gitignore             "*": keeps runs out of git status
  *     hello-world/
  *       lock                 OS file lock + holder pid
  *       journal.log          the latest run (kept after it ends, for runner status)
@@ -28,6 +32,10 @@ public final class JobStore implements Closeable {
 
   /** Name of the default state directory, created next to the job file. */
   public static final String DEFAULT_DIR_NAME = ".runner";
+
+  /** The ignore file written into a state directory, and what it says. */
+  static final String GITIGNORE = ".gitignore";
+  static final String GITIGNORE_TEXT = "# Created by mesos-runner: run journals and sandboxes are not for version control.\n*\n";
 
   private final Path dir;
   private final StateLock lock;
@@ -66,7 +74,11 @@ public final class JobStore implements Closeable {
    */
   public static JobStore open(Path stateDir, String jobName) throws IOException {
     Path dir = jobDir(stateDir, jobName);
+    boolean created = !Files.exists(stateDir);
     StateLock lock = StateLock.acquire(dir);
+    if (created || DEFAULT_DIR_NAME.equals(String.valueOf(stateDir.toAbsolutePath().normalize().getFileName()))) {
+      keepOutOfVersionControl(stateDir);
+    }
     RunJournal journal = null;
     try {
       journal = RunJournal.open(dir);
@@ -77,6 +89,26 @@ public final class JobStore implements Closeable {
       lock.close();
       throw e;
     }
+  }
+
+  /**
+   * Writes {@code .gitignore} ignoring everything into a state directory (as pytest does for its
+   * cache), so runs never show up in {@code git status}. Only into a directory the runner created
+   * or its default {@code .runner}: a {@code --state-dir} that already held the user's files is
+   * left alone. Best effort: a missing ignore file must not stop a run.
+   */
+  static void keepOutOfVersionControl(Path stateDir) {
+    try {
+      Files.writeString(stateDir.resolve(GITIGNORE), GITIGNORE_TEXT, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      // Already there (kept as the user may have edited it), or not writable: nothing to do.
+    }
+  }
+
+  /** The job's lock holder: the pid of the latest runner and whether it holds the state now. */
+  public static StateLock.Holder runner(Path stateDir, String jobName) throws IOException {
+    return StateLock.holder(jobDir(stateDir, jobName));
   }
 
   /**

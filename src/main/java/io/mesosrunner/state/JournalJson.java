@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.mesosrunner.state.JournalRecord.FrameworkRegistered;
 import io.mesosrunner.state.JournalRecord.InstanceCompleted;
 import io.mesosrunner.state.JournalRecord.InstanceFailed;
+import io.mesosrunner.state.JournalRecord.InstancesCarriedOver;
 import io.mesosrunner.state.JournalRecord.RunEnded;
 import io.mesosrunner.state.JournalRecord.RunStarted;
 import io.mesosrunner.state.JournalRecord.TaskLaunched;
@@ -49,6 +50,7 @@ final class JournalJson {
       "TaskStateChanged", List.of("taskId", "state", "exitCode", "message", "cause", "atEpochMs"),
       "InstanceCompleted", List.of("instance", "taskId", "atEpochMs"),
       "InstanceFailed", List.of("instance", "reason", "atEpochMs"),
+      "InstancesCarriedOver", List.of("fromRunId", "instances", "atEpochMs"),
       "RunEnded", List.of("outcome", "reason", "atEpochMs"));
 
   private JournalJson() {}
@@ -108,6 +110,10 @@ final class JournalJson {
     } else if (record instanceof InstanceFailed r) {
       g.writeNumberField("instance", r.instance());
       g.writeStringField("reason", r.reason());
+      g.writeNumberField("atEpochMs", r.atEpochMs());
+    } else if (record instanceof InstancesCarriedOver r) {
+      g.writeStringField("fromRunId", r.fromRunId());
+      g.writeStringField("instances", r.instances());
       g.writeNumberField("atEpochMs", r.atEpochMs());
     } else if (record instanceof RunEnded r) {
       g.writeStringField("outcome", r.outcome());
@@ -188,6 +194,8 @@ final class JournalJson {
             f.text("message"), f.text("cause"), f.whole("atEpochMs"));
         case "InstanceCompleted" -> new InstanceCompleted(f.int32("instance"), f.text("taskId"), f.whole("atEpochMs"));
         case "InstanceFailed" -> new InstanceFailed(f.int32("instance"), f.text("reason"), f.whole("atEpochMs"));
+        case "InstancesCarriedOver" -> new InstancesCarriedOver(f.text("fromRunId"), f.text("instances"),
+            f.whole("atEpochMs"));
         case "RunEnded" -> new RunEnded(f.text("outcome"), f.text("reason"), f.whole("atEpochMs"));
         default -> throw new IllegalStateException("type " + type + " has fields but no reader");
       };

@@ -1,5 +1,8 @@
 package io.mesosrunner.state;
 
+import io.mesosrunner.schedule.IndexRanges;
+import java.util.List;
+
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.cluster.TaskState;
@@ -110,6 +113,26 @@ public sealed interface JournalRecord {
       if (instance < 0) {
         throw new IllegalArgumentException("instance (" + instance + ") must not be negative");
       }
+    }
+  }
+
+  /**
+   * Instances this run does not launch because an earlier run completed them ({@code runner run
+   * --retry-failed}); written right after {@link RunStarted}, one record per run they came from.
+   *
+   * @param fromRunId the run that completed them
+   * @param instances their indexes as {@link IndexRanges} text, e.g. {@code 0-4, 7}
+   */
+  record InstancesCarriedOver(String fromRunId, String instances, long atEpochMs) implements JournalRecord {
+    public InstancesCarriedOver {
+      requireText(fromRunId, "fromRunId");
+      requireText(instances, "instances");
+      IndexRanges.parse(instances);
+    }
+
+    /** The indexes, ascending. */
+    public List<Integer> indexes() {
+      return IndexRanges.parse(instances);
     }
   }
 

@@ -6,6 +6,7 @@ import io.mesosrunner.cluster.TaskState;
 import io.mesosrunner.state.JournalRecord.FrameworkRegistered;
 import io.mesosrunner.state.JournalRecord.InstanceCompleted;
 import io.mesosrunner.state.JournalRecord.InstanceFailed;
+import io.mesosrunner.state.JournalRecord.InstancesCarriedOver;
 import io.mesosrunner.state.JournalRecord.RunEnded;
 import io.mesosrunner.state.JournalRecord.RunStarted;
 import io.mesosrunner.state.JournalRecord.TaskLaunched;
@@ -76,20 +77,22 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
    * One instance.
    *
    * @param completedBy  the task that completed it, or null
+   * @param carriedFrom  the earlier run that completed it, when this run carried it over instead of
+   *                     launching it ({@code --retry-failed}), else null
    * @param failedReason why it failed for good, or null
    * @param failures     attempts whose latest cause is FAILED or TIMED_OUT
    * @param losses       attempts whose latest cause is LOST
    * @param attempts     in launch order
    */
-  public record Instance(int index, String completedBy, String failedReason, int failures, int losses,
-      List<Attempt> attempts) {
+  public record Instance(int index, String completedBy, String carriedFrom, String failedReason, int failures,
+      int losses, List<Attempt> attempts) {
     public Instance {
       attempts = List.copyOf(attempts);
     }
 
-    /** Whether the instance completed. */
+    /** Whether the instance completed (in this run, or in the earlier one it was carried over from). */
     public boolean completed() {
-      return completedBy != null;
+      return completedBy != null || carriedFrom != null;
     }
 
     /** Whether the instance failed for good. */
@@ -148,6 +151,7 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
     List<List<MutableAttempt>> attempts = new ArrayList<>(n);
     String[] completedBy = new String[n];
     String[] failedReason = new String[n];
+    String[] carriedFrom = new String[n];
     for (int i = 0; i < n; i++) attempts.add(new ArrayList<>());
     Map<String, MutableAttempt> byTask = new HashMap<>();
     String frameworkId = null;
@@ -190,6 +194,11 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
         if (completedBy[f.instance()] == null && failedReason[f.instance()] == null) {
           failedReason[f.instance()] = f.reason();
         }
+      } else if (rec instanceof InstancesCarriedOver c) {
+        for (int i : c.indexes()) {
+          checkIndex(i, n, r);
+          carriedFrom[i] = c.fromRunId();
+        }
       } else if (rec instanceof RunEnded e) {
         if (outcome == null) {
           outcome = e.runOutcome();
@@ -207,7 +216,7 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
         if (a.cause == EndCause.LOST) losses++;
         list.add(a.freeze());
       }
-      out.add(new Instance(i, completedBy[i], failedReason[i], failures, losses, list));
+      out.add(new Instance(i, completedBy[i], carriedFrom[i], failedReason[i], failures, losses, list));
     }
     return new RunState(started, frameworkId, out, outcome, endReason);
   }
@@ -227,6 +236,20 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
   /** The run id. */
   public String runId() {
     return started.runId();
+  }
+
+  /**
+   * The completed instances below {@code limit}, by the run that completed them (this run, or the
+   * earlier ones it carried them over from), in index order: what {@code --retry-failed} skips.
+   */
+  public Map<String, List<Integer>> completedByRun(int limit) {
+    Map<String, List<Integer>> out = new java.util.LinkedHashMap<>();
+    for (Instance i : instances) {
+      if (i.index() >= limit || !i.completed()) continue;
+      String by = i.carriedFrom() != null ? i.carriedFrom() : runId();
+      out.computeIfAbsent(by, k -> new ArrayList<>()).add(i.index());
+    }
+    return out;
   }
 
   /** Instances completed. */

@@ -91,6 +91,40 @@ public final class StateLock implements Closeable {
     }
   }
 
+  /**
+   * Who holds the lock of job state directory {@code dir}: the pid in the lock file and whether a
+   * live process holds the lock.
+   *
+   * @param pid   the pid the latest holder wrote, or null when there is none
+   * @param holds whether the lock is held now (by that pid, as far as the file says)
+   */
+  public record Holder(Long pid, boolean holds) {}
+
+  /**
+   * Finds out, without disturbing a live holder, who holds the lock of {@code dir}. A pid that is
+   * gone settles it without touching the lock; otherwise the lock is tried for an instant and
+   * released, so a runner starting at that very instant may be refused once (and says so).
+   */
+  public static Holder holder(Path dir) throws IOException {
+    Path lockFile = dir.resolve(FILE_NAME);
+    if (!Files.exists(lockFile)) return new Holder(null, false);
+    Path real = lockFile.toRealPath();
+    Long pid = readPid(real);
+    if (pid != null && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return new Holder(pid, false);
+    // Closing a channel of the file drops this process's locks on it: never probe one held here.
+    if (!HELD_IN_THIS_PROCESS.add(real)) return new Holder(ProcessHandle.current().pid(), true);
+    try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock probe = ch.tryLock();
+      if (probe == null) return new Holder(pid, true);
+      probe.release();
+      return new Holder(pid, false);
+    } catch (OverlappingFileLockException e) {
+      return new Holder(pid, true);
+    } finally {
+      HELD_IN_THIS_PROCESS.remove(real);
+    }
+  }
+
   /** The pid written into {@code <dir>/lock}, or null when there is none or it cannot be read. */
   public static Long readPid(Path lockFile) {
     try {

@@ -102,6 +102,8 @@ class MesosCommandLineTest {
     CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", state(), "--quiet", "--master", dead, "--connect-retries", "2").exitedWith(3)
         .noStackTrace();
     assertThat(r.out()).contains("could not run", "cannot reach master");
+    assertThat(r.err()).contains("runner: cannot reach master at http://127.0.0.1:")
+        .contains("; retry 1 of 1 in 0.5 s");
   }
 
   @Test

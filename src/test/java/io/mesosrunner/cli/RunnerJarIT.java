@@ -96,6 +96,55 @@ class RunnerJarIT {
     }
   }
 
+  @Test
+  void sighupIsHandledLikeSigtermAndStatusThenSaysNoRunnerIsAttached() throws Exception {
+    Path pids = tmp.resolve("pids");
+    Files.createDirectories(pids);
+    Path job = tmp.resolve("hangup.yaml");
+    Files.writeString(job, """
+        name: hangup
+        command: 'echo $$ > %1$s/$RUNNER_INSTANCE.sh; echo started; exec sleep 120'
+        cpus: 0.1
+        mem: 16
+        instances: 2
+        """.formatted(pids));
+    Path state = tmp.resolve("state");
+    Process p = start(job.toString(), "--state-dir", state.toString());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (countFiles(pids) < 2 && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(countFiles(pids)).as(err()).isEqualTo(2);
+    Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start();
+    assertThat(hup.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err()).isEqualTo(130);
+    assertThat(out()).contains("hangup: interrupted");
+    try (var files = Files.list(pids)) {
+      for (Path f : files.toList()) {
+        long pid = Long.parseLong(Files.readString(f).trim());
+        assertThat(running(pid)).as("pid %d from %s", pid, f).isFalse();
+      }
+    }
+    // The journal was closed with every task's end: nothing is left RUNNING in it.
+    io.mesosrunner.state.RunState run = io.mesosrunner.state.JobStore.status(state, "hangup").orElseThrow();
+    assertThat(run.unsettled()).isEmpty();
+    Cli.run("status", job.toString(), "--state-dir", state.toString()).exitedWith(0)
+        .outContains("no runner is attached (pid " + p.pid() + " is gone); run the same command to resume");
+  }
+
+  @Test
+  void anUnreachableMasterGetsOnePlainLinePerRetryAndNoLogLines() throws Exception {
+    Process p = start("jobs/hello.yaml", "--state-dir", tmp.resolve("state").toString(), "--master", "127.0.0.1:1",
+        "--connect-retries", "3");
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err()).isEqualTo(3);
+    List<String> lines = err().lines().toList();
+    assertThat(lines).as(err()).noneMatch(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("[mesos-"));
+    assertThat(lines.stream().filter(l -> l.contains("retry")).toList()).as(err()).containsExactly(
+        "runner: cannot reach master at http://127.0.0.1:1: connection refused; retry 1 of 2 in 0.5 s",
+        "runner: cannot reach master at http://127.0.0.1:1: connection refused; retry 2 of 2 in 1 s");
+    assertThat(out()).contains("could not run: 3 attempts failed; cannot reach master at http://127.0.0.1:1");
+  }
+
   /** Whether a process exists and is not a zombie (a dead process its new parent has not reaped yet). */
   static boolean running(long pid) throws IOException {
     Path stat = Path.of("/proc/" + pid + "/stat");

@@ -29,6 +29,7 @@ class ExampleJobsTest {
     env.putAll(job.env());
     env.put("RUNNER_JOB", job.name());
     env.put("RUNNER_INSTANCE", String.valueOf(instance));
+    env.put("RUNNER_INSTANCES", String.valueOf(job.instances()));
     env.put("RUNNER_ATTEMPT", String.valueOf(attempt));
     for (int p = 0; p < job.ports(); p++) env.put("PORT" + p, String.valueOf(31000 + p));
     if (job.ports() > 0) env.put("PORT", "31000");

@@ -95,7 +95,7 @@ class JobFileSafetyTest {
   @Test
   void refusesDeepNesting() {
     assertThat(errors("env: " + "[".repeat(40) + "]".repeat(40) + "\n")).containsExactly(
-        "x.yaml:1:1: invalid YAML: lists and mappings are nested too deeply (at most 20 levels)");
+        "x.yaml:1:25: invalid YAML: lists and mappings are nested too deeply (at most 20 levels)");
   }
 
   @Test

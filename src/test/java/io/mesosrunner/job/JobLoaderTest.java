@@ -134,7 +134,6 @@ class JobLoaderTest {
         "jobs/t.yaml:3:10: command must not be an empty list",
         "jobs/t.yaml:4:7: cpus must be a number (got 'lots')",
         "jobs/t.yaml:5:6: mem must be greater than 0 (got -5)",
-        "jobs/t.yaml:7:14: parallelism must not be greater than instances (got 5)",
         "jobs/t.yaml:8:10: labels key must not be empty (got '')");
   }
 
@@ -244,10 +243,31 @@ class JobLoaderTest {
   }
 
   @Test
-  void refusesParallelismAboveInstancesOnlyWhenSetThatWay() throws Exception {
+  void acceptsParallelismAboveInstancesAsALimit() throws Exception {
     assertThat(load(MINIMAL + "instances: 3\nparallelism: 3\n").parallelism()).isEqualTo(3);
-    assertThat(errors(MINIMAL + "parallelism: 2\n")).containsExactly(
-        "jobs/t.yaml:5:14: parallelism must not be greater than instances (got 2)");
+    Job job = load(MINIMAL + "parallelism: 2\n");
+    assertThat(job.instances()).isEqualTo(1);
+    assertThat(job.parallelism()).isEqualTo(2);
+  }
+
+  @Test
+  void reportsZeroInstancesOnceAndNotAParallelismTheFileNeverSet() {
+    assertThat(errors(MINIMAL + "instances: 0\n")).containsExactly(
+        "jobs/t.yaml:5:12: instances must be greater than 0 (got 0)");
+    assertThat(errors(MINIMAL + "instances: 0\nparallelism: 0\n")).containsExactly(
+        "jobs/t.yaml:5:12: instances must be greater than 0 (got 0)",
+        "jobs/t.yaml:6:14: parallelism must be greater than 0 (got 0)");
+  }
+
+  @Test
+  void refusesNamesThatAreNotSafeAsADirectoryName() throws Exception {
+    for (String name : List.of(".", "..", "'.'", "\"..\"")) {
+      assertThat(errors(MINIMAL.replace("name: t", "name: " + name))).as(name).containsExactly(
+          "jobs/t.yaml:1:7: name must not be '.' or '..' (it names the job's directory under .runner) (got '"
+              + name.replaceAll("[\"']", "") + "')");
+    }
+    assertThat(load(MINIMAL.replace("name: t", "name: ...")).name()).isEqualTo("...");
+    assertThat(load(MINIMAL.replace("name: t", "name: .hidden")).name()).isEqualTo(".hidden");
   }
 
   @Test
@@ -278,7 +298,10 @@ class JobLoaderTest {
   @Test
   void acceptsSizesAsNumbersOrStringsWithUnits() throws Exception {
     assertThat(load(MINIMAL.replace("mem: 32", "mem: 2GiB\ndisk: 100KiB")).memMb()).isEqualTo(2048);
-    assertThat(load(MINIMAL.replace("mem: 32", "mem: 0.5\ndisk: 1_024")).diskMb()).isEqualTo(1024);
+    assertThat(load(MINIMAL.replace("mem: 32", "mem: 0.5\ndisk: 1024")).diskMb()).isEqualTo(1024);
+    assertThat(errors(MINIMAL.replace("mem: 32", "mem: 0.5\ndisk: 1_024"))).containsExactly(
+        "jobs/t.yaml:5:7: disk must be a number of MiB or a size such as 512MiB (YAML 1.2 reads a number with '_' as"
+            + " text: write 1024) (got '1_024')");
     assertThat(errors(MINIMAL.replace("mem: 32", "mem: 512MB"))).containsExactly(
         "jobs/t.yaml:4:6: mem: unknown size unit 'MB' in '512MB' (use B, KiB, MiB, GiB or TiB)");
   }
@@ -296,6 +319,25 @@ class JobLoaderTest {
     Job job = load(MINIMAL + "env:\n  A: ${HOME}-${TOKEN}\n  B: \"$${HOME} ${HOME}\"\n  C: $HOME\n");
     assertThat(job.env()).containsExactlyInAnyOrderEntriesOf(
         Map.of("A", "/home/ci-s3cret", "B", "${HOME} /home/ci", "C", "$HOME"));
+  }
+
+  @Test
+  void substitutesADefaultForAnUnsetOrEmptyVariable() throws Exception {
+    JobLoader withEmpty = new JobLoader(Map.of("HOME", "/home/ci", "EMPTY", ""));
+    Job job = withEmpty.parse("jobs/t.yaml", (MINIMAL + """
+        env:
+          A: ${NOPE:-fallback}
+          B: ${HOME:-unused}/x
+          C: ${EMPTY:-was empty}
+          D: "${NOPE:-}"
+          E: ${NOPE:-a:-b $x}
+          F: $${NOPE:-literal}
+        """).getBytes(UTF_8));
+    assertThat(job.env()).containsExactlyInAnyOrderEntriesOf(Map.of("A", "fallback", "B", "/home/ci/x",
+        "C", "was empty", "D", "", "E", "a:-b $x", "F", "${NOPE:-literal}"));
+    assertThat(errors(MINIMAL + "env:\n  A: ${1X:-d}\n  B: ${NOPE:-unterminated\n")).containsExactly(
+        "jobs/t.yaml:6:6: env.A refers to an invalid variable name '${1X:-d}'",
+        "jobs/t.yaml:7:6: env.B has an unterminated ${ (got '${NOPE:-unterminated'; write $${ for a literal ${)");
   }
 
   @Test

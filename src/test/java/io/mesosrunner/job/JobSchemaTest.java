@@ -22,9 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 class JobSchemaTest {
 
@@ -35,8 +32,7 @@ class JobSchemaTest {
   }
 
   private static JsonNode yamlToJson(String yaml) {
-    Object value = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
-    return JSON.valueToTree(value);
+    return YamlToJson.convert(yaml);
   }
 
   static Stream<Path> exampleJobs() throws IOException {

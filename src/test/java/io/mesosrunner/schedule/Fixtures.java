@@ -8,6 +8,7 @@ import io.mesosrunner.cluster.TaskStatus;
 import io.mesosrunner.job.Command;
 import io.mesosrunner.job.Constraint;
 import io.mesosrunner.job.Job;
+import io.mesosrunner.job.OnFailure;
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.match.PortRange;
 import io.mesosrunner.match.Resources;
@@ -24,23 +25,28 @@ final class Fixtures {
   private Fixtures() {}
 
   record JobBuilder(String name, int instances, int parallelism, int retries, double cpus, double mem,
-      Duration timeout, Duration deadline, List<Constraint> constraints) {
-    JobBuilder instances(int n) { return new JobBuilder(name, n, n, retries, cpus, mem, timeout, deadline, constraints); }
-    JobBuilder parallelism(int n) { return new JobBuilder(name, instances, n, retries, cpus, mem, timeout, deadline, constraints); }
-    JobBuilder retries(int n) { return new JobBuilder(name, instances, parallelism, n, cpus, mem, timeout, deadline, constraints); }
-    JobBuilder cpus(double c) { return new JobBuilder(name, instances, parallelism, retries, c, mem, timeout, deadline, constraints); }
-    JobBuilder timeout(Duration t) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, t, deadline, constraints); }
-    JobBuilder deadline(Duration d) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, d, constraints); }
-    JobBuilder constraints(Constraint... c) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, List.of(c)); }
+      Duration timeout, Duration deadline, List<Constraint> constraints, OnFailure onFailure,
+      List<Integer> retryOnExit, List<Integer> noRetryExit) {
+    JobBuilder instances(int n) { return new JobBuilder(name, n, n, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
+    JobBuilder parallelism(int n) { return new JobBuilder(name, instances, n, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
+    JobBuilder retries(int n) { return new JobBuilder(name, instances, parallelism, n, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
+    JobBuilder cpus(double c) { return new JobBuilder(name, instances, parallelism, retries, c, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
+    JobBuilder timeout(Duration t) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, t, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
+    JobBuilder deadline(Duration d) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, d, constraints, onFailure, retryOnExit, noRetryExit); }
+    JobBuilder constraints(Constraint... c) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, List.of(c), onFailure, retryOnExit, noRetryExit); }
+    JobBuilder onFailure(OnFailure f) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, f, retryOnExit, noRetryExit); }
+    JobBuilder retryOnExit(Integer... codes) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, onFailure, List.of(codes), noRetryExit); }
+    JobBuilder noRetryExit(Integer... codes) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, List.of(codes)); }
 
     Job build() {
       return new Job(name, Command.shell("echo hi"), cpus, mem, 0, 0, 0, instances, parallelism, retries, timeout,
-          deadline, Map.of("GREETING", "hi"), constraints, "*", null, List.of(), null, Map.of("team", "data"));
+          deadline, Map.of("GREETING", "hi"), constraints, "*", null, List.of(), null, Map.of("team", "data"),
+          onFailure, retryOnExit, noRetryExit);
     }
   }
 
   static JobBuilder job() {
-    return new JobBuilder("hello", 1, 1, 3, 0.1, 32, null, null, List.of());
+    return new JobBuilder("hello", 1, 1, 3, 0.1, 32, null, null, List.of(), OnFailure.STOP, List.of(), List.of());
   }
 
   static Offer offer(String agent, double cpus, double mem) {

@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.job.Constraint;
 import io.mesosrunner.job.Job;
+import io.mesosrunner.job.OnFailure;
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import java.time.Duration;
@@ -338,5 +339,119 @@ class JobSchedulerTest {
     feed(new Event.ClusterFailed("cannot reach master"));
     assertThat(scheduler.isEnded()).isTrue();
     assertThat(scheduler.outcome()).isEqualTo(Outcome.CLUSTER_FAILED);
+  }
+
+  @Test
+  void taskKnowsHowManyInstancesTheJobHas() {
+    start(job().instances(3).build());
+    TaskSpec spec = only(feed(offers(offer("agent-1", 1, 1024))), Action.Launch.class).get(0).tasks().get(2);
+    assertThat(spec.env()).containsEntry("RUNNER_INSTANCE", "2").containsEntry("RUNNER_INSTANCES", "3");
+  }
+
+  @Test
+  void onFailureContinueLetsEveryInstanceRunAndFailsAtTheEndNamingEachFailedOne() {
+    start(job().instances(4).retries(0).onFailure(OnFailure.CONTINUE).build());
+    List<String> ids = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    assertThat(ids).hasSize(4);
+    List<Action> afterFirstFailure = feed(update(ids.get(1), TaskState.FAILED, 7));
+    assertThat(only(afterFirstFailure, Action.Kill.class)).isEmpty();
+    assertThat(scheduler.isEnded()).isFalse();
+    finish(ids.get(0));
+    feed(update(ids.get(2), TaskState.FAILED, 7));
+    assertThat(scheduler.outcome()).isNull();
+    List<Action> last = feed(update(ids.get(3), TaskState.FINISHED, 0));
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(scheduler.outcomeReason()).isEqualTo("2 of 4 instances failed (on_failure: continue): 1, 2");
+    assertThat(last).last().isInstanceOf(Action.Teardown.class);
+    assertThat(scheduler.instances()).extracting(InstanceRecord::state)
+        .containsExactly(InstanceState.DONE, InstanceState.FAILED, InstanceState.FAILED, InstanceState.DONE);
+  }
+
+  @Test
+  void onFailureStopKillsTheOthersAtTheFirstInstanceOutOfRetries() {
+    start(job().instances(2).retries(0).build());
+    List<String> ids = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    List<Action> actions = feed(update(ids.get(0), TaskState.FAILED, 7));
+    assertThat(only(actions, Action.Kill.class)).extracting(Action.Kill::taskId).containsExactly(ids.get(1));
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.FAILED);
+  }
+
+  @Test
+  void exitCodeInNoRetryExitFailsTheInstanceAtOnceOthersAreRetried() {
+    start(job().instances(2).retries(3).noRetryExit(2).onFailure(OnFailure.CONTINUE).build());
+    List<String> ids = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    feed(update(ids.get(0), TaskState.FAILED, 2));
+    feed(update(ids.get(1), TaskState.FAILED, 1));
+    InstanceRecord zero = scheduler.instances().get(0);
+    assertThat(zero.state()).isEqualTo(InstanceState.FAILED);
+    assertThat(scheduler.instances().get(1).state()).isEqualTo(InstanceState.BACKOFF);
+    assertThat(scheduler.takeEndedAttempts()).extracting(AttemptEnded::instance, AttemptEnded::retried)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(0, false), org.assertj.core.groups.Tuple.tuple(1, true));
+  }
+
+  @Test
+  void retryOnExitRetriesOnlyTheCodesItLists() {
+    start(job().instances(1).retries(3).retryOnExit(75).build());
+    String first = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(update(first, TaskState.FAILED, 75));
+    assertThat(scheduler.instances().get(0).state()).isEqualTo(InstanceState.BACKOFF);
+    clock.advance(Duration.ofSeconds(1));
+    String second = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(update(second, TaskState.FAILED, 1));
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(scheduler.outcomeReason())
+        .isEqualTo("instance 0 failed with exit code 1, which is not retried (retry_on_exit: [75])");
+    assertThat(scheduler.instances().get(0).failures()).isEqualTo(2);
+  }
+
+  @Test
+  void endedAttemptsSayWhetherAndWhenTheInstanceIsRetried() {
+    start(job().instances(1).retries(1).build());
+    String first = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(update(first, TaskState.FAILED, 7));
+    List<AttemptEnded> ended = scheduler.takeEndedAttempts();
+    assertThat(ended).containsExactly(new AttemptEnded(0, 1, first, EndCause.FAILED, TaskState.FAILED, 7, null,
+        Duration.ofSeconds(1)));
+    assertThat(scheduler.takeEndedAttempts()).isEmpty();
+    clock.advance(Duration.ofSeconds(1));
+    String second = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(masterUpdate(second, TaskState.LOST, "AGENT_REMOVED"));
+    assertThat(scheduler.takeEndedAttempts()).singleElement()
+        .satisfies(e -> {
+          assertThat(e.cause()).isEqualTo(EndCause.LOST);
+          assertThat(e.retryIn()).isEqualTo(Duration.ZERO);
+          assertThat(e.attempt()).isEqualTo(2);
+        });
+    String third = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(update(third, TaskState.FAILED, 7));
+    assertThat(scheduler.takeEndedAttempts()).singleElement()
+        .satisfies(e -> assertThat(e.retried()).isFalse());
+  }
+
+  @Test
+  void instancesCarriedOverAsCompletedAreNotLaunchedAgain() {
+    Resume carried = new Resume(null, List.of(
+        new Resume.Instance(0, true, false, 0, 0, 0, List.of()),
+        new Resume.Instance(2, true, false, 0, 0, 0, List.of())), false);
+    scheduler = new JobScheduler(job().instances(3).build(), run(), clock, JobScheduler.DEFAULT_MAX_LOSSES,
+        SchedulerJournal.NONE, carried);
+    feed(new Event.Subscribed("fw-1", "test cluster"));
+    List<String> ids = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))));
+    assertThat(ids).containsExactly("hello.1.1.r1");
+    finish(ids.get(0));
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(scheduler.progress().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void replacedAttemptThatFinishesFreesTheParallelismSlot() {
+    start(job().instances(2).parallelism(1).build());
+    String first = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
+    feed(masterUpdate(first, TaskState.LOST, "AGENT_REMOVED"));
+    String second = launchedTaskIds(feed(offers(offer("agent-2", 1, 1024)))).get(0);
+    feed(update(first, TaskState.FINISHED, 0));
+    feed(update(second, TaskState.KILLED));
+    assertThat(scheduler.progress().active()).isZero();
+    assertThat(launchedTaskIds(feed(offers(offer("agent-1", 1, 1024))))).containsExactly("hello.1.1.r1");
   }
 }

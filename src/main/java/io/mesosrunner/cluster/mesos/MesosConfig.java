@@ -36,6 +36,8 @@ import java.util.Objects;
  * @param tailOutput            read task stdout/stderr from the agents
  * @param outputPollInterval    how often task output is polled
  * @param outputLinger          how long output is still read after a task's terminal update
+ * @param retryNotice           told of every attempt to reach the master that failed and will be
+ *                              retried (for a plain line to the user); by default nothing is told
  */
 public record MesosConfig(
     MasterAddress master,
@@ -56,7 +58,26 @@ public record MesosConfig(
     Clock clock,
     boolean tailOutput,
     Duration outputPollInterval,
-    Duration outputLinger) {
+    Duration outputLinger,
+    RetryNotice retryNotice) {
+
+  /**
+   * Hears that reaching (or reaching again) the master failed and another attempt follows. Called
+   * on the subscription's thread; must return quickly and not throw.
+   */
+  @FunctionalInterface
+  public interface RetryNotice {
+    /**
+     * @param problem what went wrong, e.g. {@code cannot reach master at http://h:5050: connection refused}
+     * @param retry   the number of the retry that follows (1 for the first)
+     * @param retries how many retries there are at most before the runner gives up
+     * @param delay   how long until that retry
+     */
+    void retrying(String problem, int retry, int retries, Duration delay);
+
+    /** Tells nobody. */
+    RetryNotice NONE = (problem, retry, retries, delay) -> { };
+  }
 
   public MesosConfig {
     Objects.requireNonNull(master, "master");
@@ -90,6 +111,7 @@ public record MesosConfig(
     if (outputLinger.isNegative()) {
       throw new IllegalArgumentException("outputLinger (" + outputLinger + ") must be >= 0");
     }
+    Objects.requireNonNull(retryNotice, "retryNotice");
   }
 
   private static void requireText(String name, String value) {
@@ -130,6 +152,7 @@ public record MesosConfig(
     b.tailOutput = tailOutput;
     b.outputPollInterval = outputPollInterval;
     b.outputLinger = outputLinger;
+    b.retryNotice = retryNotice;
     return b;
   }
 
@@ -169,6 +192,7 @@ public record MesosConfig(
     private boolean tailOutput = true;
     private Duration outputPollInterval = Duration.ofSeconds(1);
     private Duration outputLinger = Duration.ofSeconds(3);
+    private RetryNotice retryNotice = RetryNotice.NONE;
 
     private Builder(MasterAddress master, String frameworkName) {
       this.master = master;
@@ -192,11 +216,12 @@ public record MesosConfig(
     public Builder tailOutput(boolean v) { tailOutput = v; return this; }
     public Builder outputPollInterval(Duration v) { outputPollInterval = v; return this; }
     public Builder outputLinger(Duration v) { outputLinger = v; return this; }
+    public Builder retryNotice(RetryNotice v) { retryNotice = v; return this; }
 
     public MesosConfig build() {
       return new MesosConfig(master, frameworkName, role, user, principal, secret, caCert, failoverTimeout,
           partitionAware, checkpoint, heartbeatMissFactor, reconnectMin, reconnectMax, maxReconnectAttempts,
-          frameworkId, clock, tailOutput, outputPollInterval, outputLinger);
+          frameworkId, clock, tailOutput, outputPollInterval, outputLinger, retryNotice);
     }
   }
 }

@@ -455,7 +455,10 @@ final class Subscription {
       failNow(failures + " attempts failed; " + problem);
       return;
     }
-    backOff(backoffMs(Math.max(failures, 1)));
+    long backoff = backoffMs(Math.max(failures, 1));
+    config.retryNotice().retrying(problem, Math.max(failures, 1), config.maxReconnectAttempts() - 1,
+        Duration.ofMillis(backoff));
+    backOff(backoff);
   }
 
   /** Counts an attempt that did not redirect; what went wrong, or null when the subscription gave up. */
@@ -481,7 +484,7 @@ final class Subscription {
       failures++;
       String problem = (wasSubscribed ? "connection to master at " + base(target) + " lost: "
           : "cannot reach master at " + base(target) + ": ") + describe(u.error());
-      log.warn("{}", problem);
+      log.info("{}", problem);
       return problem;
     }
     if (outcome instanceof Outcome.Aborted) {
@@ -509,7 +512,7 @@ final class Subscription {
     } else {
       failures++;
     }
-    log.warn("{}", problem);
+    log.info("{}", problem);
     return problem;
   }
 
@@ -554,7 +557,7 @@ final class Subscription {
     }
     failed = true;
     abortBecause(reason);
-    log.error("giving up on Mesos: {}", reason);
+    log.info("giving up on Mesos: {}", reason);
     handlers.emit().accept(new Event.ClusterFailed(reason));
   }
 

@@ -59,6 +59,8 @@ public final class FakeAgent implements AutoCloseable {
      * An agent; without a files server (for benchmarks with thousands of agents) it binds no port,
      * {@link #port()} is 0 and nobody can read its sandbox over HTTP.
      */
+    private final java.util.Queue<Long> fileReads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     FakeAgent(AgentSpec spec, String agentId, boolean filesServer) throws IOException {
         this.spec = spec;
         this.agentId = agentId;
@@ -150,7 +152,13 @@ public final class FakeAgent implements AutoCloseable {
         }
     }
 
+    /** When each {@code /files/read} request arrived (epoch ms), oldest first: output polling as seen by the agent. */
+    public List<Long> fileReadTimes() {
+        return List.copyOf(fileReads);
+    }
+
     private void read(HttpExchange ex) throws IOException {
+        fileReads.add(System.currentTimeMillis());
         try (ex) {
             Map<String, String> q = query(ex.getRequestURI());
             String path = q.get("path");

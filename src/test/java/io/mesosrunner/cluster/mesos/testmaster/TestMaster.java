@@ -73,6 +73,81 @@ import org.apache.mesos.v1.scheduler.Protos.Event;
  * rule: a task's next update is sent only after the previous one was acknowledged, and an
  * unacknowledged one is resent after {@link Builder#updateRetryInterval}.
  *
+ * <h2>The real master's habits</h2>
+ * Each row is either recorded (file under {@code src/test/resources/mesos-recordings/}) or a
+ * choice, with its reason; {@code TestMasterHabitsTest} has one test per row, named after it. The
+ * status codes, error texts and master-generated updates (the recordings' README tables) are
+ * checked by {@code TestMasterStatusTableTest}, {@code RecordedErrorsConformanceTest} and
+ * {@code TestMasterLifecycleTest}.
+ * <table>
+ * <caption>Behaviour of the test master</caption>
+ * <tr><th>row (test)</th><th>test master</th><th>backed by</th></tr>
+ * <tr><td>allocationInterval</td><td>free resources are offered every {@link Builder#allocationInterval}
+ *     (default 1 s); a DECLINE with 0 s comes back at the next allocation</td>
+ *     <td>recorded in refuse-superset.jsonl (1006 ms after a 0 s DECLINE); README: default interval 1 s</td></tr>
+ * <tr><td>firstOffersAtSubscribe</td><td>SUBSCRIBED, a HEARTBEAT and the first OFFERS at once</td>
+ *     <td>recorded in happy.jsonl (offers 44 ms after SUBSCRIBED), failover.jsonl</td></tr>
+ * <tr><td>freedResourcesAtNextAllocation</td><td>resources of an ended task are offered at the next
+ *     periodic allocation, not at once</td><td>recorded in refuse-superset.jsonl (23-658 ms after
+ *     TASK_FINISHED over four runs), happy.jsonl (0.4 s)</td></tr>
+ * <tr><td>refuseFilterHoldsOnlyWhatItContains</td><td>a filter (DECLINE, or the unused rest of an
+ *     ACCEPT) holds back an agent's resources only while the refused resources contain them: freed
+ *     plus refused come back at the next allocation</td><td>recorded in refuse-superset.jsonl
+ *     (60 s filter, whole agent offered 31 ms after TASK_FINISHED)</td></tr>
+ * <tr><td>declineFilterExpiresThenNextAllocation</td><td>a filter expires after
+ *     max(refuse_seconds, allocation interval); the next allocation offers: 4 s gives 4-5 s</td>
+ *     <td>recorded in refuse-superset.jsonl (4019 ms), decline-suppress-revive.jsonl (2 s gave
+ *     2.2 s); the max() is chosen: the allocator's source (MESOS-4302)</td></tr>
+ * <tr><td>defaultRefuseSecondsIsFive</td><td>Filters without refuse_seconds (and an ACCEPT without
+ *     filters) refuse for 5 s</td><td>chosen: the default of {@code Filters.refuse_seconds} in
+ *     mesos.proto; not recorded</td></tr>
+ * <tr><td>filtersOnOneAgentExpireEachOnItsOwn</td><td>an agent keeps every live filter of a
+ *     framework; a later short filter does not end an earlier long one</td><td>chosen: the
+ *     allocator keeps a set of filters per agent and role; not recorded</td></tr>
+ * <tr><td>suppressStopsReviveClearsFiltersAndOffers</td><td>SUPPRESS: no offers; REVIVE clears the
+ *     filters and allocates at once</td><td>recorded in decline-suppress-revive.jsonl (none for 8 s;
+ *     an offer 23 ms after REVIVE)</td></tr>
+ * <tr><td>offerTimeoutRescindsAndReoffersAtNextAllocation</td><td>with {@link Builder#offerTimeout}
+ *     an unanswered offer gets RESCIND that long after it was made, and its resources come back at
+ *     the next allocation, without a filter; default: never</td><td>recorded in rescind.jsonl
+ *     (RESCIND 4788 ms after arrival at 5 s, new offer 349 ms later), agent-lost.jsonl (4995 ms)</td></tr>
+ * <tr><td>lostAgentsOffersRescindedAtOnce</td><td>{@link #removeAgent}: offers on the agent are
+ *     rescinded at once</td><td>recorded in agent-lost.jsonl (96 ms after the kill)</td></tr>
+ * <tr><td>unreachableAgentPartitionAware</td><td>after {@link Builder#agentRemovalDelay}: TASK_UNREACHABLE,
+ *     REASON_AGENT_REMOVED, "health check timed out", unreachable_time, no uuid, then
+ *     FAILURE{agent_id}</td><td>recorded in agent-lost.jsonl; the delay (default 200 ms) is chosen:
+ *     the real one is agent_ping_timeout x max_agent_ping_timeouts (3.7 s recorded at 1 s x 3)</td></tr>
+ * <tr><td>unreachableAgentNotPartitionAware</td><td>the same as TASK_LOST</td>
+ *     <td>recorded in agent-lost-non-pa.jsonl</td></tr>
+ * <tr><td>reregisteredAgentsTasksRunningAgain</td><td>{@link #reAddAgent}: TASK_RUNNING,
+ *     REASON_AGENT_REREGISTERED, "Unreachable agent re-reregistered", from the master, no uuid, with
+ *     container_status, and offers at once</td><td>recorded in agent-lost.jsonl and
+ *     agent-lost-non-pa.jsonl (offers 14-22 ms later)</td></tr>
+ * <tr><td>tasksPauseWhileTheirAgentIsUnreachable</td><td>a task on an unreachable agent sends
+ *     nothing and does not end until the agent is back</td><td>chosen: not recorded (the recorded task
+ *     ran {@code sleep 300})</td></tr>
+ * <tr><td>newAgentOfferedAtOnce</td><td>{@link #addAgent} on a started master allocates at once</td>
+ *     <td>chosen: the allocator's path for a registering agent, as recorded for re-registration
+ *     (agent-lost.jsonl); a new agent was not recorded</td></tr>
+ * <tr><td>oneOfferPerAgentInOneEvent</td><td>each allocation offers each agent's whole free resources
+ *     as one offer, all agents' offers in one OFFERS event</td><td>recorded in happy.jsonl (whole
+ *     agent, one agent); one event for several agents is chosen (all recordings have one agent)</td></tr>
+ * <tr><td>executorTiming</td><td>launch to TASK_STARTING and on to TASK_RUNNING take
+ *     {@link Builder#stepDelay} each (default 10 ms), KILL to TASK_KILLED {@link Builder#killDelay}
+ *     (50 ms)</td><td>chosen for fast tests; recorded: 450-800 ms to STARTING, 20-100 ms to RUNNING
+ *     (happy.jsonl, refuse-superset.jsonl), about 80-170 ms to KILLED (kill-reconcile.jsonl,
+ *     agent-lost.jsonl)</td></tr>
+ * <tr><td>nextUpdateAfterAcknowledgementAndRetried</td><td>a task's next executor update waits for
+ *     the acknowledgement of the previous one; an unacknowledged one is sent again every
+ *     {@link Builder#updateRetryInterval} (10 s)</td><td>chosen: the agent's status update manager
+ *     (first retry after 10 s; its doubling up to 10 min is not modelled); not recorded (every
+ *     recorded update was acknowledged at once)</td></tr>
+ * <tr><td>failoverRemovesOffersWithoutRescind</td><td>SUBSCRIBE of a connected framework: ERROR
+ *     "Framework failed over" on the old stream, its offers dropped without RESCIND, new offers on
+ *     the new stream</td><td>recorded in failover.jsonl (no RESCIND on stream 2 though it held
+ *     offers)</td></tr>
+ * </table>
+ *
  * <p>Thread-safety: one lock guards all state; HTTP handlers and timers take it. Stream writes
  * happen under the lock, so events are totally ordered. {@link #close()} ends every thread and
  * socket. Protobuf bodies only: JSON bodies are answered 415 and recorded as a violation.
@@ -174,7 +249,7 @@ public final class TestMaster implements AutoCloseable {
         private String principal;
         private String secret;
         private boolean agentFilesServers = true;
-        private boolean resourceRefuseFilters;
+        private boolean resourceRefuseFilters = true;
 
         private Builder() {
         }
@@ -262,11 +337,12 @@ public final class TestMaster implements AutoCloseable {
         }
 
         /**
-         * Refuse filters as the real allocator's {@code RefusedOfferFilter} (default false): a
-         * DECLINE or ACCEPT filter holds back only offers whose resources the refused resources
-         * contain, so resources freed on the agent (a task ended) are offered at the next
-         * allocation although the filter has not expired. Off, a filter holds back the whole agent
-         * until it expires.
+         * Refuse filters as the real allocator's {@code RefusedOfferFilter} (default true, as
+         * recorded in {@code refuse-superset.jsonl}): a DECLINE or ACCEPT filter holds back only
+         * offers whose resources the refused resources contain, so resources freed on the agent (a
+         * task ended) are offered at the next allocation although the filter has not expired. Off
+         * (the makespan bench's {@code --agent-filters}), a filter holds back the whole agent until
+         * it expires.
          */
         public Builder resourceRefuseFilters(boolean on) {
             this.resourceRefuseFilters = on;
@@ -360,7 +436,7 @@ public final class TestMaster implements AutoCloseable {
     // ------------------------------------------------------------------------------------------
     // agents
 
-    /** Registers a fake agent (starting its HTTP server); it is offered from the next allocation. */
+    /** Registers a fake agent (starting its HTTP server); it is offered at once. */
     public FakeAgent addAgent(AgentSpec spec) {
         String id = spec.id().isEmpty() ? masterId + "-S" + agentSeq.getAndIncrement() : spec.id();
         lock.lock();
@@ -370,6 +446,10 @@ public final class TestMaster implements AutoCloseable {
             }
             FakeAgent agent = new FakeAgent(spec, id, config.agentFilesServers);
             agents.put(id, agent);
+            if (server != null) {
+                // The allocator allocates a new agent's resources at once (as for re-registration).
+                timers.execute(() -> locked(this::allocate));
+            }
             return agent;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start fake agent '" + id + "'", e);
@@ -850,7 +930,7 @@ public final class TestMaster implements AutoCloseable {
             case DECLINE -> decline(fw, call.getDecline().getOfferIdsList(), call.getDecline().getFilters());
             case REVIVE -> {
                 fw.suppressed = false;
-                fw.refusedUntil.clear();
+                fw.refuseFilters.clear();
                 timers.execute(() -> locked(this::allocate));
             }
             case SUPPRESS -> fw.suppressed = true;
@@ -920,22 +1000,34 @@ public final class TestMaster implements AutoCloseable {
             ResourcePool refused) {
         double seconds = filters.hasRefuseSeconds() ? filters.getRefuseSeconds() : 5.0;
         if (seconds > 0) {
-            fw.refusedUntil.put(agent.agentId(), System.nanoTime() + (long) (seconds * 1e9));
-            fw.refusedResources.put(agent.agentId(), refused.copy());
+            // As the allocator: a filter lasts at least one allocation interval, and an agent can
+            // hold several filters of one framework, each expiring on its own.
+            long nanos = Math.max((long) (seconds * 1e9), config.allocationInterval.toNanos());
+            fw.refuseFilters.computeIfAbsent(agent.agentId(), k -> new ArrayList<>())
+                    .add(new RefuseFilter(System.nanoTime() + nanos, refused.copy()));
         }
     }
 
     /** Whether a live refuse filter holds back the agent's free resources from the framework. Lock held. */
     private boolean refused(Framework fw, FakeAgent agent, long now) {
-        Long until = fw.refusedUntil.get(agent.agentId());
-        if (until == null || until - now <= 0) {
+        List<RefuseFilter> filters = fw.refuseFilters.get(agent.agentId());
+        if (filters == null) {
+            return false;
+        }
+        filters.removeIf(f -> f.untilNanos - now <= 0);
+        if (filters.isEmpty()) {
+            fw.refuseFilters.remove(agent.agentId());
             return false;
         }
         if (!config.resourceRefuseFilters) {
             return true;
         }
-        ResourcePool refused = fw.refusedResources.get(agent.agentId());
-        return refused != null && refused.containsPool(agent.available);
+        for (RefuseFilter f : filters) {
+            if (f.refused.containsPool(agent.available)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void accept(Framework fw, Call.Accept accept) {
@@ -1317,13 +1409,6 @@ public final class TestMaster implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        if (config.offerTimeout != null) {
-            for (OfferState o : List.copyOf(offers.values())) {
-                if (now - o.createdNanos >= config.offerTimeout.toNanos()) {
-                    rescindOffer(o);
-                }
-            }
-        }
         for (Framework fw : frameworks.values()) {
             if (fw.stream == null || fw.suppressed) {
                 continue;
@@ -1344,8 +1429,18 @@ public final class TestMaster implements AutoCloseable {
                         .setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(fw.role()));
                 agent.spec().attributes().forEach((k, v) -> offer.addAttributes(Attribute.newBuilder().setName(k)
                         .setType(Value.Type.TEXT).setText(Value.Text.newBuilder().setValue(v))));
-                offers.put(id, new OfferState(offer.build(), fw, agent, pool, now));
-                batch.add(offer.build());
+                OfferState state = new OfferState(offer.build(), fw, agent, pool, now);
+                offers.put(id, state);
+                batch.add(state.offer);
+                if (config.offerTimeout != null) {
+                    // The master's own timer per offer (Master::offerTimeout); the resources go
+                    // back without a filter and are offered at the next allocation.
+                    timers.schedule(() -> locked(() -> {
+                        if (offers.get(id) == state) {
+                            rescindOffer(state);
+                        }
+                    }), config.offerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                }
             }
             if (!batch.isEmpty()) {
                 send(fw, Event.newBuilder().setType(Event.Type.OFFERS)
@@ -1747,9 +1842,8 @@ public final class TestMaster implements AutoCloseable {
         FrameworkInfo info = FrameworkInfo.getDefaultInstance();
         Stream stream;
         boolean suppressed;
-        final Map<String, Long> refusedUntil = new LinkedHashMap<>();
-        /** What the latest refuse filter per agent refused (used with {@code resourceRefuseFilters}). */
-        final Map<String, ResourcePool> refusedResources = new HashMap<>();
+        /** Live refuse filters per agent id. */
+        final Map<String, List<RefuseFilter>> refuseFilters = new HashMap<>();
         final Map<String, Task> tasks = new LinkedHashMap<>();
 
         Framework(String id) {
@@ -1782,6 +1876,10 @@ public final class TestMaster implements AutoCloseable {
             }
             return info.hasRole() ? info.getRole() : "*";
         }
+    }
+
+    /** A refuse filter: until when, and what was refused (held back are offers it contains). */
+    private record RefuseFilter(long untilNanos, ResourcePool refused) {
     }
 
     /** An outstanding offer and the resources it holds. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The options that let benchmarks run thousands of agents: no files servers, resource-aware refuse filters. */
+/** The options that let benchmarks run thousands of agents: no files servers, whole-agent refuse filters. */
 @Timeout(30)
 class TestMasterBenchOptionsTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -81,8 +81,8 @@ class TestMasterBenchOptionsTest {
     }
 
     @Test
-    void withResourceFiltersResourcesFreedByAnEndedTaskAreOfferedBeforeTheFilterExpires() {
-        master = builder().resourceRefuseFilters(true).build().start();
+    void byDefaultResourcesFreedByAnEndedTaskAreOfferedBeforeTheFilterExpires() {
+        master = builder().build().start();
         master.addAgent(AgentSpec.standard());
         SchedulerTestClient.Subscription s = subscribe();
         FrameworkID fid = s.frameworkId(WAIT);
@@ -95,8 +95,8 @@ class TestMasterBenchOptionsTest {
     }
 
     @Test
-    void byDefaultARefuseFilterHoldsBackTheWholeAgentUntilItExpires() {
-        master = builder().build().start();
+    void wholeAgentFiltersHoldBackTheWholeAgentUntilTheyExpire() {
+        master = builder().resourceRefuseFilters(false).build().start();
         master.addAgent(AgentSpec.standard());
         SchedulerTestClient.Subscription s = subscribe();
         FrameworkID fid = s.frameworkId(WAIT);
