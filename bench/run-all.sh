@@ -29,5 +29,7 @@ fi
   done
   # The makespan bench (minutes and 6 GiB of heap, run on its own) keeps its table in bench/results.
   if [ -f "$DIR/results/makespan.md" ]; then echo; cat "$DIR/results/makespan.md"; fi
+  # So does the packing bench (bench/packing.sh --out bench/results/packing.md).
+  if [ -f "$DIR/results/packing.md" ]; then echo; echo "### Packing against a minimal framework (\`bench/packing.sh\`)"; echo; cat "$DIR/results/packing.md"; fi
 } > "$DIR/RESULTS.md"
 echo "wrote $DIR/RESULTS.md"

@@ -5,10 +5,18 @@ import io.mesosrunner.job.JobError;
 import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.job.JobLoader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
-/** Loads a job file for a command, printing its errors the way the CLI promises. */
+/**
+ * Reads job files for the commands: the job package parses bytes, this class owns the file
+ * system side (missing, unreadable and oversized files) and prints errors the way the CLI
+ * promises, {@code file:line:col: message}.
+ */
 final class JobFiles {
 
   /** A loaded job and the hash of the bytes it came from. */
@@ -18,13 +26,8 @@ final class JobFiles {
 
   /** The job, or null after printing every error of the file to stderr. */
   static Loaded load(Path file, CliContext ctx) {
-    JobLoader loader = new JobLoader(ctx.env());
     try {
-      byte[] content = readSmallFile(file);
-      if (content == null) {
-        loader.load(file); // reports why the file cannot be read, or that it is too large
-        throw new IllegalStateException("the loader accepted " + file + " but it cannot be read");
-      }
+      byte[] content = read(file);
       return parse(file.toString(), content, ctx);
     } catch (JobFileException e) {
       for (JobError error : e.errors()) ctx.err().println(error);
@@ -36,20 +39,43 @@ final class JobFiles {
   static Loaded parse(String name, byte[] content, CliContext ctx) {
     try {
       Job job = new JobLoader(ctx.env()).parse(name, content);
-      return new Loaded(job, RunFiles.sha256(content), new String(content, java.nio.charset.StandardCharsets.UTF_8));
+      return new Loaded(job, RunFiles.sha256(content), new String(content, StandardCharsets.UTF_8));
     } catch (JobFileException e) {
       for (JobError error : e.errors()) ctx.err().println(error);
       return null;
     }
   }
 
-  /** The file's bytes, read once, or null when it is missing, unreadable or over the size limit. */
-  private static byte[] readSmallFile(Path file) {
+  /**
+   * Reads and parses one job file.
+   *
+   * @param file read as given; errors name it exactly as given
+   * @throws JobFileException with every error, when the file cannot be read or is not a valid job
+   */
+  static Job parse(Path file, JobLoader loader) throws JobFileException {
+    return loader.parse(file.toString(), read(file));
+  }
+
+  /** The file's bytes, read once; a file over the size limit is refused without reading it. */
+  static byte[] read(Path file) throws JobFileException {
+    String name = file.toString();
     try {
-      if (Files.isRegularFile(file) && Files.size(file) <= JobLoader.MAX_BYTES) return Files.readAllBytes(file);
-    } catch (IOException e) {
-      // the loader reports the problem with the file's name
+      if (Files.isRegularFile(file) && Files.size(file) > JobLoader.MAX_BYTES) {
+        throw single(name, "file is too large (" + Files.size(file) + " bytes; a job file may have at most "
+            + JobLoader.MAX_BYTES + ")");
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw single(name, "no such file");
+    } catch (AccessDeniedException e) {
+      throw single(name, "permission denied");
+    } catch (IOException | RuntimeException e) {
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ');
+      throw single(name, "cannot read file: " + message);
     }
-    return null;
+  }
+
+  private static JobFileException single(String fileName, String message) {
+    return new JobFileException(List.of(new JobError(fileName, 1, 1, message)));
   }
 }

@@ -25,9 +25,10 @@ import picocli.CommandLine.Parameters;
  * job file as it is now), and whether a runner is still attached to it.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Print the state of the job's latest run from its journal (read-only; safe while it runs).",
+    description = {"Print the state of the job's latest run, from its journal.",
+        "Read-only: safe while the run goes on.",
         "JOB is the job file, the job's name or its state directory (.runner/NAME).",
-        "With --master (or RUNNER_MASTER, MESOS_MASTER), also what the master says of the run's tasks."})
+        "With --master (or RUNNER_MASTER, MESOS_MASTER): the master's view of its tasks."})
 final class StatusCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "JOB", description = "The job file, the job name or the job's state directory.")

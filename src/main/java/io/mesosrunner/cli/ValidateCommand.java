@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code runner validate FILE...}: checks job files, prints every error, runs nothing. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = "Check job files and print every error with file:line:column; run nothing. Exit 0 if all are valid, 2 otherwise.")
+    description = {"Check job files and print every error with file:line:column; run nothing.",
+        "Exit 0 if all are valid, 2 otherwise."})
 final class ValidateCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "JOBFILE", description = "Job files to check; - reads one from stdin.")
@@ -37,7 +38,7 @@ final class ValidateCommand implements Callable<Integer> {
         continue;
       }
       try {
-        Job job = loader.load(f);
+        Job job = JobFiles.parse(f, loader);
         ctx.out().println(f + ": ok (" + JobText.describe(job) + ")");
       } catch (JobFileException e) {
         bad++;

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  * Durations written the Go way: one or more {@code <number><unit>} parts, largest unit first,
  * units {@code d}, {@code h}, {@code m}, {@code s}, {@code ms}. Numbers may have a fraction.
  * Examples: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 2h30m}, {@code 1.5s}.
+ * Each number has at most 9 digits before the point and at most 9 after it (6 for {@code ms}).
  * Negative durations are refused.
  */
 public final class Durations {
@@ -19,6 +20,8 @@ public final class Durations {
   private static final String[] UNITS = {"d", "h", "m", "s", "ms"};
   private static final long[] NANOS = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L,
       1_000_000_000L, 1_000_000L};
+  private static final int MS = 4;
+  private static final int MAX_DIGITS = 9;
   private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
   private static final String HINT = " (use a number with a unit: ms, s, m, h or d, e.g. 30s, 10m, 2h30m)";
 
@@ -47,6 +50,16 @@ public final class Durations {
             "not a duration: '" + text + "' (units must go from largest to smallest, each at most once)");
       }
       lastUnit = unit;
+      String number = m.group(1);
+      int point = number.indexOf('.');
+      int whole = point < 0 ? number.length() : point;
+      int fraction = point < 0 ? 0 : number.length() - point - 1;
+      // Bounds a JSON Schema pattern can state too: every such duration fits, and any non-zero digit is at least 1ns.
+      if (whole > MAX_DIGITS) throw new IllegalArgumentException("duration is too long: '" + text + "'");
+      if (fraction > (unit == MS ? MAX_DIGITS - 3 : MAX_DIGITS)) {
+        throw new IllegalArgumentException("not a duration: '" + text + "' (at most nanosecond precision: "
+            + MAX_DIGITS + " digits after the point, 6 for ms)");
+      }
       nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(NANOS[unit])));
       at = m.end();
     }

@@ -1,6 +1,5 @@
 package io.mesosrunner.job;
 
-import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -8,10 +7,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +43,7 @@ import org.snakeyaml.engine.v2.schema.Schema;
  * out-of-range values (Jakarta Bean Validation constraints on {@link Job}, checked by Hibernate
  * Validator) and unset {@code ${VAR}} references in {@code env}.
  *
- * <p>{@link #load} and {@link #parse} throw nothing but {@link JobFileException}. Instances are
+ * <p>It parses bytes; reading files is the caller's part. {@link #parse} throws nothing but {@link JobFileException}. Instances are
  * immutable and safe to share between threads.
  */
 public final class JobLoader {
@@ -74,37 +69,13 @@ public final class JobLoader {
 
   /**
    * Prepares the job validator now, if no call has yet: builds it and validates a sample job,
-   * which is most of the cost of the first {@link #load} or {@link #parse} in a process (a quarter
+   * which is most of the cost of the first {@link #parse} in a process (a quarter
    * of a second of CPU). Callers that have other work to do first run this on another thread; a
    * load that comes while it runs waits for it. Thread-safe; without this call the first load
    * prepares the validator itself.
    */
   public static void prepareValidator() {
     JobReader.prepareValidator();
-  }
-
-  /**
-   * Loads and validates a job file.
-   *
-   * @param file read as given; errors name it exactly as given
-   * @throws JobFileException with every error, when the file cannot be read or is not a valid job
-   */
-  public Job load(Path file) throws JobFileException {
-    String name = file.toString();
-    byte[] content;
-    try {
-      if (Files.isRegularFile(file) && Files.size(file) > MAX_BYTES) {
-        throw new JobFileException(List.of(tooLarge(name, Files.size(file))));
-      }
-      content = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw single(name, "no such file");
-    } catch (AccessDeniedException e) {
-      throw single(name, "permission denied");
-    } catch (IOException | RuntimeException e) {
-      throw single(name, "cannot read file: " + describe(e));
-    }
-    return parse(name, content);
   }
 
   /**

@@ -12,12 +12,15 @@ import java.util.regex.Pattern;
  * {@code MiB}, {@code GiB} or {@code TiB} (units are case-insensitive, a space before the unit is
  * allowed). A bare number means MiB. Decimal units such as {@code MB} are refused because Mesos
  * counts in MiB and "MB" would be ambiguous. Examples: {@code 512}, {@code 512MiB},
- * {@code 1.5GiB}, {@code 100KiB}.
+ * {@code 1.5GiB}, {@code 100KiB}. At most 15 digits before the point.
  */
 public final class Sizes {
 
   private static final Pattern SIZE =
       Pattern.compile("([-+]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))\\s*([A-Za-z]*)");
+
+  /** Most digits before the point: a bound a JSON Schema pattern can state, far above any real size. */
+  private static final int MAX_DIGITS = 15;
 
   private Sizes() {}
 
@@ -32,6 +35,11 @@ public final class Sizes {
     if (!m.matches()) {
       throw new IllegalArgumentException(
           "not a size: '" + text + "' (expected MiB or a number with a unit, e.g. 512, 512MiB, 2GiB)");
+    }
+    String digits = m.group(1).replaceFirst("^[-+]", "");
+    int point = digits.indexOf('.');
+    if ((point < 0 ? digits.length() : point) > MAX_DIGITS) {
+      throw new IllegalArgumentException("size is too large: '" + text + "'");
     }
     BigDecimal number = new BigDecimal(m.group(1));
     double perMib = switch (m.group(2).toLowerCase(Locale.ROOT)) {

@@ -37,18 +37,20 @@ import org.apache.mesos.v1.scheduler.Protos.Event;
  * answer times and the agents' {@code /files/read} requests (output polling).
  *
  * <p>Arguments: {@code --rounds N --instances N --agents N --task-ms N --allocation-ms N
- * --step-ms N --runner-jar JAR --framework-cp CP --work DIR --out FILE --smoke}.
+ * --step-ms N --runner-jar JAR --framework-cp CP --work DIR --out FILE --runner-arg ARG --smoke}
+ * ({@code --runner-arg -v}, repeatable, adds options to the runner's command line; the work
+ * directory keeps every run's output).
  */
 public final class PackingBench {
 
   record Params(int rounds, int instances, int agents, long taskMs, long allocationMs, long stepMs,
-                Path runnerJar, String frameworkCp, Path work, Path out) {}
+                Path runnerJar, String frameworkCp, Path work, Path out, List<String> runnerArgs) {}
 
   /** One run of one contender, cut into phases (milliseconds). */
   record Run(String who, int round, int exit, long totalMs, long startupMs, long offerToAcceptMs, long packingMs,
              long finishedToTeardownMs, long teardownToExitMs, int offers, int accepts, int declines,
              List<Double> partialFillFilters, List<Double> declineFilters, long medianAnswerMs, int fileReads,
-             int fileReadsAfterLastFinished) {}
+             int fileReadsAfterLastFinished, long cpuMs) {}
 
   private PackingBench() {}
 
@@ -69,10 +71,10 @@ public final class PackingBench {
           runs.add(run);
           System.out.printf(Locale.ROOT, "round %d %-7s exit %d total %5d ms | start-up %4d, offer->accept %4d,"
                   + " packing %5d, finished->teardown %4d, teardown->exit %4d | filters after partial fills %s,"
-                  + " declines %s, file reads %d (%d after the last TASK_FINISHED)%n",
+                  + " declines %s, file reads %d (%d after the last TASK_FINISHED), cpu %d ms%n",
               round, who, run.exit(), run.totalMs(), run.startupMs(), run.offerToAcceptMs(), run.packingMs(),
               run.finishedToTeardownMs(), run.teardownToExitMs(), run.partialFillFilters(), run.declineFilters(),
-              run.fileReads(), run.fileReadsAfterLastFinished());
+              run.fileReads(), run.fileReadsAfterLastFinished(), run.cpuMs());
           if (run.exit() != 0) {
             throw new IllegalStateException(who + " exited " + run.exit() + "; its output is in " + p.work());
           }
@@ -100,6 +102,7 @@ public final class PackingBench {
     String cp = null;
     Path work = null;
     Path out = null;
+    List<String> runnerArgs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -112,6 +115,7 @@ public final class PackingBench {
         case "--framework-cp" -> cp = args[++i];
         case "--work" -> work = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--runner-arg" -> runnerArgs.add(args[++i]);
         case "--smoke" -> {
           rounds = 1;
           instances = 6;
@@ -123,7 +127,7 @@ public final class PackingBench {
     if (cp == null || work == null) {
       throw new IllegalArgumentException("--framework-cp and --work are required");
     }
-    return new Params(rounds, instances, agents, taskMs, allocationMs, stepMs, runnerJar, cp, work, out);
+    return new Params(rounds, instances, agents, taskMs, allocationMs, stepMs, runnerJar, cp, work, out, runnerArgs);
   }
 
   private static TestMaster master(Params p) {
@@ -141,11 +145,16 @@ public final class PackingBench {
 
   private static Run runOnce(Params p, TestMaster master, String who, int round, Path job) throws Exception {
     Path log = p.work().resolve(who + "-" + round + ".log");
-    List<String> cmd = new ArrayList<>(List.of("java"));
+    Path cpuFile = p.work().resolve(who + "-" + round + ".cpu");
+    List<String> cmd = new ArrayList<>();
+    // CPU seconds (user + system) of the whole process: what a loaded machine stretches.
+    if (Files.isExecutable(TIME)) cmd.addAll(List.of(TIME.toString(), "-o", cpuFile.toString(), "-f", "%U %S"));
+    cmd.add("java");
     if (who.equals("runner")) {
       Path state = Files.createTempDirectory(p.work(), "state-");
       cmd.addAll(List.of("-jar", p.runnerJar().toString(), "run", job.toString(), "--master", master.uri().toString(),
           "--state-dir", state.toString()));
+      cmd.addAll(p.runnerArgs());
     } else {
       cmd.addAll(List.of("-Dcom.google.protobuf.use_unsafe_pre22_gencode=true", "-cp", p.frameworkCp(),
           MinimalPackingFramework.class.getName(), master.uri().toString(), Integer.toString(p.instances()), "0.5",
@@ -224,7 +233,17 @@ public final class PackingBench {
     answers.sort(null);
     return new Run(who, round, proc.exitValue(), ms(start, end), ms(start, subscribe), ms(firstOffers, firstAccept),
         ms(firstAccept, lastFinished), ms(lastFinished, teardown), ms(teardown, end), offers, accepts, declines.size(),
-        partial, declines, answers.isEmpty() ? 0 : answers.get(answers.size() / 2), reads, readsAfter);
+        partial, declines, answers.isEmpty() ? 0 : answers.get(answers.size() / 2), reads, readsAfter, cpuMs(cpuFile));
+  }
+
+  private static final Path TIME = Path.of("/usr/bin/time");
+
+  /** User plus system CPU of a run, from /usr/bin/time's last line; -1 when not measured. */
+  private static long cpuMs(Path file) throws java.io.IOException {
+    if (!Files.exists(file)) return -1;
+    List<String> lines = Files.readAllLines(file);
+    String[] f = lines.get(lines.size() - 1).trim().split("\\s+");
+    return Math.round((Double.parseDouble(f[0]) + Double.parseDouble(f[1])) * 1000);
   }
 
   private static void answer(List<Long> answers, Map<String, Instant> sent, String offerId, Instant at) {
@@ -245,6 +264,14 @@ public final class PackingBench {
     return Duration.between(from, to).toMillis();
   }
 
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
   private static long median(List<Long> xs) {
     List<Long> s = new ArrayList<>(xs);
     s.sort(null);
@@ -260,18 +287,18 @@ public final class PackingBench {
         p.instances(), p.agents(), p.allocationMs(), p.taskMs(), p.rounds()));
     sb.append("| contender | total | start-up to SUBSCRIBE | first OFFERS to first ACCEPT | first ACCEPT to last "
         + "TASK_FINISHED | last TASK_FINISHED to TEARDOWN | TEARDOWN to exit | offers / accepts / declines | "
-        + "filters after partial fills (s) | offer answer time | /files/read (after last finish) |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "filters after partial fills (s) | offer answer time | /files/read (after last finish) | CPU (user+sys) |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, List<Run>> e : by.entrySet()) {
       List<Run> rs = e.getValue();
       Run last = rs.get(rs.size() - 1);
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d / %d / %d | %s | %d | %d (%d) |%n",
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d / %d / %d | %s | %d | %d (%d) | %d |%n",
           e.getKey(), median(rs.stream().map(Run::totalMs).toList()), median(rs.stream().map(Run::startupMs).toList()),
           median(rs.stream().map(Run::offerToAcceptMs).toList()), median(rs.stream().map(Run::packingMs).toList()),
           median(rs.stream().map(Run::finishedToTeardownMs).toList()),
           median(rs.stream().map(Run::teardownToExitMs).toList()), last.offers(), last.accepts(), last.declines(),
           last.partialFillFilters(), median(rs.stream().map(Run::medianAnswerMs).toList()), last.fileReads(),
-          last.fileReadsAfterLastFinished()));
+          last.fileReadsAfterLastFinished(), median(rs.stream().map(Run::cpuMs).toList())));
     }
     List<Long> runner = by.getOrDefault("runner", List.of()).stream().map(Run::totalMs).toList();
     List<Long> minimal = by.getOrDefault("minimal", List.of()).stream().map(Run::totalMs).toList();
@@ -281,6 +308,12 @@ public final class PackingBench {
       ratios.sort(null);
       sb.append(String.format(Locale.ROOT, "%n**runner / minimal: %.2fx** (median of the per-round ratios; range %.2f-%.2f)%n",
           ratios.get(ratios.size() / 2), ratios.get(0), ratios.get(ratios.size() - 1)));
+      long cpuRunner = median(by.get("runner").stream().map(Run::cpuMs).toList());
+      long cpuMinimal = median(by.get("minimal").stream().map(Run::cpuMs).toList());
+      if (cpuRunner > 0 && cpuMinimal > 0) {
+        sb.append(String.format(Locale.ROOT, "%nCPU per run (user + system, medians): runner %d ms, minimal %d ms (%.1fx)."
+            + " Load average at the end: %s%n", cpuRunner, cpuMinimal, (double) cpuRunner / cpuMinimal, loadAverage()));
+      }
     }
     return sb.toString();
   }

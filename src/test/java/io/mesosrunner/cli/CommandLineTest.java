@@ -79,8 +79,13 @@ class CommandLineTest {
       assertThat(help).as("the synopsis names %s", command).containsPattern("(?m)^  runner (\\[)?" + command + "\\b");
       String sub = Cli.run(command, "--help").exitedWith(0).out();
       assertThat(sub.lines()).as("runner %s --help", command).allMatch(l -> l.length() <= 80);
+      // Each line of a description is one phrase: picocli must not have had to wrap it.
+      String[] description = all.getSubcommands().get(command).getCommandSpec().usageMessage().description();
+      if (description.length > 1) assertThat(sub).as("runner %s --help", command).contains(description);
     }
     assertThat(help.lines()).allMatch(l -> l.length() <= 80);
+    assertThat(help).contains(all.getCommandSpec().usageMessage().customSynopsis())
+        .contains(all.getCommandSpec().usageMessage().description());
     assertThat(help).contains("runner plan JOBFILE [--master URL]").doesNotContain("plan JOBFILE --master")
         .contains("RUNNER_MASTER", "RUNNER_STATE_DIR", "SIGHUP");
   }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mesosrunner.state.JobStore;
+import io.mesosrunner.state.RunState;
+import io.mesosrunner.testing.Await;
 import java.io.IOException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,8 +53,9 @@ class ResumeTest {
     AtomicReference<Consumer<String>> handler = new AtomicReference<>();
     CompletableFuture<CliResult> run = CompletableFuture.supplyAsync(
         () -> Cli.run(Map.of(), handler::set, job.toString(), "--state-dir", state()));
-    for (int i = 0; i < 200 && lines() < 4; i++) Thread.sleep(50);
-    Thread.sleep(500);
+    Await.until("every instance started", Duration.ofSeconds(30), () -> lines() >= 4);
+    Await.until("instances 0 and 1 recorded as completed", Duration.ofSeconds(30),
+        () -> JobStore.status(Path.of(state()), "resumable").map(RunState::completedCount).orElse(0) >= 2);
     handler.get().accept("SIGINT");
     return run.get(60, TimeUnit.SECONDS);
   }

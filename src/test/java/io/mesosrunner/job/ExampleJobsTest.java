@@ -42,7 +42,12 @@ class ExampleJobsTest {
   }
 
   private Job load(String name) throws JobFileException {
-    return loader.load(Path.of("jobs", name));
+    Path file = Path.of("jobs", name);
+    try {
+      return loader.parse(file.toString(), java.nio.file.Files.readAllBytes(file));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

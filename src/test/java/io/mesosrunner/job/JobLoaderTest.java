@@ -404,21 +404,6 @@ class JobLoaderTest {
   }
 
   @Test
-  void loadsFromAPathAndNamesItAsGiven() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jobs");
-    java.nio.file.Path file = dir.resolve("a.yaml");
-    java.nio.file.Files.writeString(file, MINIMAL + "cpus: 2\n");
-    JobFileException e = catchThrowableOfType(JobFileException.class, () -> loader.load(file));
-    assertThat(e.errors()).containsExactly(new JobError(file.toString(), 5, 1,
-        "duplicate field 'cpus' (first at line 3)"));
-    java.nio.file.Files.writeString(file, MINIMAL);
-    assertThat(loader.load(file).name()).isEqualTo("t");
-    assertThatThrownBy(() -> loader.load(dir.resolve("missing.yaml")))
-        .isInstanceOf(JobFileException.class)
-        .hasMessage(dir.resolve("missing.yaml") + ":1:1: no such file");
-  }
-
-  @Test
   void readsOnFailureAndTheExitCodeLists() throws Exception {
     Job defaults = load(MINIMAL);
     assertThat(defaults.onFailure()).isEqualTo(OnFailure.STOP);

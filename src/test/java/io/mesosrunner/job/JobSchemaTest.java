@@ -89,7 +89,7 @@ class JobSchemaTest {
     String yaml = Files.readString(file, StandardCharsets.UTF_8);
     Set<ValidationMessage> problems = schema().validate(yamlToJson(yaml));
     assertThat(problems).as("schema problems in %s", file).isEmpty();
-    Job job = new JobLoader(Map.of()).load(file);
+    Job job = new JobLoader(Map.of()).parse(file.toString(), Files.readAllBytes(file));
     assertThat(file.getFileName().toString()).isEqualTo(job.name().replace("hello-world", "hello") + ".yaml");
   }
 

@@ -22,11 +22,11 @@ final class EventStreamBody implements HttpResponse.BodySubscriber<byte[]> {
   /** Chunks asked for ahead of the subscription thread: bounds what waits in its inbox. */
   static final int WINDOW = 16;
 
-  private final BlockingQueue<Subscription.Signal> inbox;
+  private final BlockingQueue<SubscriptionSignal> inbox;
   private volatile Flow.Subscription upstream;
   private volatile boolean cancelled;
 
-  EventStreamBody(BlockingQueue<Subscription.Signal> inbox) {
+  EventStreamBody(BlockingQueue<SubscriptionSignal> inbox) {
     this.inbox = inbox;
   }
 
@@ -47,17 +47,17 @@ final class EventStreamBody implements HttpResponse.BodySubscriber<byte[]> {
 
   @Override
   public void onNext(List<ByteBuffer> item) {
-    inbox.add(new Subscription.Signal.Chunk(this, item));
+    inbox.add(new SubscriptionSignal.Chunk(this, item));
   }
 
   @Override
   public void onError(Throwable throwable) {
-    inbox.add(new Subscription.Signal.StreamEnd(this, throwable));
+    inbox.add(new SubscriptionSignal.StreamEnd(this, throwable));
   }
 
   @Override
   public void onComplete() {
-    inbox.add(new Subscription.Signal.StreamEnd(this, null));
+    inbox.add(new SubscriptionSignal.StreamEnd(this, null));
   }
 
   /** Subscription thread: one chunk was taken, ask for one more. */

@@ -5,7 +5,7 @@ package io.mesosrunner.cluster.mesos;
  * call type and the body text the master sent (its error messages are one-line
  * {@code text/plain}).
  */
-public final class MesosHttpException extends Exception {
+final class MesosHttpException extends Exception {
 
   private final int status;
   private final String callType;

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * (with null when no master is registered); it must not block. {@link #current()} may be read
  * from any thread.
  */
-public final class ZooKeeperLeaderDetector implements AutoCloseable {
+final class ZooKeeperLeaderDetector implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ZooKeeperLeaderDetector.class);
   private static final String PREFIX = "json.info_";

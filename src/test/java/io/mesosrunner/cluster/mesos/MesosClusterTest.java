@@ -161,8 +161,8 @@ class MesosClusterTest {
     assertThat(update.status().exitCode()).isZero();
     assertThat(listener.lines.poll(20, java.util.concurrent.TimeUnit.SECONDS))
         .isEqualTo(new RecordingListener.Line("happy-1", OutputStreamKind.STDOUT, "no newline yet"));
-    Thread.sleep(600);
-    assertThat(listener.lines).isEmpty();
+    assertThat(listener.lines.poll(600, java.util.concurrent.TimeUnit.MILLISECONDS))
+        .as("a line after the last flush").isNull();
 
     cluster.execute(new Action.Acknowledge("happy-1", offer.agentId(), update.status().uuid()));
     Received ack = master.next(Call.Type.ACKNOWLEDGE);
@@ -329,8 +329,8 @@ class MesosClusterTest {
     listener.next(Event.Subscribed.class);
     cluster.execute(new Action.Teardown());
     assertThat(master.next(Call.Type.TEARDOWN).call().getFrameworkId().getValue()).isEqualTo(FID);
-    Thread.sleep(500);
-    assertThat(listener.events).noneMatch(e -> e instanceof Event.Disconnected || e instanceof Event.ClusterFailed);
+    assertThat(listener.eventWithin(Duration.ofMillis(500),
+        e -> e instanceof Event.Disconnected || e instanceof Event.ClusterFailed)).isNull();
     assertThat(master.received).noneMatch(r -> r.call().getType() == Call.Type.SUBSCRIBE);
   }
 

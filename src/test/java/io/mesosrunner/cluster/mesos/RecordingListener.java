@@ -39,4 +39,21 @@ final class RecordingListener implements ClusterListener {
       }
     }
   }
+
+  /**
+   * The first event matching {@code wanted} that arrives within {@code window}, or null: for
+   * asserting that something does not happen during a bounded window.
+   */
+  Event eventWithin(java.time.Duration window, java.util.function.Predicate<Event> wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + window.toNanos();
+    for (Event e : events) {
+      if (wanted.test(e)) return e;
+    }
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return null;
+      Event e = events.poll(left, TimeUnit.NANOSECONDS);
+      if (e != null && wanted.test(e)) return e;
+    }
+  }
 }

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class TestMasterHabitsTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    /** Scheduling slack on a loaded machine: timers may fire this late. */
+    /** Scheduling slack on a loaded machine: timers may fire this late. Lower bounds measured from a
+     * call are 30-50 ms short: a call is recorded when it is answered, after its timers were set. */
     private static final long SLACK_MS = 150;
 
     private TestMaster master;
@@ -257,7 +258,7 @@ class TestMasterHabitsTest {
     void allocationInterval() {
         // Recorded: a 0 s DECLINE came back after one allocation interval (1 s).
         assertThat(recordedGapMs("refuse-superset.jsonl", 18, 19)).isBetween(1000L, 1100L);
-        long interval = 300;
+        long interval = 500;
         start(every(interval), 1);
         SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("interval"));
         FrameworkID fid = s.frameworkId(WAIT);
@@ -269,9 +270,10 @@ class TestMasterHabitsTest {
             ticks.add(sentAt(offer));
             decline(s, fid, offer.getId(), 0);
         }
-        // Offers after a 0 s DECLINE land on the allocation ticks: one interval apart.
+        // Offers after a 0 s DECLINE land on the next allocation tick: one interval apart (a tick
+        // that fires late makes the gap before it longer and the one after it shorter).
         for (int i = 1; i < ticks.size(); i++) {
-            assertThat(ms(ticks.get(i - 1), ticks.get(i))).isBetween(interval - 40, interval + SLACK_MS);
+            assertThat(ms(ticks.get(i - 1), ticks.get(i))).isBetween(interval - SLACK_MS, interval + SLACK_MS);
         }
     }
 
@@ -289,7 +291,7 @@ class TestMasterHabitsTest {
 
     @Test
     void freedResourcesAtNextAllocation() {
-        long interval = 400;
+        long interval = 1000;
         start(every(interval).stepDelay(Duration.ofMillis(5))
                 .behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(interval / 2))), 1);
         SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("freed"));
@@ -304,8 +306,9 @@ class TestMasterHabitsTest {
         Offer freed = nextOffer(s, WAIT);
         Instant offered = sentAt(freed);
         assertThat(cpus(freed)).isEqualTo(2.0);
-        // Not at once: at the next tick, a whole number of intervals after the earlier one.
-        assertThat(ms(finished, offered)).isGreaterThanOrEqualTo(interval / 8);
+        // Not at once (that would be within a few ms): at the next tick, a whole number of intervals
+        // after the earlier one.
+        assertThat(ms(finished, offered)).isGreaterThanOrEqualTo(20);
         long sinceTick = ms(tick, offered) % interval;
         assertThat(Math.min(sinceTick, interval - sinceTick)).isLessThanOrEqualTo(SLACK_MS / 2);
     }
@@ -341,7 +344,7 @@ class TestMasterHabitsTest {
         decline(s, fid, nextOffer(s, WAIT).getId(), 0.8);
         Instant declined = lastCallAt(Call.Type.DECLINE);
         Offer next = nextOffer(s, WAIT);
-        assertThat(ms(declined, sentAt(next))).isBetween(800L, 800 + interval + SLACK_MS);
+        assertThat(ms(declined, sentAt(next))).isBetween(770L, 800 + interval + SLACK_MS);
 
         // A filter shorter than the allocation interval still lasts one interval.
         master.close();
@@ -353,7 +356,7 @@ class TestMasterHabitsTest {
         decline(s, fid, nextOffer(s, WAIT).getId(), 0.05);
         declined = lastCallAt(Call.Type.DECLINE);
         next = nextOffer(s, WAIT);
-        assertThat(ms(declined, sentAt(next))).isGreaterThanOrEqualTo(longInterval - 20);
+        assertThat(ms(declined, sentAt(next))).isGreaterThanOrEqualTo(longInterval - 50);
     }
 
     @Test
@@ -364,7 +367,7 @@ class TestMasterHabitsTest {
         decline(s, fid, nextOffer(s, WAIT).getId(), -1);
         Instant declined = lastCallAt(Call.Type.DECLINE);
         Offer next = nextOffer(s, Duration.ofSeconds(8));
-        assertThat(ms(declined, sentAt(next))).isBetween(5000L, 5000 + 100 + SLACK_MS);
+        assertThat(ms(declined, sentAt(next))).isBetween(4970L, 5000 + 100 + SLACK_MS);
     }
 
     @Test
@@ -385,7 +388,7 @@ class TestMasterHabitsTest {
         ackUntil(s, fid, "short-1", TaskState.TASK_RUNNING);
         // The rest stays held by the 3 s filter after the 0.2 s one expired.
         Offer rest = nextOffer(s, WAIT);
-        assertThat(ms(longFilter, sentAt(rest))).isGreaterThanOrEqualTo(3000);
+        assertThat(ms(longFilter, sentAt(rest))).isGreaterThanOrEqualTo(2970);
         assertThat(cpus(rest)).isEqualTo(1.0);
     }
 
@@ -421,7 +424,8 @@ class TestMasterHabitsTest {
         Instant offered = sentAt(held);
         assertThat(s.next(Event.Type.RESCIND, WAIT).getRescind().getOfferId()).isEqualTo(held.getId());
         Instant rescinded = sentAt(Event.Type.RESCIND, offered);
-        assertThat(ms(offered, rescinded)).isBetween(timeout - 5, timeout + SLACK_MS);
+        // The timer starts when the offer is made, a little before the event is written.
+        assertThat(ms(offered, rescinded)).isBetween(timeout - 50, timeout + SLACK_MS);
         // Half an interval after the RESCIND: the next tick, not the same moment.
         Offer again = nextOffer(s, WAIT);
         assertThat(ms(rescinded, sentAt(again))).isGreaterThanOrEqualTo(interval / 4);
@@ -544,15 +548,16 @@ class TestMasterHabitsTest {
         Instant starting = sentAt(Event.Type.UPDATE, accepted);
         ackUntil(s, fid, "timing-1", TaskState.TASK_RUNNING);
         Instant running = sentAt(Event.Type.UPDATE, starting.plusMillis(1));
-        assertThat(ms(accepted, starting)).isGreaterThanOrEqualTo(145);
-        assertThat(ms(starting, running)).isGreaterThanOrEqualTo(145);
+        // A call is recorded when it is answered, a little after its timers were set: bounds 30 ms short.
+        assertThat(ms(accepted, starting)).isGreaterThanOrEqualTo(120);
+        assertThat(ms(starting, running)).isGreaterThanOrEqualTo(120);
         assertThat(client.call(Call.newBuilder().setType(Call.Type.KILL).setFrameworkId(fid)
                 .setKill(Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue("timing-1"))).build(),
                 s.streamId()).statusCode()).isEqualTo(202);
         Instant killCall = lastCallAt(Call.Type.KILL);
         ackUntil(s, fid, "timing-1", TaskState.TASK_KILLED);
         Instant killed = sentAt(TaskState.TASK_KILLED);
-        assertThat(ms(killCall, killed)).isGreaterThanOrEqualTo(195);
+        assertThat(ms(killCall, killed)).isGreaterThanOrEqualTo(170);
     }
 
     @Test
