@@ -31,4 +31,16 @@ final class ExitCode {
       default: throw new AssertionError("unknown outcome " + outcome);
     }
   }
+
+  /**
+   * The outcome a run that left no end record had, told by the exit code its runner left
+   * (interrupted, or its cluster lost); null for any other code.
+   */
+  static String unendedOutcome(int exitCode) {
+    return switch (exitCode) {
+      case CLUSTER -> Outcome.CLUSTER_FAILED.name();
+      case INTERRUPTED -> Outcome.INTERRUPTED.name();
+      default -> null;
+    };
+  }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         "  runner validate JOBFILE...                     check files, run nothing",
         "  runner plan JOBFILE [--master URL]             show how offers would be used",
         "  runner status JOB [--master URL]               the latest run, as recorded",
+        "  runner wait JOB [--timeout DURATION]           exit with the latest run's code",
         "  runner kill JOB                                kill the latest run's tasks",
         "  runner report JOB --html FILE                  rebuild a run's reports",
         "  runner schema                                  the JSON Schema of job files",
@@ -44,7 +45,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   private static final Set<String> COMMANDS =
-      Set.of("run", "validate", "plan", "status", "kill", "report", "schema", "completion", "help");
+      Set.of("run", "validate", "plan", "status", "wait", "kill", "report", "schema", "completion", "help");
   /** The commands that load a job file (and so validate one). */
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
@@ -60,7 +61,7 @@ public final class Main {
     // Before the JVM starts its first child process: VFORK halves the cost of each local task.
     io.mesosrunner.cluster.local.LocalCluster.preferFastProcessSpawn();
     CliContext ctx = new CliContext(System.out, System.err, System.getenv(), Clock.systemUTC(),
-        System.console() != null && !"dumb".equals(System.getenv("TERM")), Signals::install);
+        Terminal.detect(System.getenv()), Signals::install);
     System.exit(execute(ctx, args));
   }
 
@@ -108,6 +109,7 @@ public final class Main {
     if (all || only.equals("validate")) cl.addSubcommand("validate", new ValidateCommand(ctx));
     if (all || only.equals("plan")) cl.addSubcommand("plan", new PlanCommand(ctx));
     if (all || only.equals("status")) cl.addSubcommand("status", new StatusCommand(ctx));
+    if (all || only.equals("wait")) cl.addSubcommand("wait", new WaitCommand(ctx));
     if (all || only.equals("kill")) cl.addSubcommand("kill", new KillCommand(ctx));
     if (all || only.equals("report")) cl.addSubcommand("report", new ReportCommand(ctx));
     if (all || only.equals("schema")) cl.addSubcommand("schema", new SchemaCommand(ctx));

@@ -88,6 +88,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print only the summary (no task output, no progress).")
   boolean quiet;
 
+  @Option(names = "--no-prefix", description = "Print task output as it is, without the [job/instance] tag.")
+  boolean noPrefix;
+
   @Option(names = {"-v", "--verbose"}, description = "Also print the runner's own log (on stderr).")
   boolean verbose;
 
@@ -210,7 +213,7 @@ final class RunCommand implements Callable<Integer> {
           skippedSummary = "skipped as already completed: " + describe(skipped);
         }
       }
-      return runOn(job, source, stateDir, run, resume, journal);
+      return runOn(job, source, stateDir, run, resume, journal, store.dir());
     } catch (IOException e) {
       ctx.err().println("runner: cannot write the run journal in " + stateDir + ": " + StateDirProblem.reason(e));
       return ExitCode.USAGE;
@@ -301,8 +304,9 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int runOn(Job job, JobSource source, Path stateDir, RunInfo run, Resume resume, RunJournal journal)
-      throws ClusterOptions.BadOptionException {
+  private int runOn(Job job, JobSource source, Path stateDir, RunInfo run, Resume resume, RunJournal journal,
+      Path jobDir) throws ClusterOptions.BadOptionException {
+    RunnerExit.clear(jobDir);
     // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
     ClusterOptions.Opened opened = where.open(job, source.label(), stateDir, run.runId(),
         resume == null ? null : resume.frameworkId(), !quiet, ctx);
@@ -312,7 +316,10 @@ final class RunCommand implements Callable<Integer> {
     try (var cluster = opened.cluster()) {
       // A report on standard output keeps it clean: task output and the summary go to stderr.
       java.io.PrintStream shown = reports().toStdout() ? ctx.err() : ctx.out();
-      TerminalUi ui = new TerminalUi(shown, ctx.err(), ctx.terminal(), quiet, ctx.clock(), Duration.ofSeconds(5), job.name());
+      int doneBefore = resume == null ? 0 : (int) resume.instances().stream().filter(Resume.Instance::completed).count();
+      TerminalUi ui = new TerminalUi(shown, ctx.err(), ctx.terminal(),
+          new TerminalUi.Options(quiet, noPrefix, Duration.ofSeconds(5)), ctx.clock(), job.name(), job.parallelism(),
+          doneBefore);
       JournalWriter writer = new JournalWriter(journal);
       JobScheduler scheduler = new JobScheduler(job, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer, resume);
       RunTrace trace = new RunTrace(ctx.clock(), job.cpus(), writer);
@@ -336,10 +343,13 @@ final class RunCommand implements Callable<Integer> {
       }
       RunReport r = RunReport.of(RunReports.snapshot(scheduler, where, trace.samples()), cluster::sandboxOf,
           t -> tails.getOrDefault(t, List.of()), exit);
-      shown.print(TextSummary.render(r, ui::stderrTail));
+      boolean colour = shown == ctx.out() ? ctx.terminal().colourOnStdout() : ctx.terminal().colourOnStderr();
+      shown.print(TerminalUi.colourSummary(TextSummary.render(r, ui::stderrTail), Style.of(colour)));
       if (skippedSummary != null) shown.println(skippedSummary);
       shown.flush();
       reports().write(r, ctx.out(), ctx.err());
+      // Before the lock is released: a `runner wait` that sees the runner gone finds its exit code.
+      RunnerExit.write(jobDir, run.runId(), exit);
       return exit;
     }
   }

@@ -14,7 +14,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import io.mesosrunner.state.RunJournal;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -36,6 +39,17 @@ final class StatusCommand implements Callable<Integer> {
   @Mixin MasterOption master;
 
   @Mixin MasterAccessOptions access;
+
+  @Option(names = "--watch",
+      description = {"Follow the run live (its status line and instance events),", "then print its summary and exit with its exit code."})
+  boolean watch;
+
+  /** Output formats of {@code status}. */
+  enum Format { text, json }
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+      description = {"text (default) or json: the run's JSON report with where it", "stands now (state, exitCode, runnerPid, running, waiting)."})
+  Format output;
 
   private final CliContext ctx;
 
@@ -68,6 +82,22 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
+  /** The run as JSON on stdout; exit 0, or 2 when there is no run or its journal cannot be read. */
+  private int printJson(Path dir, String name) {
+    try {
+      List<io.mesosrunner.state.JournalRecord> records = RunJournal.read(JobStore.jobDir(dir, name)).records();
+      if (records.isEmpty()) throw new NoSuchFileException(dir.resolve(name).toString());
+      ctx.out().println(StatusJson.of(dir, name, records));
+      return 0;
+    } catch (NoSuchFileException e) {
+      ctx.err().println("runner: no run of " + name + " is recorded in " + dir);
+      return ExitCode.USAGE;
+    } catch (IOException e) {
+      ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+  }
+
   private static final java.util.Set<String> TERMINAL = java.util.Set.of("TASK_FINISHED", "TASK_FAILED", "TASK_KILLED",
       "TASK_ERROR", "TASK_LOST", "TASK_DROPPED", "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN");
 
@@ -86,6 +116,15 @@ final class StatusCommand implements Callable<Integer> {
     }
     Path dir = target.stateDir();
     String name = target.jobName();
+    if (watch) {
+      try {
+        return new RunWatch(dir, name, ctx, RunWatch.POLL).follow(RunWatch.Mode.WATCH, null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return ExitCode.INTERRUPTED;
+      }
+    }
+    if (output == Format.json) return printJson(dir, name);
     try {
       Optional<RunState> state = JobStore.status(dir, name);
       if (state.isEmpty()) {

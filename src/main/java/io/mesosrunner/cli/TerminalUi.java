@@ -1,9 +1,10 @@
 package io.mesosrunner.cli;
 
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
+import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.Progress;
-import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.schedule.AttemptEnded;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,59 +16,83 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the user sees while a job runs: task output tagged {@code [job/instance]} (stdout lines on
- * stdout, stderr lines on stderr), and progress. On a terminal, progress is one live status line
- * on stderr, cleared before task output is printed and drawn again after; otherwise (CI logs) a
- * plain line every {@code plainEvery}, with no control characters.
+ * What the user sees while a job runs, all printed from here:
+ * <ul>
+ *   <li>task output, stdout lines on stdout and stderr lines on stderr, tagged {@code [job/3]}
+ *       ({@code [job/3#2]} for the second attempt of instance 3), or untagged with
+ *       {@code --no-prefix};
+ *   <li>instance events on stderr, one line per failed or lost attempt, worded by {@link RunEvents};
+ *   <li>progress on stderr: when stderr is a terminal, one live status line ({@link StatusLine})
+ *       cut to the terminal's width, cleared before anything else is printed and drawn again after;
+ *       otherwise (CI logs, {@code 2>err.log}) a plain line every {@code plainEvery}, with no
+ *       control characters.
+ * </ul>
+ * Colour marks states when the stream is a terminal and NO_COLOR is not set (see {@link Terminal}).
  *
- * <p>Thread-safe: output arrives from adapter threads, progress from the run loop.
+ * <p>Thread-safe: output arrives from adapter threads, progress and journal records from the run
+ * loop.
  */
 final class TerminalUi implements JobRun.Observer {
 
   /** Lines of stderr kept per instance for the failure summary. */
   static final int TAIL_LINES = 10;
 
+  /** How the run's output is shown. */
+  record Options(boolean quiet, boolean noPrefix, Duration plainEvery) {}
+
   private final PrintStream out;
   private final PrintStream err;
-  private final boolean live;
-  private final boolean quiet;
+  private final Terminal terminal;
+  private final Options options;
   private final Clock clock;
-  private final Duration plainEvery;
-  private final String jobName;
+  private final Style errStyle;
+  private final StatusLine statusLine;
   private final Map<Integer, Tail> tails = new HashMap<>();
-  private String statusLine = "";
+  private String shownStatus = "";
   private Instant lastPlain = Instant.MIN;
-  private Progress lastProgress;
 
   private static final class Tail {
     String taskId;
     final ArrayDeque<String> lines = new ArrayDeque<>(TAIL_LINES);
   }
 
-  TerminalUi(PrintStream out, PrintStream err, boolean live, boolean quiet, Clock clock, Duration plainEvery, String jobName) {
+  /**
+   * @param parallelism the job's parallelism, for the wording of the wait reason
+   * @param doneAtStart instances a resumed run had already completed (not counted in the estimate)
+   */
+  TerminalUi(PrintStream out, PrintStream err, Terminal terminal, Options options, Clock clock, String jobName,
+      int parallelism, int doneAtStart) {
     this.out = out;
     this.err = err;
-    this.live = live;
-    this.quiet = quiet;
+    this.terminal = terminal;
+    this.options = options;
     this.clock = clock;
-    this.plainEvery = plainEvery;
-    this.jobName = jobName;
+    this.errStyle = Style.of(terminal.colourOnStderr());
+    this.statusLine = new StatusLine(jobName, parallelism, clock.instant(), doneAtStart, errStyle);
   }
 
   @Override
   public synchronized void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
     if (stream == OutputStreamKind.STDERR) keepTail(task, new String(line, StandardCharsets.UTF_8));
-    if (quiet) return;
-    clearStatus();
-    PrintStream target = stream == OutputStreamKind.STDOUT ? out : err;
+    if (options.quiet()) return;
+    boolean toStdout = stream == OutputStreamKind.STDOUT;
+    // Output on stdout only disturbs the status line when stdout shares its terminal.
+    boolean overStatus = !toStdout || terminal.stdoutIsTerminal();
+    if (overStatus) clearStatus();
+    PrintStream target = toStdout ? out : err;
     // The task's bytes go out unchanged, whatever this JVM's locale: only the tag is text.
-    target.print("[" + task.tag() + "] ");
+    if (!options.noPrefix()) target.print("[" + tag(task) + "] ");
     target.write(line, 0, line.length);
     target.write('\n');
-    if (live) {
+    if (overStatus && !shownStatus.isEmpty()) {
       target.flush();
       drawStatus();
     }
+  }
+
+  /** {@code job/3}, and {@code job/3#2} for attempts after the first. */
+  static String tag(TaskSpec task) {
+    return task.attempt() > 1 ? task.tag() + "#" + task.attempt() : task.tag();
   }
 
   private void keepTail(TaskSpec task, String line) {
@@ -88,55 +113,84 @@ final class TerminalUi implements JobRun.Observer {
   }
 
   @Override
+  public synchronized void onAttemptEnded(AttemptEnded e) {
+    printEvent(new RunEvents.Line(RunEvents.attemptEnded(e.instance(), e.attempt(), e.cause(), e.state(), e.exitCode(),
+        e.message(), !e.retried(), e.retried() ? e.retryIn() : Duration.ZERO), !e.retried()));
+  }
+
+  private void printEvent(RunEvents.Line line) {
+    if (options.quiet()) return;
+    clearStatus();
+    String text = "runner: " + line.text();
+    err.println(line.givenUp() ? errStyle.failed(text) : errStyle.waiting(text));
+    err.flush();
+    drawStatus();
+  }
+
+  @Override
   public synchronized void onProgress(Progress p) {
-    lastProgress = p;
-    if (quiet) return;
-    String line = format(p);
-    if (live) {
-      statusLine = line;
-      clearAndDraw();
-    } else {
-      Instant now = clock.instant();
-      if (lastPlain == Instant.MIN || !now.isBefore(lastPlain.plus(plainEvery))) {
-        lastPlain = now;
-        err.println(line);
-      }
+    if (options.quiet()) return;
+    Instant now = clock.instant();
+    if (terminal.liveStatus()) {
+      // One column short of the width: writing the last column makes some terminals wrap.
+      String line = statusLine.render(p, now, terminal.width() - 1);
+      if (line.equals(shownStatus)) return;
+      err.print("\r\033[K");
+      shownStatus = line;
+      drawStatus();
+    } else if (lastPlain == Instant.MIN || !now.isBefore(lastPlain.plus(options.plainEvery()))) {
+      lastPlain = now;
+      err.println(statusLine.render(p, now, 0));
     }
   }
 
   /** Removes the live status line before the summary is printed. */
   synchronized void finish() {
     clearStatus();
-    statusLine = "";
+    shownStatus = "";
     err.flush();
     out.flush();
   }
 
-  String format(Progress p) {
-    StringBuilder b = new StringBuilder();
-    b.append(jobName).append(": ").append(p.done()).append('/').append(p.instances()).append(" done, ")
-        .append(p.active()).append(" running, ").append(p.waiting()).append(" waiting");
-    if (p.failed() > 0) b.append(", ").append(p.failed()).append(" failed");
-    if (!p.waitReason().isEmpty()) b.append(" (").append(p.waitReason()).append(')');
-    return b.toString();
-  }
-
   private void clearStatus() {
-    if (live && !statusLine.isEmpty()) {
+    if (!shownStatus.isEmpty()) {
       err.print("\r\033[K");
       err.flush();
     }
   }
 
   private void drawStatus() {
-    if (live && !statusLine.isEmpty()) {
-      err.print(statusLine);
+    if (!shownStatus.isEmpty()) {
+      err.print(shownStatus);
       err.flush();
     }
   }
 
-  private void clearAndDraw() {
-    err.print("\r\033[K");
-    drawStatus();
+  /**
+   * The end-of-run summary with its states coloured: the verdict on the first line, and each
+   * failed instance.
+   */
+  static String colourSummary(String summary, Style style) {
+    if (!style.on() || summary.isEmpty()) return summary;
+    String[] lines = summary.split("\n", -1);
+    StringBuilder b = new StringBuilder(summary.length() + 64);
+    for (int i = 0; i < lines.length; i++) {
+      String l = lines[i];
+      if (i == 0) {
+        int colon = l.indexOf(": ");
+        if (colon > 0) {
+          String verdict = l.substring(colon + 2);
+          String coloured = verdict.startsWith("succeeded") ? style.done(verdict)
+              : verdict.startsWith("FAILED") || verdict.startsWith("could not run") ? style.failed(verdict)
+              : style.waiting(verdict);
+          l = style.bold(l.substring(0, colon)) + ": " + coloured;
+        }
+      } else if (l.startsWith("  instance ") && l.contains(" failed after ")) {
+        l = style.failed(l);
+      }
+      b.append(l);
+      if (i < lines.length - 1) b.append('\n');
+    }
+    return b.toString();
   }
 }

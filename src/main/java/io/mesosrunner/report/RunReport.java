@@ -134,6 +134,14 @@ public record RunReport(
    * @throws IllegalArgumentException when the records do not describe one run
    */
   public static RunReport fromJournal(List<? extends JournalRecord> records, int exitCode) {
+    return fromJournal(records, exitCode, null);
+  }
+
+  /**
+   * As {@link #fromJournal(List, int)}, for a run that may have ended without an end record
+   * (interrupted, or its cluster lost): its outcome is then {@code unendedOutcome}.
+   */
+  public static RunReport fromJournal(List<? extends JournalRecord> records, int exitCode, String unendedOutcome) {
     RunState state = RunState.fold(records);
     List<Sample> samples = new ArrayList<>();
     Double cpusPerTask = null;
@@ -188,7 +196,8 @@ public record RunReport(
     String startedAt = Times.iso(s.startedAtEpochMs());
     String endedAt = state.ended() ? Times.iso(endMs) : null;
     return new RunReport(s.jobName(), s.jobFile(), s.fileSha256(), s.gitCommit(), s.runId(), s.cluster(),
-        state.frameworkId(), state.outcome() == null ? null : state.outcome().name(), exitCode, state.endReason(),
+        state.frameworkId(), state.outcome() != null ? state.outcome().name() : unendedOutcome, exitCode,
+        state.endReason(),
         startedAt, endedAt, (endMs - s.startedAtEpochMs()) / 1000.0, list.size(), completed, failed, attempts, list,
         cpusPerTask, samples);
   }

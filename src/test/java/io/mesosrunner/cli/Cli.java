@@ -22,15 +22,21 @@ final class Cli {
   /** Runs with {@code stdin} as the process's standard input. */
   static CliResult withStdin(String stdin, Map<String, String> extraEnv, String... args) {
     return run(extraEnv, CliContext.SignalHook.NONE, new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        args);
+        Terminal.none(), args);
   }
 
   /** Runs with a signal hook, so a test can play Ctrl-C. */
   static CliResult run(Map<String, String> extraEnv, CliContext.SignalHook signals, String... args) {
-    return run(extraEnv, signals, java.io.InputStream.nullInputStream(), args);
+    return run(extraEnv, signals, java.io.InputStream.nullInputStream(), Terminal.none(), args);
+  }
+
+  /** Runs as if the streams were connected as {@code terminal} says. */
+  static CliResult run(Map<String, String> extraEnv, Terminal terminal, String... args) {
+    return run(extraEnv, CliContext.SignalHook.NONE, java.io.InputStream.nullInputStream(), terminal, args);
   }
 
   private static CliResult run(Map<String, String> extraEnv, CliContext.SignalHook signals, java.io.InputStream stdin,
+      Terminal terminal,
       String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -41,7 +47,7 @@ final class Cli {
     env.putAll(extraEnv);
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    int code = Main.execute(new CliContext(o, e, env, Clock.systemUTC(), false, signals, stdin), args);
+    int code = Main.execute(new CliContext(o, e, env, Clock.systemUTC(), terminal, signals, stdin), args);
     return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }
