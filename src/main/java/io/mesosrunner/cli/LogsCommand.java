@@ -78,6 +78,16 @@ final class LogsCommand implements Callable<Integer> {
 
     /** Why {@link #read} answered null, for the user. */
     String gone(RunState.Attempt attempt, String fileName);
+
+    /** Whether a line of {@code fileName} is the cluster's, not the task's (left out as the runner does). */
+    default boolean notTheTasks(String fileName, byte[] line) {
+      return false;
+    }
+
+    /** Whether {@link #notTheTasks} can leave out lines of {@code fileName}. */
+    default boolean filters(String fileName) {
+      return false;
+    }
   }
 
   /** A user-facing problem with its exit code. */
@@ -205,8 +215,9 @@ final class LogsCommand implements Callable<Integer> {
     PrintStream out = stderr ? ctx.err() : ctx.out();
     List<Tail> tails = new ArrayList<>();
     for (RunState.Attempt a : chosen) {
-      tails.add(new Tail(a, instance == null ? "[" + target.jobName() + "/" + a.instance()
-          + (a.attempt() > 1 ? "#" + a.attempt() : "") + "] " : null, out));
+      String prefix = instance == null ? "[" + target.jobName() + "/" + a.instance()
+          + (a.attempt() > 1 ? "#" + a.attempt() : "") + "] " : null;
+      tails.add(new Tail(a, prefix, source.filters(fileName) ? line -> source.notTheTasks(fileName, line) : null, out));
     }
     int gone = 0;
     while (true) {
@@ -289,11 +300,16 @@ final class LogsCommand implements Callable<Integer> {
     long offset;
     boolean done;
 
-    Tail(RunState.Attempt attempt, String prefix, PrintStream out) {
+    /**
+     * @param prefix tag for every line, or null
+     * @param drop   lines to leave out, or null; with neither, the bytes are passed on as they are
+     */
+    Tail(RunState.Attempt attempt, String prefix, java.util.function.Predicate<byte[]> drop, PrintStream out) {
       this.attempt = attempt;
       this.out = out;
-      byte[] tag = prefix == null ? null : prefix.getBytes(StandardCharsets.UTF_8);
-      this.lines = tag == null ? null : new LineSplitter(Integer.MAX_VALUE / 2, line -> {
+      byte[] tag = prefix == null ? new byte[0] : prefix.getBytes(StandardCharsets.UTF_8);
+      this.lines = prefix == null && drop == null ? null : new LineSplitter(Integer.MAX_VALUE / 2, line -> {
+        if (drop != null && drop.test(line)) return;
         out.write(tag, 0, tag.length);
         out.write(line, 0, line.length);
         out.write('\n');
@@ -359,6 +375,16 @@ final class LogsCommand implements Callable<Integer> {
     public byte[] read(RunState.Attempt attempt, String fileName, long offset) throws IOException, InterruptedException {
       if (attempt.agentId() == null) return null;
       return files.read(attempt.agentId(), frameworkId, attempt.taskId(), fileName, offset);
+    }
+
+    @Override
+    public boolean filters(String fileName) {
+      return fileName.equals("stderr");
+    }
+
+    @Override
+    public boolean notTheTasks(String fileName, byte[] line) {
+      return fileName.equals("stderr") && AgentSandboxFiles.isExecutorLine(line);
     }
 
     @Override

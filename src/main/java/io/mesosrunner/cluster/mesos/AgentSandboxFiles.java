@@ -62,6 +62,14 @@ public final class AgentSandboxFiles {
     }
   }
 
+  /**
+   * Whether a line of a task's stderr is one of the command executor's own glog lines (which the
+   * runner leaves out of the task's output).
+   */
+  public static boolean isExecutorLine(byte[] line) {
+    return AgentFileTailer.isGlogLine(line);
+  }
+
   /** The agent's HTTP base URI, from the master's list of agents (asked once), or null when unknown. */
   URI agentBase(String agentId) throws IOException, InterruptedException {
     if (agents == null) {
