@@ -229,7 +229,7 @@ final class LogsCommand implements Callable<Integer> {
           bytes = drain(source, t, fileName);
         } catch (IOException e) {
           throw new Problem(ExitCode.CLUSTER, "cannot read the " + fileName + " of " + t.attempt.taskId() + ": "
-              + e.getMessage());
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         if (bytes == null) {
           ctx.err().println("runner: " + source.gone(t.attempt, fileName));
