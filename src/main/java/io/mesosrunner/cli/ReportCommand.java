@@ -53,13 +53,8 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobTarget target;
-    try {
-      target = JobTarget.resolve(job, state, ctx);
-    } catch (JobTarget.NotFoundException e) {
-      ctx.err().println("runner: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
+    JobTarget target = JobTarget.resolveOrSay(job, state, ctx);
+    if (target == null) return ExitCode.USAGE;
     RunReports reports = new RunReports(report, junit, html);
     List<String> unwritable = reports.problems();
     if (!unwritable.isEmpty()) {
