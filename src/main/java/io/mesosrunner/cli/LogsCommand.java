@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print the output of a run's tasks (stdout, or stderr with --stderr).",
-        "Without INSTANCE: the latest attempt of every instance, each line tagged [job/i].",
+        "Without INSTANCE: every instance's latest attempt, lines tagged [job/i].",
         "With INSTANCE: that instance's output as written, untagged.",
         "JOB is the job file, the job's name or its state directory (.runner/NAME).",
         "Exit codes: 0 printed, 2 no such job, run, instance or attempt,",
@@ -229,7 +229,8 @@ final class LogsCommand implements Callable<Integer> {
           bytes = drain(source, t, fileName);
         } catch (IOException e) {
           throw new Problem(ExitCode.CLUSTER, "cannot read the " + fileName + " of " + t.attempt.taskId() + ": "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+              + (e instanceof java.net.ConnectException ? "the master or the agent refused the connection"
+              : e.getMessage() == null ? "no answer from the master or the agent" : e.getMessage()));
         }
         if (bytes == null) {
           ctx.err().println("runner: " + source.gone(t.attempt, fileName));
