@@ -220,6 +220,7 @@ final class LogsCommand implements Callable<Integer> {
       tails.add(new Tail(a, prefix, source.filters(fileName) ? line -> source.notTheTasks(fileName, line) : null, out));
     }
     int gone = 0;
+    int polls = 0;
     while (true) {
       for (Tail t : tails) {
         if (t.done) continue;
@@ -251,13 +252,27 @@ final class LogsCommand implements Callable<Integer> {
           RunState.Attempt fresh = attemptOf(now.instances().get(t.attempt.instance()), t.attempt.attempt());
           if (fresh != null) t.attempt = fresh;
         }
-        // The run ended (the runner is gone): what has not settled will not be written to any more.
-        if (now.ended()) {
+        // The run ended, or no runner is attached to it any more (killed with kill -9): what has
+        // not settled is read once more and not followed further. The lock is probed about once a
+        // second, as a probe at the very instant a runner starts makes that runner wait.
+        boolean detached = !now.ended() && ++polls % 5 == 0 && !runnerAttached(target);
+        if (now.ended() || detached) {
+          if (detached) {
+            ctx.err().println("runner: no runner is attached to run " + run.runId() + " any more; stopped following");
+          }
           for (Tail t : tails) t.attempt = settledCopy(t.attempt);
         }
       }
     }
     return gone == tails.size() ? ExitCode.USAGE : ExitCode.OK;
+  }
+
+  private static boolean runnerAttached(JobTarget target) {
+    try {
+      return JobStore.runner(target.stateDir(), target.jobName()).holds();
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   private static RunState.Attempt settledCopy(RunState.Attempt a) {
