@@ -1,5 +1,8 @@
 package io.mesosrunner.cli;
 
+import java.nio.charset.StandardCharsets;
+import io.mesosrunner.job.JobLoader;
+import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.report.RunReport;
 import io.mesosrunner.report.TextSummary;
 import io.mesosrunner.schedule.Outcome;
@@ -85,7 +88,8 @@ final class ReportCommand implements Callable<Integer> {
       RunReport r;
       try {
         RunReport read = RunReport.fromJournal(records, 0);
-        r = read.outcome() == null ? read : read.withExitCode(ExitCode.of(Outcome.valueOf(read.outcome())));
+        RunReport ended = read.outcome() == null ? read : read.withExitCode(ExitCode.of(Outcome.valueOf(read.outcome())));
+        r = ended.cpusPerTask() == null ? withCpusFromJobText(ended, started) : ended;
       } catch (IllegalArgumentException e) {
         ctx.err().println("runner: the run journal " + dir.resolve(file) + " does not describe one run: " + e.getMessage());
         return ExitCode.USAGE;
@@ -105,5 +109,18 @@ final class ReportCommand implements Callable<Integer> {
       ctx.err().println("runner: " + name + ": no run recorded in " + dir);
     }
     return ExitCode.USAGE;
+  }
+
+  /**
+   * The samples tell the cpus per task only when one caught a task running (short tasks can end
+   * between two): then the job text the run recorded tells it.
+   */
+  private RunReport withCpusFromJobText(RunReport r, JournalRecord.RunStarted started) {
+    try {
+      return r.withCpusPerTask(new JobLoader(ctx.env())
+          .parse(started.jobFile(), started.jobText().getBytes(StandardCharsets.UTF_8)).cpus());
+    } catch (JobFileException | RuntimeException e) {
+      return r; // a job text that no longer parses here (an unset ${VAR}): the strip draws without it
+    }
   }
 }
