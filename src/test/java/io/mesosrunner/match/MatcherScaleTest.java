@@ -90,7 +90,8 @@ class MatcherScaleTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  // A guard against a hang, not a speed bar: speed is measured against peers in bench/matcher.sh.
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void placesAHundredThousandMixedDemandsOverTenThousandOffers() {
     List<Offer> offers = offers(1, OFFERS);
     List<Demand> demands = mixedDemands(2, DEMANDS, true);
@@ -103,7 +104,8 @@ class MatcherScaleTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  // A guard against a hang, not a speed bar: speed is measured against peers in bench/matcher.sh.
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void placesAHundredThousandDistinctDemandsOverTenThousandOffers() {
     MatchResult r = timed("distinct", offers(3, OFFERS), distinctDemands(4, DEMANDS), List.of());
 
@@ -112,7 +114,8 @@ class MatcherScaleTest {
   }
 
   @Test
-  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  // A guard against a hang, not a speed bar: speed is measured against peers in bench/matcher.sh.
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void hostnameUniqueAtScaleUsesEachHostOnce() {
     List<Demand> demands = new ArrayList<>();
     for (int i = 0; i < DEMANDS; i++) {
