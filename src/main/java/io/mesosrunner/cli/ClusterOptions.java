@@ -126,7 +126,31 @@ final class ClusterOptions {
           + "; run this job on Mesos with --master URL (or remove those fields)");
     }
     Path runDir = stateDir(jobFile).resolve("runs").resolve(job.name() + "-" + runId).toAbsolutePath().normalize();
-    LocalConfig config = LocalConfig.defaults(runDir).withClock(ctx.clock()).withTailOutput(tailOutput);
+    LocalConfig config = localConfig(runDir, ctx).withTailOutput(tailOutput);
+    checkFits(job, jobFile, config);
+    return new Opened(new LocalCluster(config), true);
+  }
+
+  /**
+   * Fails (exit 2) when the job can never start on the local cluster these options give: it never
+   * grows, so the job would wait for ever. Does nothing for a run on Mesos.
+   */
+  void checkLocalFit(Job job, Path jobFile, CliContext ctx) throws BadOptionException {
+    if (masterUrl(ctx) != null) return;
+    checkFits(job, jobFile, localConfig(stateDir(jobFile).toAbsolutePath(), ctx));
+  }
+
+  private static void checkFits(Job job, Path jobFile, LocalConfig config) throws BadOptionException {
+    List<String> never = LocalCluster.neverFits(job, config);
+    if (!never.isEmpty()) {
+      throw new BadOptionException(jobFile + ": " + job.name() + " can never start on the local cluster (it never grows):\n  "
+          + String.join("\n  ", never)
+          + "\nask for less, give the local cluster more (--local-cpus, --local-mem), or run it on Mesos with --master URL");
+    }
+  }
+
+  private LocalConfig localConfig(Path runDir, CliContext ctx) throws BadOptionException {
+    LocalConfig config = LocalConfig.defaults(runDir).withClock(ctx.clock());
     try {
       if (localCpus != null) {
         if (!(localCpus > 0)) throw new BadOptionException("--local-cpus must be greater than 0 (got " + localCpus + ")");
@@ -136,7 +160,7 @@ final class ClusterOptions {
     } catch (IllegalArgumentException e) {
       throw new BadOptionException("--local-mem: " + e.getMessage());
     }
-    return new Opened(new LocalCluster(config), true);
+    return config;
   }
 
   /** The Mesos settings these options give, for a framework {@code name} in {@code role}. */

@@ -89,13 +89,14 @@ final class PlanCommand implements Callable<Integer> {
           offers.removeIf(o -> o.id().equals(r.offerId()));
         }
       }
-      print(job, description, offers);
+      int startable = print(job, description, offers);
       if (!offers.isEmpty()) {
         // Refused for a while, so they are not offered to us again before the teardown lands.
         cluster.execute(new Action.Decline(offers.stream().map(Offer::id).toList(), Duration.ofMinutes(1)));
       }
       cluster.execute(new Action.Teardown());
-      return 0;
+      // Nothing could start on what the cluster offers: a script asking "would it run?" hears no.
+      return startable == 0 ? 1 : 0;
     }
   }
 
@@ -107,14 +108,15 @@ final class PlanCommand implements Callable<Integer> {
     }
   }
 
-  private void print(Job job, String cluster, List<Offer> offers) {
+  /** Prints the plan; returns how many instances would start now. */
+  private int print(Job job, String cluster, List<Offer> offers) {
     int want = Math.min(job.instances(), job.parallelism());
     ctx.out().println("plan for " + job.name() + " on " + cluster + ":");
     if (offers.isEmpty()) {
       ctx.out().println("  no offers arrived: the cluster has no free resources for role " + job.role()
           + " (or other frameworks hold them)");
       ctx.out().println("0 of " + want + " instances would start now; nothing launched");
-      return;
+      return 0;
     }
     Resources need = new Resources(job.cpus(), job.memMb(), job.diskMb(), job.gpus());
     List<Demand> demands = new ArrayList<>(want);
@@ -140,6 +142,7 @@ final class PlanCommand implements Callable<Integer> {
     ctx.out().println(start + " of " + want + " instances would start now"
         + (want < job.instances() ? " (parallelism " + job.parallelism() + " of " + job.instances() + ")" : "")
         + tail + "; nothing launched");
+    return start;
   }
 
   private static String describe(Offer o) {

@@ -77,6 +77,12 @@ final class RunCommand implements Callable<Integer> {
     JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
     if (loaded == null) return Main.EXIT_USAGE;
     Job job = where.applyTo(loaded.job());
+    try {
+      where.checkLocalFit(job, jobFile, ctx);
+    } catch (ClusterOptions.BadOptionException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return Main.EXIT_USAGE;
+    }
     Path stateDir = where.stateDir(jobFile);
     String masterUrl = where.masterUrl(ctx);
     String clusterName = masterUrl == null ? EarlierRuns.LOCAL : masterUrl;
@@ -196,7 +202,9 @@ final class RunCommand implements Callable<Integer> {
       TerminalUi ui = new TerminalUi(ctx.out(), ctx.err(), ctx.terminal(), quiet, ctx.clock(), Duration.ofSeconds(5), job.name());
       JournalWriter writer = new JournalWriter(journal);
       JobScheduler scheduler = new JobScheduler(job, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer, resume);
-      JobRun jobRun = new JobRun(scheduler, cluster, ctx.clock(), Duration.ofMillis(100), Duration.ofMillis(200), ui, writer);
+      JobRun.Observer observer = opened.local() ? ui
+          : new NoFitWarning(ui, ctx.err(), ctx.clock(), job.name(), job.deadline() != null);
+      JobRun jobRun = new JobRun(scheduler, cluster, ctx.clock(), Duration.ofMillis(100), Duration.ofMillis(200), observer, writer);
       ctx.signals().onInterrupt(jobRun::interrupt);
       Outcome outcome = jobRun.run();
       cluster.close(); // delivers the last output lines and the last calls before the summary
