@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 n="${1:-10000}"
 start=$(date +%s.%N)
 status=0
-mvn -q -o test -Dtest=MesosSoakTest -Dsoak.instances="$n" || status=$?
+# The soak is an integration test (failsafe), outside the unit run.
+mvn -q -o test-compile failsafe:integration-test failsafe:verify -Dit.test=MesosSoakIT -Dsoak.instances="$n" || status=$?
 end=$(date +%s.%N)
-report=target/surefire-reports/io.mesosrunner.cluster.mesos.MesosSoakTest-output.txt
+report=target/failsafe-reports/io.mesosrunner.cluster.mesos.MesosSoakIT-output.txt
 echo "soak: instances=$n maven_wall=$(echo "$end - $start" | bc)s exit=$status"
 if [[ -f "$report" ]]; then
   grep '^SOAK' "$report" || echo "soak: no SOAK line in $report"

@@ -39,14 +39,14 @@ final class KillCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-    if (loaded == null) return Main.EXIT_USAGE;
+    if (loaded == null) return ExitCode.USAGE;
     String name = loaded.job().name();
     Path stateDir = where.stateDir(jobFile);
     try (JobStore store = JobStore.open(stateDir, name)) {
       Optional<RunState> run = store.previous();
       if (run.isEmpty() || run.get().ended()) {
         ctx.out().println(name + ": nothing to kill (no unfinished run in " + stateDir + ")");
-        return 0;
+        return ExitCode.OK;
       }
       RunState earlier = run.get();
       String failed;
@@ -62,18 +62,18 @@ final class KillCommand implements Callable<Integer> {
       }
       if (failed != null) {
         ctx.err().println("runner: cannot kill run " + earlier.runId() + ": " + failed);
-        return 3;
+        return ExitCode.CLUSTER;
       }
       store.resume().append(new RunEnded(Outcome.INTERRUPTED.name(), "killed by runner kill", ctx.clock().millis()));
-      return 0;
+      return ExitCode.OK;
     } catch (StateLockedException e) {
       return stopRunningRunner(name, e);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (IOException e) {
       ctx.err().println("runner: cannot use the state directory " + stateDir + ": " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
   }
 
@@ -82,7 +82,7 @@ final class KillCommand implements Callable<Integer> {
     Optional<ProcessHandle> runner = e.holderPid() == null ? Optional.empty() : ProcessHandle.of(e.holderPid());
     if (runner.isEmpty() || !runner.get().isAlive() || runner.get().pid() == ProcessHandle.current().pid()) {
       ctx.err().println("runner: " + name + " is locked by another runner that this machine cannot signal: " + e.getMessage());
-      return 3;
+      return ExitCode.CLUSTER;
     }
     ctx.out().println(name + ": asking runner pid " + e.holderPid() + " to stop (it kills its tasks first)");
     runner.get().destroy();
@@ -90,9 +90,9 @@ final class KillCommand implements Callable<Integer> {
       runner.get().onExit().get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
       ctx.err().println("runner: pid " + e.holderPid() + " did not stop within 60s");
-      return 3;
+      return ExitCode.CLUSTER;
     }
     ctx.out().println(name + ": runner pid " + e.holderPid() + " stopped");
-    return 0;
+    return ExitCode.OK;
   }
 }

@@ -29,7 +29,6 @@ import picocli.CommandLine.Command;
         "3 cluster unreachable or framework refused, 130 interrupted (tasks killed)."})
 public final class Main {
 
-  static final int EXIT_USAGE = 2;
   private static final Set<String> COMMANDS = Set.of("run", "validate", "plan", "status", "kill", "schema", "help");
   /** The commands that load a job file (and so validate one). */
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
@@ -82,12 +81,12 @@ public final class Main {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("runner: " + ex.getMessage());
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-      return EXIT_USAGE;
+      return ExitCode.USAGE;
     });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> {
       c.getErr().println("runner: internal error: " + ex);
       if (Boolean.getBoolean("runner.verbose")) ex.printStackTrace(new PrintStream(ctx.err(), true));
-      return 1;
+      return ExitCode.FAILED;
     });
     return cl;
   }

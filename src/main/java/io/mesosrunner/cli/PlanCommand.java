@@ -5,7 +5,7 @@ import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Demand;
 import io.mesosrunner.match.MatchResult;
-import io.mesosrunner.match.Matcher;
+import io.mesosrunner.match.OfferMatcher;
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.match.Placement;
 import io.mesosrunner.match.PortRange;
@@ -56,7 +56,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-    if (loaded == null) return Main.EXIT_USAGE;
+    if (loaded == null) return ExitCode.USAGE;
     Job job = where.applyTo(loaded.job());
     Duration wait;
     ClusterOptions.Opened opened;
@@ -65,7 +65,7 @@ final class PlanCommand implements Callable<Integer> {
       opened = where.open(job, jobFile, "plan" + RunFiles.newRunId().substring(0, 4), null, false, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     try (Cluster cluster = opened.cluster()) {
       BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -78,7 +78,7 @@ final class PlanCommand implements Callable<Integer> {
         Event e = events.poll(50, TimeUnit.MILLISECONDS);
         if (e instanceof Event.ClusterFailed f) {
           ctx.err().println("runner: " + f.reason());
-          return 3;
+          return ExitCode.CLUSTER;
         } else if (e instanceof Event.Subscribed s) {
           description = s.clusterDescription();
         } else if (e instanceof Event.OffersReceived o) {
@@ -96,7 +96,7 @@ final class PlanCommand implements Callable<Integer> {
       }
       cluster.execute(new Action.Teardown());
       // Nothing could start on what the cluster offers: a script asking "would it run?" hears no.
-      return startable == 0 ? 1 : 0;
+      return startable == 0 ? ExitCode.FAILED : ExitCode.OK;
     }
   }
 
@@ -121,7 +121,7 @@ final class PlanCommand implements Callable<Integer> {
     Resources need = new Resources(job.cpus(), job.memMb(), job.diskMb(), job.gpus());
     List<Demand> demands = new ArrayList<>(want);
     for (int i = 0; i < want; i++) demands.add(new Demand(Integer.toString(i), job.role(), need, job.ports(), job.constraints()));
-    MatchResult result = Matcher.match(offers, demands, List.of());
+    MatchResult result = OfferMatcher.match(offers, demands, List.of());
     Map<String, Integer> placed = new LinkedHashMap<>();
     for (Placement p : result.placements()) placed.merge(p.offer().id(), 1, Integer::sum);
     for (Offer o : offers) {
@@ -131,7 +131,7 @@ final class PlanCommand implements Callable<Integer> {
       if (n > 0) {
         line.append(n).append(n == 1 ? " instance" : " instances");
       } else {
-        MatchResult alone = Matcher.match(List.of(o), demands.subList(0, 1), List.of());
+        MatchResult alone = OfferMatcher.match(List.of(o), demands.subList(0, 1), List.of());
         line.append("none").append(alone.unplaced().isEmpty() ? " (the others were placed first)"
             : ": " + alone.unplaced().get(0).reason());
       }

@@ -75,13 +75,13 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-    if (loaded == null) return Main.EXIT_USAGE;
+    if (loaded == null) return ExitCode.USAGE;
     Job job = where.applyTo(loaded.job());
     try {
       where.checkLocalFit(job, jobFile, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     Path stateDir = where.stateDir(jobFile);
     String masterUrl = where.masterUrl(ctx);
@@ -92,10 +92,10 @@ final class RunCommand implements Callable<Integer> {
     } catch (StateLockedException e) {
       ctx.err().println("runner: " + job.name() + " is already running" + (e.holderPid() == null ? "" : " (runner pid " + e.holderPid() + ")")
           + "; its state is in " + JobStore.jobDir(stateDir, job.name()) + ". Stop it with: runner kill " + jobFile);
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (IOException e) {
       ctx.err().println("runner: cannot use the state directory " + stateDir + ": " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
     try (store) {
       RunState earlier = store.canResume() ? store.previous().orElseThrow() : null;
@@ -104,13 +104,13 @@ final class RunCommand implements Callable<Integer> {
         if (blocker != null && !restart) {
           ctx.err().println("runner: cannot resume run " + earlier.runId() + " of " + jobFile + ": " + blocker);
           ctx.err().println("runner: run with --restart to kill what that run left and start over");
-          return Main.EXIT_USAGE;
+          return ExitCode.USAGE;
         }
         if (restart) {
           String failed = stopEarlier(stateDir, earlier);
           if (failed != null) {
             ctx.err().println("runner: cannot stop earlier run " + earlier.runId() + ": " + failed);
-            return 3;
+            return ExitCode.CLUSTER;
           }
           earlier = null;
         }
@@ -137,10 +137,10 @@ final class RunCommand implements Callable<Integer> {
       return runOn(job, run, resume, journal);
     } catch (IOException e) {
       ctx.err().println("runner: cannot write the run journal in " + stateDir + ": " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
   }
 
@@ -209,10 +209,10 @@ final class RunCommand implements Callable<Integer> {
       Outcome outcome = jobRun.run();
       cluster.close(); // delivers the last output lines and the last calls before the summary
       ui.finish();
-      int exit = outcome.exitCode();
+      int exit = ExitCode.of(outcome);
       if (jobRun.internalError() != null && outcome == Outcome.INTERRUPTED) {
         ctx.err().println("runner: internal error: " + jobRun.internalError() + " (launched tasks were killed)");
-        exit = 1;
+        exit = ExitCode.FAILED;
       }
       String where = scheduler.clusterDescription() != null ? scheduler.clusterDescription() : cluster.description();
       RunReport r = RunReport.of(scheduler, where, cluster::sandboxOf, exit);

@@ -18,6 +18,6 @@ final class SchemaCommand implements Callable<Integer> {
   public Integer call() {
     ctx.out().print(JobSchema.text());
     ctx.out().flush();
-    return 0;
+    return ExitCode.OK;
   }
 }

@@ -34,7 +34,7 @@ final class StatusCommand implements Callable<Integer> {
   private int fromMaster(RunState run) {
     if (run.frameworkId() == null) {
       ctx.out().println("on the master: the run never registered a framework");
-      return 0;
+      return ExitCode.OK;
     }
     try {
       MesosConfig config = where.mesosConfig(MasterAddress.parse(where.masterUrl(ctx)), "status", "*", null, ctx).build();
@@ -46,16 +46,16 @@ final class StatusCommand implements Callable<Integer> {
               .collect(Collectors.joining(", "))));
       tasks.stream().filter(t -> !TERMINAL.contains(t.state())).limit(20)
           .forEach(t -> ctx.out().println("  " + t.id() + " " + t.state() + " on agent " + t.agentId()));
-      return 0;
+      return ExitCode.OK;
     } catch (IllegalArgumentException | ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     } catch (IOException e) {
       ctx.err().println("runner: cannot ask the master: " + e.getMessage());
-      return 3;
+      return ExitCode.CLUSTER;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 130;
+      return ExitCode.INTERRUPTED;
     }
   }
 
@@ -69,23 +69,23 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
-    if (loaded == null) return Main.EXIT_USAGE;
+    if (loaded == null) return ExitCode.USAGE;
     Path dir = where.stateDir(jobFile);
     try {
       Optional<RunState> state = JobStore.status(dir, loaded.job().name());
       if (state.isEmpty()) {
         ctx.out().println(loaded.job().name() + ": no run recorded in " + dir);
-        return 0;
+        return ExitCode.OK;
       }
       String text = state.get().describe();
       ctx.out().print(text.endsWith("\n") ? text : text + "\n");
       if (!state.get().started().fileSha256().equals(loaded.sha256())) {
         ctx.out().println("note: " + jobFile + " changed since this run began");
       }
-      return where.masterUrl(ctx) == null ? 0 : fromMaster(state.get());
+      return where.masterUrl(ctx) == null ? ExitCode.OK : fromMaster(state.get());
     } catch (IOException e) {
       ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
-      return Main.EXIT_USAGE;
+      return ExitCode.USAGE;
     }
   }
 }

@@ -38,6 +38,6 @@ final class ValidateCommand implements Callable<Integer> {
       }
     }
     if (bad > 0 && files.size() > 1) ctx.err().println(bad + " of " + files.size() + " files are invalid");
-    return bad == 0 ? 0 : Main.EXIT_USAGE;
+    return bad == 0 ? ExitCode.OK : ExitCode.USAGE;
   }
 }

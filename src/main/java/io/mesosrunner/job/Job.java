@@ -18,6 +18,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *
  * <p>Defaults are applied by the loader: {@code disk} 0, {@code gpus} 0, {@code ports} 0,
  * {@code instances} 1, {@code parallelism} = instances, {@code retries} 3, {@code role} "*".
+ * {@code on_failure} {@link OnFailure#STOP}, {@code retry_on_exit} and {@code no_retry_exit}
+ * empty (every non-zero exit code is retried).
  * {@code timeout}, {@code deadline}, {@code user} and {@code container} are {@code null} when
  * the file does not set them. {@code env} values have already had {@code ${VAR}} substituted.
  *
@@ -44,6 +46,10 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * @param uris        fetched into the sandbox by the Mesos fetcher
  * @param container   container image to run in, or null
  * @param labels      extra labels put on every task
+ * @param onFailure   what the job does when an instance has failed with no retries left
+ * @param retryOnExit when not empty, the only exit codes that are retried (1..255); at most one
+ *                    of this and {@code noRetryExit} is not empty
+ * @param noRetryExit exit codes that fail the instance at once, never retried (1..255)
  */
 public record Job(
     @NotNull
@@ -73,19 +79,48 @@ public record Job(
     @Pattern(regexp = "\\S+", message = "must not be empty or contain spaces") String user,
     List<@NotBlank(message = "must not be empty") String> uris,
     @Valid Container container,
-    Map<@NotBlank(message = "must not be empty") String, String> labels) {
+    Map<@NotBlank(message = "must not be empty") String, String> labels,
+    @NotNull OnFailure onFailure,
+    List<Integer> retryOnExit,
+    List<Integer> noRetryExit) {
 
   public Job {
     env = Map.copyOf(env);
     constraints = List.copyOf(constraints);
     uris = List.copyOf(uris);
     labels = Map.copyOf(labels);
+    retryOnExit = List.copyOf(retryOnExit);
+    noRetryExit = List.copyOf(noRetryExit);
+  }
+
+  /**
+   * A job with the defaults of {@code on_failure} (stop), {@code retry_on_exit} and {@code
+   * no_retry_exit} (none).
+   */
+  public Job(String name, Command command, double cpus, double memMb, double diskMb, int gpus, int ports,
+      int instances, int parallelism, int retries, Duration timeout, Duration deadline, Map<String, String> env,
+      List<Constraint> constraints, String role, String user, List<String> uris, Container container,
+      Map<String, String> labels) {
+    this(name, command, cpus, memMb, diskMb, gpus, ports, instances, parallelism, retries, timeout, deadline, env,
+        constraints, role, user, uris, container, labels, OnFailure.STOP, List.of(), List.of());
   }
 
   /** This job with another Mesos role (the {@code --role} flag wins over the file). */
   public Job withRole(String newRole) {
     return new Job(name, command, cpus, memMb, diskMb, gpus, ports, instances, parallelism, retries, timeout, deadline,
-        env, constraints, newRole, user, uris, container, labels);
+        env, constraints, newRole, user, uris, container, labels, onFailure, retryOnExit, noRetryExit);
+  }
+
+  /**
+   * Whether an attempt that exited with {@code code} may be retried (if the instance has retries
+   * left): never for 0, which is success; with {@code retry_on_exit} only for the codes it lists;
+   * otherwise for every code {@code no_retry_exit} does not list. Attempts that end without an
+   * exit code (lost, killed by a timeout, task errors) are not decided here.
+   */
+  public boolean retriesExitCode(int code) {
+    if (code == 0) return false;
+    if (!retryOnExit.isEmpty()) return retryOnExit.contains(code);
+    return !noRetryExit.contains(code);
   }
 
   /** Bean Validation hook: {@code parallelism} may not exceed {@code instances}. */

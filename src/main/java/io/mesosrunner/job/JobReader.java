@@ -40,7 +40,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class JobReader {
 
   static final List<String> FIELDS = List.of("version", "name", "command", "cpus", "mem", "disk", "gpus",
-      "ports", "instances", "parallelism", "retries", "timeout", "deadline", "env", "constraints", "role",
+      "ports", "instances", "parallelism", "retries", "on_failure", "retry_on_exit", "no_retry_exit", "timeout", "deadline", "env", "constraints", "role",
       "user", "uris", "container", "labels");
   static final List<String> REQUIRED = List.of("name", "command", "cpus", "mem");
   static final List<String> CONTAINER_FIELDS = List.of("image");
@@ -50,13 +50,16 @@ final class JobReader {
 
   /** Record component name to the field name users write, where they differ. */
   private static final Map<String, String> FIELD_OF_COMPONENT = Map.of(
-      "memMb", "mem", "diskMb", "disk", "parallelismWithinInstances", "parallelism");
+      "memMb", "mem", "diskMb", "disk", "parallelismWithinInstances", "parallelism", "onFailure", "on_failure",
+      "retryOnExit", "retry_on_exit", "noRetryExit", "no_retry_exit");
 
   private final String fileName;
   private final Map<String, String> environment;
   private final List<JobError> errors = new ArrayList<>();
   /** Field path ({@code cpus}, {@code env[FOO]}, {@code env[FOO]#key}, {@code uris[0]}, {@code container.image}) to its node. */
   private final Map<String, Node> nodes = new HashMap<>();
+  /** Top-level field name to the node of its key. */
+  private final Map<String, Node> keyNodes = new HashMap<>();
   /** Fields whose value could not be read at all; their constraint violations would only repeat that. */
   private final Set<String> failed = new HashSet<>();
   /** Fields an unknown field was taken for; "did you mean 'cpus'?" already says they are missing. */
@@ -105,6 +108,15 @@ final class JobReader {
     int instances = optional(fields, "instances", this::whole, 1);
     int parallelism = optional(fields, "parallelism", this::whole, instances);
     int retries = optional(fields, "retries", this::whole, 3);
+    OnFailure onFailure = optional(fields, "on_failure", this::onFailure, OnFailure.STOP);
+    List<Integer> retryOnExit = optional(fields, "retry_on_exit", this::exitCodes, List.of());
+    List<Integer> noRetryExit = optional(fields, "no_retry_exit", this::exitCodes, List.of());
+    if (fields.containsKey("retry_on_exit") && fields.containsKey("no_retry_exit")) {
+      Node later = later(keyNodes.get("retry_on_exit"), keyNodes.get("no_retry_exit"));
+      Node earlier = later == keyNodes.get("retry_on_exit") ? keyNodes.get("no_retry_exit") : keyNodes.get("retry_on_exit");
+      error(later, "retry_on_exit and no_retry_exit cannot both be set (the other is at line " + line(earlier)
+          + "; retry_on_exit lists the only codes retried, no_retry_exit the codes never retried)");
+    }
     Duration timeout = optional(fields, "timeout", this::duration, null);
     Duration deadline = optional(fields, "deadline", this::duration, null);
     Map<String, String> env = optional(fields, "env", (f, n) -> stringMap(f, n, true), Map.of());
@@ -116,7 +128,7 @@ final class JobReader {
     Map<String, String> labels = optional(fields, "labels", (f, n) -> stringMap(f, n, false), Map.of());
 
     Job job = new Job(name, command, cpus, mem, disk, gpus, ports, instances, parallelism, retries, timeout,
-        deadline, env, constraints, role, user, uris, container, labels);
+        deadline, env, constraints, role, user, uris, container, labels, onFailure, retryOnExit, noRetryExit);
     validate(job);
     if (!errors.isEmpty()) throw failure();
     return job;
@@ -152,8 +164,14 @@ final class JobReader {
         continue;
       }
       values.put(key, tuple.getValueNode());
+      if (where.isEmpty()) keyNodes.put(key, keyNode);
     }
     return values;
+  }
+
+  private static Node later(Node a, Node b) {
+    Comparator<Node> byPosition = Comparator.comparingInt((Node n) -> n.getStartMark().getIndex());
+    return byPosition.compare(a, b) >= 0 ? a : b;
   }
 
   /** Refuses tags that are not plain YAML types (such as {@code !!java.lang.Runtime}), anywhere in the file. */
@@ -244,6 +262,47 @@ final class JobReader {
   private static BigInteger integer(Node node) {
     String text = scalar(node).replace("_", "");
     return text.matches("[-+]?[0-9]+") ? new BigInteger(text) : null;
+  }
+
+  private OnFailure onFailure(String field, Node node) {
+    if (node instanceof ScalarNode && !isNull(node)) {
+      for (OnFailure value : OnFailure.values()) {
+        if (value.fileValue().equals(scalar(node))) return value;
+      }
+    }
+    return typeError(field, "'stop' or 'continue'", node);
+  }
+
+  /** A non-empty list of distinct exit codes 1..255. */
+  private List<Integer> exitCodes(String field, Node node) {
+    if (!(node instanceof SequenceNode sequence)) return typeError(field, "a list of exit codes such as [1, 75]", node);
+    if (sequence.getValue().isEmpty()) {
+      error(node, field + " must list at least one exit code (to retry nothing, set retries: 0)");
+      return null;
+    }
+    List<Integer> codes = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < sequence.getValue().size(); i++) {
+      String label = field + "[" + i + "]";
+      Node item = sequence.getValue().get(i);
+      BigInteger code = isScalar(item, Tag.INT) ? integer(item) : null;
+      if (code == null) {
+        typeError(label, "an exit code (a whole number from 1 to 255)", item);
+        ok = false;
+      } else if (code.signum() == 0) {
+        error(item, label + " is 0, which is success and never retried");
+        ok = false;
+      } else if (code.signum() < 0 || code.compareTo(BigInteger.valueOf(255)) > 0) {
+        error(item, label + " must be an exit code from 1 to 255 (got " + describe(item) + ")");
+        ok = false;
+      } else if (codes.contains(code.intValue())) {
+        error(item, label + " repeats exit code " + code);
+        ok = false;
+      } else {
+        codes.add(code.intValue());
+      }
+    }
+    return ok ? codes : null;
   }
 
   private Double size(String field, Node node) {
@@ -581,7 +640,8 @@ final class JobReader {
       // Every constrained component set, so the validation of a real file finds everything built.
       VALIDATOR.validate(new Job("sample", Command.shell("true"), 1, 1, 0, 0, 0, 1, 1, 0, Duration.ofSeconds(1),
           Duration.ofSeconds(1), Map.of("VAR", "value"), List.of(new Constraint("hostname", Constraint.Operator.UNIQUE,
-          null)), "*", "user", List.of("https://example.com/x"), new Container("image"), Map.of("label", "value")));
+          null)), "*", "user", List.of("https://example.com/x"), new Container("image"), Map.of("label", "value"),
+          OnFailure.STOP, List.of(1), List.of()));
     }
 
     /** Every property is reachable and cascadable: plain records, no persistence provider. */

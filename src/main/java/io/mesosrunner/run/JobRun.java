@@ -81,7 +81,7 @@ public final class JobRun {
   }
 
   /** What adapters deliver to; thread-safe, never blocks. */
-  public ClusterListener listener() {
+  ClusterListener listener() {
     return new ClusterListener() {
       @Override
       public void onEvent(Event event) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Bugs the validate fuzz test (io.mesosrunner.job.fuzz.ValidateFuzzTest) found, one test each. */
+/** Bugs the validate fuzz test (io.mesosrunner.job.fuzz.ValidateFuzzIT) found, one test each. */
 class JobLoaderRegressionTest {
 
   private static List<String> errors(byte[] content) {

@@ -375,4 +375,51 @@ class JobLoaderTest {
         .isInstanceOf(JobFileException.class)
         .hasMessage(dir.resolve("missing.yaml") + ":1:1: no such file");
   }
+
+  @Test
+  void readsOnFailureAndTheExitCodeLists() throws Exception {
+    Job defaults = load(MINIMAL);
+    assertThat(defaults.onFailure()).isEqualTo(OnFailure.STOP);
+    assertThat(defaults.retryOnExit()).isEmpty();
+    assertThat(defaults.noRetryExit()).isEmpty();
+    assertThat(defaults.retriesExitCode(1)).isTrue();
+    assertThat(defaults.retriesExitCode(0)).isFalse();
+
+    Job only = load(MINIMAL + "on_failure: continue\nretry_on_exit: [75, 1]\n");
+    assertThat(only.onFailure()).isEqualTo(OnFailure.CONTINUE);
+    assertThat(only.retryOnExit()).containsExactly(75, 1);
+    assertThat(only.retriesExitCode(75)).isTrue();
+    assertThat(only.retriesExitCode(1)).isTrue();
+    assertThat(only.retriesExitCode(2)).isFalse();
+    assertThat(only.retriesExitCode(0)).isFalse();
+
+    Job never = load(MINIMAL + "on_failure: stop\nno_retry_exit:\n  - 2\n  - 64\n");
+    assertThat(never.onFailure()).isEqualTo(OnFailure.STOP);
+    assertThat(never.retriesExitCode(2)).isFalse();
+    assertThat(never.retriesExitCode(64)).isFalse();
+    assertThat(never.retriesExitCode(1)).isTrue();
+    assertThat(never.withRole("other").noRetryExit()).containsExactly(2, 64);
+  }
+
+  @Test
+  void refusesBadOnFailureAndExitCodesAtTheirPositions() {
+    assertThat(errors(MINIMAL + "on_failure: ignore\nretry_on_exit: [0, 256, -1, x, 3, 3]\n")).containsExactly(
+        "jobs/t.yaml:5:13: on_failure must be 'stop' or 'continue' (got 'ignore')",
+        "jobs/t.yaml:6:17: retry_on_exit[0] is 0, which is success and never retried",
+        "jobs/t.yaml:6:20: retry_on_exit[1] must be an exit code from 1 to 255 (got 256)",
+        "jobs/t.yaml:6:25: retry_on_exit[2] must be an exit code from 1 to 255 (got -1)",
+        "jobs/t.yaml:6:29: retry_on_exit[3] must be an exit code (a whole number from 1 to 255) (got 'x')",
+        "jobs/t.yaml:6:35: retry_on_exit[5] repeats exit code 3");
+    assertThat(errors(MINIMAL + "no_retry_exit: []\n")).containsExactly(
+        "jobs/t.yaml:5:16: no_retry_exit must list at least one exit code (to retry nothing, set retries: 0)");
+    assertThat(errors(MINIMAL + "no_retry_exit: 3\n")).containsExactly(
+        "jobs/t.yaml:5:16: no_retry_exit must be a list of exit codes such as [1, 75] (got 3)");
+  }
+
+  @Test
+  void refusesBothExitCodeListsAtTheLaterOne() {
+    assertThat(errors(MINIMAL + "no_retry_exit: [2]\nretries: 1\nretry_on_exit: [1]\n")).containsExactly(
+        "jobs/t.yaml:7:1: retry_on_exit and no_retry_exit cannot both be set (the other is at line 5;"
+            + " retry_on_exit lists the only codes retried, no_retry_exit the codes never retried)");
+  }
 }

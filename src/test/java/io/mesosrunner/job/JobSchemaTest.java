@@ -77,6 +77,9 @@ class JobSchemaTest {
       String component = switch (field) {
         case "mem" -> "memMb";
         case "disk" -> "diskMb";
+        case "on_failure" -> "onFailure";
+        case "retry_on_exit" -> "retryOnExit";
+        case "no_retry_exit" -> "noRetryExit";
         default -> field;
       };
       if (!field.equals("version")) assertThat(components).as("field %s", field).contains(component);
@@ -108,6 +111,12 @@ class JobSchemaTest {
       "name: t\ncommand: x\ncpus: 1\nmem: 1\nconstraints: [hostname EQ x]\n",
       "name: t\ncommand: x\ncpus: 1\nmem: 1\ncontainer: {img: x}\n",
       "version: 2\nname: t\ncommand: x\ncpus: 1\nmem: 1\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\non_failure: ignore\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nretry_on_exit: [0]\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nno_retry_exit: [256]\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nno_retry_exit: []\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nno_retry_exit: [3, 3]\n",
+      "name: t\ncommand: x\ncpus: 1\nmem: 1\nretry_on_exit: [1]\nno_retry_exit: [2]\n",
   })
   void schemaAndLoaderBothRefuseTheSameBadFile(String yaml) {
     assertThat(schema().validate(yamlToJson(yaml))).as("schema verdict on %s", yaml).isNotEmpty();

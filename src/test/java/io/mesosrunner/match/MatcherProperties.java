@@ -34,11 +34,11 @@ class MatcherProperties {
       List.of(new Constraint("rack", Operator.UNLIKE, "r2")),
       List.of(new Constraint("hostname", Operator.UNIQUE, null), new Constraint("rack", Operator.LIKE, "r.*")));
 
-  private static Arbitrary<Optional<String>> rack() {
+  static Arbitrary<Optional<String>> rack() {
     return Arbitraries.of(Optional.of("r1"), Optional.of("r2"), Optional.of("r3"), Optional.empty());
   }
 
-  private static Arbitrary<Offer> offer() {
+  static Arbitrary<Offer> offer() {
     Arbitrary<Resources> res = Combinators.combine(
         Arbitraries.of(0.0, 0.5, 1.0, 2.0, 4.0), Arbitraries.of(0.0, 256.0, 1024.0, 4096.0),
         Arbitraries.of(0.0, 100.0, 1000.0), Arbitraries.of(0.0, 0.0, 1.0, 2.0)).as(Resources::new);
@@ -50,7 +50,7 @@ class MatcherProperties {
             rack.map(v -> Map.of("rack", v)).orElse(Map.of())));
   }
 
-  private static Arbitrary<Demand> template() {
+  static Arbitrary<Demand> template() {
     Arbitrary<Resources> res = Combinators.combine(
         Arbitraries.of(0.0, 0.5, 1.0, 1.5, 3.0), Arbitraries.of(0.0, 128.0, 512.0, 2048.0),
         Arbitraries.of(0.0, 0.0, 50.0, 500.0), Arbitraries.of(0.0, 0.0, 0.0, 1.0)).as(Resources::new);
@@ -79,7 +79,7 @@ class MatcherProperties {
 
   @Property(tries = 1500)
   void neverOverCommitsAndRespectsPortsRolesAndConstraints(@ForAll("scenarios") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
     Map<String, Demand> byId = new HashMap<>();
     for (Demand d : s.demands()) byId.put(d.id(), d);
 
@@ -114,14 +114,14 @@ class MatcherProperties {
 
   @Property(tries = 1500)
   void placesAtLeastAsManyAsFirstFitInInputOrder(@ForAll("scenarios") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
 
     assertThat(r.placements().size()).isGreaterThanOrEqualTo(naiveFirstFit(s));
   }
 
   @Property(tries = 1000)
   void everyDemandIsPlacedOrUnplacedExactlyOnceInInputOrder(@ForAll("scenarios") Scenario s) {
-    MatchResult r = Matcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult r = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
     List<String> ids = s.demands().stream().map(Demand::id).toList();
 
     List<String> placed = r.placements().stream().map(Placement::demandId).toList();
@@ -136,8 +136,8 @@ class MatcherProperties {
 
   @Property(tries = 500)
   void isDeterministic(@ForAll("scenarios") Scenario s) {
-    MatchResult a = Matcher.match(s.offers(), s.demands(), s.occupied());
-    MatchResult b = Matcher.match(List.copyOf(s.offers()), List.copyOf(s.demands()), List.copyOf(s.occupied()));
+    MatchResult a = OfferMatcher.match(s.offers(), s.demands(), s.occupied());
+    MatchResult b = OfferMatcher.match(List.copyOf(s.offers()), List.copyOf(s.demands()), List.copyOf(s.occupied()));
 
     assertThat(b).isEqualTo(a);
   }
@@ -184,7 +184,7 @@ class MatcherProperties {
     return placed;
   }
 
-  private static Set<Optional<String>> occupiedValues(Scenario s, String attr) {
+  static Set<Optional<String>> occupiedValues(Scenario s, String attr) {
     Set<Optional<String>> out = new HashSet<>();
     for (Occupancy o : s.occupied()) {
       out.add(Optional.ofNullable(attr.equals("hostname") ? o.hostname() : o.attributes().get(attr)));
@@ -192,11 +192,11 @@ class MatcherProperties {
     return out;
   }
 
-  private static String attribute(Offer o, String attr) {
+  static String attribute(Offer o, String attr) {
     return attr.equals("hostname") ? o.hostname() : o.attributes().get(attr);
   }
 
-  private static boolean holds(Constraint c, Offer o) {
+  static boolean holds(Constraint c, Offer o) {
     String v = attribute(o, c.attribute());
     return switch (c.operator()) {
       case UNIQUE -> true;

@@ -76,7 +76,7 @@ class MatcherScaleTest {
 
   private static MatchResult timed(String label, List<Offer> offers, List<Demand> demands, List<Occupancy> occ) {
     long t0 = System.nanoTime();
-    MatchResult r = Matcher.match(offers, demands, occ);
+    MatchResult r = OfferMatcher.match(offers, demands, occ);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.printf("%s: %d demands over %d offers: %d placed, %d unplaced in %d ms; %s%n",
         label, demands.size(), offers.size(), r.placements().size(), r.unplaced().size(), ms, r.summary());

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class MatcherTest {
 
   private static MatchResult match(List<Offer> offers, List<Demand> demands) {
-    return Matcher.match(offers, demands, List.of());
+    return OfferMatcher.match(offers, demands, List.of());
   }
 
   private static Map<String, String> hostByDemand(MatchResult r) {
@@ -144,7 +144,7 @@ class MatcherTest {
   @Test
   void honoursHostnameUniqueAgainstInstancesAlreadyRunning() {
     List<Offer> offers = List.of(offer("a", cpus(8)), offer("b", cpus(8)), offer("c", cpus(8)));
-    MatchResult r = Matcher.match(offers, demands("web", 3, cpus(1), constraint("hostname UNIQUE")),
+    MatchResult r = OfferMatcher.match(offers, demands("web", 3, cpus(1), constraint("hostname UNIQUE")),
         List.of(runningOn("a"), runningOn("c")));
 
     assertThat(r.placements()).extracting(p -> p.offer().hostname()).containsExactly("b");
@@ -165,7 +165,7 @@ class MatcherTest {
   @Test
   void uniqueCountsARunningInstanceWithoutTheAttributeAsTheMissingValue() {
     List<Offer> offers = List.of(offer("a", cpus(8)), offer("b", cpus(8), attr("rack", "r1")));
-    MatchResult r = Matcher.match(offers, demands("web", 2, cpus(1), constraint("rack UNIQUE")),
+    MatchResult r = OfferMatcher.match(offers, demands("web", 2, cpus(1), constraint("rack UNIQUE")),
         List.of(runningOn("z")));
 
     assertThat(r.placements()).extracting(p -> p.offer().hostname()).containsExactly("b");

@@ -1,5 +1,7 @@
 package io.mesosrunner.schedule;
 
+import io.mesosrunner.testing.FakeClock;
+
 import io.mesosrunner.cluster.Action;
 import io.mesosrunner.cluster.Event;
 import io.mesosrunner.cluster.TaskSpec;
@@ -331,10 +333,10 @@ class JobSchedulerTest {
   }
 
   @Test
-  void clusterFailureEndsTheRunWithExitThree() {
+  void clusterFailureEndsTheRunAtOnce() {
     start(job().build());
     feed(new Event.ClusterFailed("cannot reach master"));
     assertThat(scheduler.isEnded()).isTrue();
-    assertThat(scheduler.outcome().exitCode()).isEqualTo(3);
+    assertThat(scheduler.outcome()).isEqualTo(Outcome.CLUSTER_FAILED);
   }
 }

@@ -1,18 +1,18 @@
 package io.mesosrunner.bench;
 
 import io.mesosrunner.match.MatchResult;
-import io.mesosrunner.match.Matcher;
+import io.mesosrunner.match.OfferMatcher;
 import io.mesosrunner.match.Placement;
 import java.util.Arrays;
 import java.util.List;
 
-/** Our {@link Matcher} on a {@link Workload}. */
+/** Our {@link OfferMatcher} on a {@link Workload}. */
 public final class Ours {
 
   private Ours() {}
 
   public static MatchResult match(Workload w) {
-    return Matcher.match(w.offers, w.demands, List.of());
+    return OfferMatcher.match(w.offers, w.demands, List.of());
   }
 
   /** Per demand, the offer index the matcher chose, or -1. */

@@ -33,19 +33,19 @@ public final class MasterTasks {
     URI base = leaderBase(config);
     HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
-    if (config.caCert() != null) hb.sslContext(MesosCluster.sslContextTrusting(config));
+    if (config.caCert() != null) hb.sslContext(SchedulerHttpClient.sslContextTrusting(config));
     HttpClient http = hb.build();
     URI uri = base.resolve("/master/tasks?framework_id=" + URLEncoder.encode(frameworkId, StandardCharsets.UTF_8)
         + "&limit=" + LIMIT);
     for (int hop = 0; hop < 3; hop++) {
       HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
-      String auth = MesosCluster.authorization(config);
+      String auth = SchedulerHttpClient.authorization(config);
       if (auth != null) req.header("Authorization", auth);
       HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
       if (res.statusCode() == 307) {
         Optional<String> location = res.headers().firstValue("Location");
         if (location.isEmpty()) break;
-        uri = MesosCluster.resolveLocation(uri, location.get());
+        uri = SchedulerHttpClient.resolveLocation(uri, location.get());
         continue;
       }
       if (res.statusCode() != 200) {

@@ -1,5 +1,7 @@
 package io.mesosrunner.cluster.local;
 
+import io.mesosrunner.testing.FakeClock;
+
 import static io.mesosrunner.cluster.local.RecordingListener.job;
 import static io.mesosrunner.cluster.local.RecordingListener.shellJob;
 import static io.mesosrunner.cluster.local.RecordingListener.task;
@@ -316,7 +318,7 @@ class LocalClusterTest {
   @Test
   @Timeout(20)
   void refuseFilterFollowsTheInjectedClock() throws Exception {
-    MutableClock clock = new MutableClock();
+    FakeClock clock = new FakeClock();
     LocalCluster cluster = new LocalCluster(LocalConfig.defaults(runDir).withCpus(1).withMemMb(64)
         .withHostname("testhost").withClock(clock));
     clusters.add(cluster);

@@ -222,11 +222,11 @@ class MesosClusterTest {
   @Test
   void locationWithoutSchemeResolvesAgainstTheCalledUrl() {
     URI called = URI.create("http://127.0.0.1:5050/api/v1/scheduler");
-    assertThat(MesosCluster.resolveLocation(called, "//127.0.0.1:5060/master/api/v1/scheduler"))
+    assertThat(SchedulerHttpClient.resolveLocation(called, "//127.0.0.1:5060/master/api/v1/scheduler"))
         .isEqualTo(URI.create("http://127.0.0.1:5060/master/api/v1/scheduler"));
-    assertThat(MesosCluster.resolveLocation(called, "//127.0.0.1:5050"))
+    assertThat(SchedulerHttpClient.resolveLocation(called, "//127.0.0.1:5050"))
         .isEqualTo(URI.create("http://127.0.0.1:5050/api/v1/scheduler"));
-    assertThat(MesosCluster.resolveLocation(URI.create("https://m1:5050/api/v1/scheduler"), "//m2:5050/master/api/v1/scheduler"))
+    assertThat(SchedulerHttpClient.resolveLocation(URI.create("https://m1:5050/api/v1/scheduler"), "//m2:5050/master/api/v1/scheduler"))
         .isEqualTo(URI.create("https://m2:5050/master/api/v1/scheduler"));
   }
 

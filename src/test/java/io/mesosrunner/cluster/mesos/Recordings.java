@@ -4,14 +4,13 @@ import io.mesosrunner.cluster.mesos.testmaster.MesosRecordings;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 
-/** The traffic recorded from a real Mesos 1.12 master, under {@code shared/mesos/}. */
+/** The traffic recorded from a real Mesos 1.12 master, from the test class path ({@link MesosRecordings}). */
 final class Recordings {
 
   static {
@@ -19,11 +18,6 @@ final class Recordings {
   }
 
   private Recordings() {}
-
-  /** The directory holding {@code shared/mesos/README.md} and the recordings. */
-  static Path dir() {
-    return MesosRecordings.directory();
-  }
 
   static List<JsonNode> lines(String file) {
     return MesosRecordings.lines(file);

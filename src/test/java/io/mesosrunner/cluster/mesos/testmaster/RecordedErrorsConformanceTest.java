@@ -104,8 +104,8 @@ class RecordedErrorsConformanceTest {
     }
 
     @Test
-    void locatorFindsTheReadmeOfTheRecordings() {
-        assertThat(MesosRecordings.directory().resolve("README.md")).exists();
+    void recordingsAndTheirReadmeAreOnTheClassPath() {
+        assertThat(MesosRecordings.readme()).contains("Recorded traffic of a real Mesos master");
         assertThat(MesosRecordings.lines("errors.jsonl")).isNotEmpty();
     }
 }

@@ -66,7 +66,7 @@ import org.apache.mesos.v1.scheduler.Protos.Event;
 /**
  * A protocol-level Mesos master for end-to-end tests: a real HTTP server on 127.0.0.1 speaking
  * the v1 scheduler API with protobufs, answering with the status codes, headers and texts a real
- * 1.12 master gave (see {@code shared/mesos/README.md}), and checking every call strictly.
+ * 1.12 master gave (see {@code src/test/resources/mesos-recordings/README.md}), and checking every call strictly.
  *
  * <p>Fake agents ({@link #addAgent}) are offered to subscribed frameworks; launched tasks play a
  * {@link TaskBehaviour} chosen per TaskInfo. Executor updates carry a uuid and follow the agent's

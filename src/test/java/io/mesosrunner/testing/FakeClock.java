@@ -1,4 +1,4 @@
-package io.mesosrunner.schedule;
+package io.mesosrunner.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when a test says so. */
-final class FakeClock extends Clock {
-  private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+/** A clock that stands still until a test advances it; thread-safe (adapters read it on their own threads). */
+public final class FakeClock extends Clock {
+  private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * temp dir. The seed is fixed; a failure names the seed, the case index and its category, so
  * {@code new HostileJobFiles(seed, Path.of("jobs")).generate(index)} replays it.
  */
-class ValidateFuzzTest {
+class ValidateFuzzIT {
 
   private static final long SEED = Long.getLong("fuzz.seed", 20251125L);
   private static final int BATCH = 100;

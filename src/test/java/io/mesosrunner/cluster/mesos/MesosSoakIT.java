@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * file server instead.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
-class MesosSoakTest {
+class MesosSoakIT {
 
   private static final int INSTANCES = Integer.getInteger("soak.instances", 500);
   /** Retries per instance; the failure pattern below never needs more than a few. */
@@ -87,7 +87,7 @@ class MesosSoakTest {
         .killDelay(Duration.ofMillis(20))
         .updateRetryInterval(Duration.ofSeconds(5))
         .ackGrace(Duration.ofSeconds(30))
-        .behaviours(MesosSoakTest::behaviour)
+        .behaviours(MesosSoakIT::behaviour)
         .build().start();
     for (int i = 0; i < 4; i++) {
       master.addAgent(AgentSpec.standard().withId("").withHostname("agent-" + i).withResources(8, 65536, 100000));

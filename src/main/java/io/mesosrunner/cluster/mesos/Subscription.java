@@ -1,0 +1,588 @@
+package io.mesosrunner.cluster.mesos;
+
+import static io.mesosrunner.cluster.mesos.SchedulerHttpClient.base;
+import static io.mesosrunner.cluster.mesos.SchedulerHttpClient.describe;
+
+import io.mesosrunner.cluster.Event;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SUBSCRIBE stream: subscribes, reads the event stream, watches for SUBSCRIBED and the
+ * heartbeats, and on a broken stream reports {@link Event.Disconnected}, backs off and subscribes
+ * again with the same framework id; after too many failed attempts in a row, or on a 401, it
+ * reports {@link Event.ClusterFailed} once and stops. Each attempt goes through the {@link
+ * State}s in order.
+ *
+ * <p>Threads. One thread, {@code mesos-subscriber}, owns every non-final field of this class and
+ * of its {@link StreamAttempt}s: state, leader, framework and stream ids, heartbeat deadline,
+ * backoff counters, the RecordIO decoder. No other thread writes them. Others put a {@link
+ * Signal} in the inbox and return: the ZooKeeper thread a leader, call threads a redirect, an
+ * abort or a failure, the scheduler's thread a teardown, the closing thread the close, and the
+ * HTTP client's selector thread the SUBSCRIBE answer and each chunk of the event stream. The
+ * owner waits on nothing but the inbox, so every time limit (the answer to SUBSCRIBE, SUBSCRIBED,
+ * the heartbeats, the backoff) is a timeout of that wait. Other threads read only the {@link
+ * View}, which the owner replaces whole.
+ */
+final class Subscription {
+
+  static {
+    ProtobufSetup.ensure();
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(Subscription.class);
+  private static final int MAX_REFUSALS = 3;
+
+  /** Where an attempt is; one attempt runs at a time. */
+  enum State {
+    /** Not started yet. */
+    NEW,
+    /** SUBSCRIBE sent, not answered yet. */
+    SUBSCRIBING,
+    /** Answered 200: the event stream is open, SUBSCRIBED has not come yet. */
+    CONNECTED,
+    /** SUBSCRIBED came: calls may be sent on this stream. */
+    SUBSCRIBED,
+    /** Waiting before the next attempt. */
+    BACKING_OFF,
+    /** Closed, torn down or failed: no attempt follows. */
+    ENDED
+  }
+
+  /**
+   * What other threads may know of the subscription, published whole by its thread.
+   * {@code streamId} is null while no event stream is open.
+   */
+  record View(State state, URI leader, String frameworkId, String streamId) {
+
+    String description(MesosConfig config) {
+      return "mesos master " + (leader != null ? base(leader) : config.master().toString())
+          + (frameworkId == null ? "" : " (framework " + frameworkId + ")");
+    }
+  }
+
+  /** What other threads tell the subscription thread. */
+  sealed interface Signal {
+    /** The answer to SUBSCRIBE attempt {@code attempt} (or why there is none). */
+    record Answer(long attempt, HttpResponse<byte[]> response, Throwable failure) implements Signal {}
+
+    /** Bytes of an event stream. */
+    record Chunk(EventStreamBody from, List<ByteBuffer> data) implements Signal {}
+
+    /** An event stream ended; {@code failure} is null at a clean end. */
+    record StreamEnd(EventStreamBody from, Throwable failure) implements Signal {}
+
+    /** End the current attempt and subscribe again. */
+    record Abort(String reason) implements Signal {}
+
+    /** Give up: report {@link Event.ClusterFailed} and stop. */
+    record Fail(String reason) implements Signal {}
+
+    /** ZooKeeper names the leading master. */
+    record LeaderFound(URI leader, String name) implements Signal {}
+
+    /** A call was redirected to another master. */
+    record Redirected(URI leader) implements Signal {}
+
+    /** TEARDOWN is queued: no attempt follows the current stream. */
+    record TearingDown() implements Signal {}
+
+    /** The adapter is closing: no attempt follows the current stream. */
+    record Closing() implements Signal {}
+
+    /** The adapter is closed: end the stream now. */
+    record Close() implements Signal {}
+  }
+
+  private final MesosConfig config;
+  private final SchedulerHttpClient http;
+  private final Clock clock;
+  private final BlockingQueue<Signal> inbox = new LinkedBlockingQueue<>();
+  private volatile View view;
+
+  // Set before start, read by the subscription thread only.
+  private Duration subscribeTimeout = Duration.ofSeconds(30);
+  private StreamAttempt.Handlers handlers;
+  private Thread thread;
+
+  // The subscription thread's own.
+  private State state = State.NEW;
+  private URI leader;
+  private String frameworkId;
+  private long attempts;
+  private int failures;
+  private int refusals;
+  private int redirects;
+  private String abortReason;
+  /** Signals of the current stream that came before the answer to SUBSCRIBE. */
+  private final ArrayDeque<Signal> early = new ArrayDeque<>();
+  private boolean tornDown;
+  private boolean closing;
+  private boolean failed;
+
+  Subscription(MesosConfig config, SchedulerHttpClient http) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.http = Objects.requireNonNull(http, "http");
+    this.clock = config.clock();
+    this.frameworkId = config.frameworkId();
+    if (config.master() instanceof MasterAddress.Http h) {
+      this.leader = h.schedulerUri();
+    }
+    publish(null);
+  }
+
+  /** For tests; call before {@link #start}. */
+  void subscribeTimeout(Duration timeout) {
+    this.subscribeTimeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  /** Starts the subscription thread; {@code handlers} run on it. */
+  void start(StreamAttempt.Handlers handlers) {
+    this.handlers = Objects.requireNonNull(handlers, "handlers");
+    Thread t = new Thread(this::run, "mesos-subscriber");
+    t.setDaemon(true);
+    thread = t;
+    t.start();
+  }
+
+  View view() {
+    return view;
+  }
+
+  // ------------------------------------------------------------ signals, from any thread
+
+  /** Ends the current attempt (if any) and subscribes again. */
+  void abort(String reason) {
+    inbox.add(new Signal.Abort(reason));
+  }
+
+  /** Reports {@link Event.ClusterFailed} with {@code reason} and stops. */
+  void fail(String reason) {
+    inbox.add(new Signal.Fail(reason));
+  }
+
+  /** The ZooKeeper thread found the leading master; a different one ends the current stream. */
+  void leaderFound(ZooKeeperLeaderDetector.Leader found) {
+    if (found == null) {
+      log.warn("no leading Mesos master registered in {}", config.master());
+      return;
+    }
+    String scheme = config.caCert() != null ? "https" : "http";
+    inbox.add(new Signal.LeaderFound(URI.create(scheme + "://" + found + "/api/v1/scheduler"), found.toString()));
+  }
+
+  /** A call thread followed a 307 to {@code to}: later calls and subscriptions go there. */
+  void redirected(URI to) {
+    inbox.add(new Signal.Redirected(to));
+  }
+
+  /** TEARDOWN is queued; the stream ends when it is answered ({@link #abort}). */
+  void tearingDown() {
+    inbox.add(new Signal.TearingDown());
+  }
+
+  /** The adapter closes: the current stream stays open for the last calls, but no attempt follows. */
+  void closing() {
+    inbox.add(new Signal.Closing());
+  }
+
+  /** Ends the stream and waits up to {@code wait} for the subscription thread to end. */
+  void close(Duration wait) throws InterruptedException {
+    inbox.add(new Signal.Close());
+    Thread t = thread;
+    if (t != null) {
+      t.join(wait.toMillis());
+    }
+  }
+
+  // ------------------------------------------------------------ the subscription thread
+
+  private void run() {
+    try {
+      while (!ending()) {
+        URI target = leader;
+        Outcome outcome = target == null ? new Outcome.NoLeader() : attempt(target);
+        afterAttempt(outcome, target);
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("the Mesos subscription stopped unexpectedly", e);
+      fail("the Mesos subscription stopped unexpectedly: " + e);
+    } finally {
+      state = State.ENDED;
+      publish(null);
+    }
+  }
+
+  /** What one attempt came to. */
+  sealed interface Outcome {
+    record NoLeader() implements Outcome {}
+
+    record Redirect(URI to) implements Outcome {}
+
+    /** The stream was open and ended (or was aborted once open). */
+    record StreamEnded() implements Outcome {}
+
+    record Refused(MesosHttpException error) implements Outcome {}
+
+    record Unreachable(Throwable error) implements Outcome {}
+
+    /** Aborted before the answer to SUBSCRIBE came. */
+    record Aborted() implements Outcome {}
+  }
+
+  private Outcome attempt(URI target) {
+    long attempt = ++attempts;
+    early.clear();
+    abortReason = null;
+    state = State.SUBSCRIBING;
+    publish(null);
+    long startedMs = clock.millis();
+    Call call = Calls.subscribe(config, frameworkId);
+    log.debug("SUBSCRIBE to {} (framework id {})", target, frameworkId);
+    EventStreamBody body = new EventStreamBody(inbox);
+    CompletableFuture<HttpResponse<byte[]>> answer = http.subscribe(target, call, body);
+    answer.whenComplete((r, e) -> inbox.add(new Signal.Answer(attempt, r, e)));
+    Signal.Answer a = awaitAnswer(attempt, body, startedMs);
+    if (a == null) {
+      answer.cancel(true);
+      body.cancel();
+      return new Outcome.Aborted();
+    }
+    if (a.failure() != null) {
+      body.cancel();
+      return new Outcome.Unreachable(unwrap(a.failure()));
+    }
+    HttpResponse<byte[]> resp = a.response();
+    int status = resp.statusCode();
+    String location = resp.headers().firstValue("Location").orElse(null);
+    if (status == 307 && location != null && !location.isBlank()) {
+      return new Outcome.Redirect(SchedulerHttpClient.resolveLocation(target, location));
+    }
+    if (status != 200) {
+      return new Outcome.Refused(new MesosHttpException(status, "SUBSCRIBE", text(resp.body())));
+    }
+    String sid = resp.headers().firstValue(SchedulerHttpClient.STREAM_ID).orElse(null);
+    if (ending() || abortReason != null) {
+      body.cancel();
+      return new Outcome.StreamEnded();
+    }
+    if (sid == null) {
+      body.cancel();
+      return new Outcome.Unreachable(new IOException("SUBSCRIBE answer carries no " + SchedulerHttpClient.STREAM_ID + " header"));
+    }
+    return stream(target, sid, body, startedMs);
+  }
+
+  private static String text(byte[] body) {
+    return body == null ? "" : new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * Waits for the answer to SUBSCRIBE; null when the attempt was aborted or timed out first. The
+   * first chunks of the stream may come before the answer: they wait in {@code early}.
+   */
+  private Signal.Answer awaitAnswer(long attempt, EventStreamBody body, long startedMs) {
+    long deadline = startedMs + subscribeTimeout.toMillis();
+    while (true) {
+      Signal s = poll(deadline - clock.millis());
+      if (s == null) {
+        if (clock.millis() >= deadline) {
+          abortBecause("no answer to SUBSCRIBE within " + subscribeTimeout.toMillis() / 1000.0 + " s");
+          return null;
+        }
+      } else if (s instanceof Signal.Answer a && a.attempt() == attempt) {
+        return a;
+      } else if (s instanceof Signal.Chunk c && c.from() == body || s instanceof Signal.StreamEnd e && e.from() == body) {
+        early.add(s);
+      } else if (apply(s)) {
+        return null;
+      }
+    }
+  }
+
+  /** Reads the open stream until it ends; the stream's events go to the handlers. */
+  private Outcome stream(URI target, String sid, EventStreamBody body, long startedMs) {
+    state = State.CONNECTED;
+    publish(sid);
+    StreamAttempt stream = new StreamAttempt(sid, target, frameworkId, body, startedMs, clock, handlers, this::subscribed);
+    try {
+      while (true) {
+        long limit = state == State.SUBSCRIBED
+            ? config.heartbeatMissFactor() * Math.max(stream.heartbeatIntervalMs(), 100L)
+            : subscribeTimeout.toMillis();
+        Signal s = next(stream.lastActivityMs() + limit - clock.millis());
+        if (s == null) {
+          String silence = stream.silence(clock.millis(), limit, state == State.SUBSCRIBED);
+          if (silence != null) {
+            abortBecause(silence);
+            return new Outcome.StreamEnded();
+          }
+        } else if (s instanceof Signal.Chunk c && c.from() == body) {
+          String end = stream.chunk(c.data());
+          if (end != null) {
+            endedByMaster(end);
+            return new Outcome.StreamEnded();
+          }
+        } else if (s instanceof Signal.StreamEnd e && e.from() == body) {
+          stream.end(e.failure());
+          return new Outcome.StreamEnded();
+        } else if (apply(s)) {
+          return new Outcome.StreamEnded();
+        }
+      }
+    } catch (IOException e) {
+      return abortReason != null || ending() ? new Outcome.StreamEnded() : new Outcome.Unreachable(e);
+    } finally {
+      body.cancel();
+      handlers.streamEnded(sid);
+      publish(null);
+    }
+  }
+
+  /** SUBSCRIBED came on the stream being read. */
+  private void subscribed(String fid) {
+    frameworkId = fid;
+    state = State.SUBSCRIBED;
+    View v = publish(view.streamId());
+    log.info("subscribed to {} as framework {}", base(leader), fid);
+    handlers.emit().accept(new Event.Subscribed(fid, v.description(config)));
+  }
+
+  /** The master ended the stream with an ERROR event. */
+  private void endedByMaster(String message) {
+    String lower = message.toLowerCase(Locale.ROOT);
+    if (lower.contains("removed") || lower.contains("torn down") || lower.contains("teardown")) {
+      failNow("the master removed the framework: " + message);
+    } else {
+      abortReason = "master sent ERROR: " + message;
+    }
+  }
+
+  /** Applies a signal that is not the awaited one; true when it ends the current wait. */
+  private boolean apply(Signal s) {
+    if (s instanceof Signal.Abort a) {
+      abortBecause(a.reason());
+      return true;
+    } else if (s instanceof Signal.Fail f) {
+      failNow(f.reason());
+      return true;
+    } else if (s instanceof Signal.Close) {
+      closing = true;
+      abortBecause("closed");
+      return true;
+    } else if (s instanceof Signal.Closing) {
+      closing = true;
+    } else if (s instanceof Signal.TearingDown) {
+      tornDown = true;
+    } else if (s instanceof Signal.LeaderFound l) {
+      URI old = leader;
+      leader = l.leader();
+      publish(view.streamId());
+      if (old != null && !SchedulerHttpClient.sameAuthority(old, l.leader())) {
+        abortBecause("leading master changed to " + l.name());
+        return true;
+      }
+    } else if (s instanceof Signal.Redirected r) {
+      leader = r.leader();
+      publish(view.streamId());
+    } else if (s instanceof Signal.Chunk c) {
+      // From a stream given up earlier: make sure it is closed.
+      c.from().cancel();
+    } else if (!(s instanceof Signal.Answer || s instanceof Signal.StreamEnd)) {
+      // An Answer or StreamEnd left over from an attempt given up earlier needs nothing.
+      throw new IllegalStateException("unknown signal " + s);
+    }
+    return false;
+  }
+
+  private void abortBecause(String reason) {
+    if (abortReason == null) {
+      abortReason = reason;
+    }
+  }
+
+  /** Counts what an attempt came to; then the next attempt, a backoff, or the end. */
+  private void afterAttempt(Outcome outcome, URI target) {
+    boolean wasSubscribed = state == State.SUBSCRIBED;
+    String problem;
+    if (outcome instanceof Outcome.Redirect r) {
+      leader = r.to();
+      publish(null);
+      if (++redirects <= SchedulerHttpClient.MAX_REDIRECTS) {
+        log.info("{} redirected the subscription to {}", target, r.to());
+        return;
+      }
+      failures++;
+      problem = "too many redirects, last from " + target + " to " + r.to();
+    } else {
+      problem = problem(outcome, target, wasSubscribed);
+      if (problem == null) {
+        return;
+      }
+    }
+    if (wasSubscribed) {
+      lostSubscription(problem);
+    }
+    if (ending()) {
+      return;
+    }
+    if (failures >= config.maxReconnectAttempts()) {
+      failNow(failures + " attempts failed; " + problem);
+      return;
+    }
+    backOff(backoffMs(Math.max(failures, 1)));
+  }
+
+  /** Counts an attempt that did not redirect; what went wrong, or null when the subscription gave up. */
+  private String problem(Outcome outcome, URI target, boolean wasSubscribed) {
+    if (outcome instanceof Outcome.NoLeader) {
+      failures++;
+      return "no leading master found in " + config.master();
+    }
+    redirects = 0;
+    if (outcome instanceof Outcome.StreamEnded) {
+      if (wasSubscribed) {
+        failures = 0;
+        refusals = 0;
+      } else {
+        failures++;
+      }
+      return abortReason != null ? abortReason : "master at " + base(target) + " closed the event stream";
+    }
+    if (outcome instanceof Outcome.Refused r) {
+      return refused(r.error(), target);
+    }
+    if (outcome instanceof Outcome.Unreachable u) {
+      failures++;
+      String problem = (wasSubscribed ? "connection to master at " + base(target) + " lost: "
+          : "cannot reach master at " + base(target) + ": ") + describe(u.error());
+      log.warn("{}", problem);
+      return problem;
+    }
+    if (outcome instanceof Outcome.Aborted) {
+      failures++;
+      return abortReason != null ? abortReason : "subscription interrupted";
+    }
+    throw new IllegalStateException("unknown outcome " + outcome);
+  }
+
+  /** Counts a refused SUBSCRIBE; the problem's text, or null when the subscription gave up. */
+  private String refused(MesosHttpException e, URI target) {
+    String problem = "master at " + target + " answered SUBSCRIBE with " + e.status()
+        + (e.body().isEmpty() ? "" : ": " + e.body());
+    if (e.status() == 401) {
+      failNow("authentication failed at " + base(target) + (config.principal() == null
+          ? " (the master requires credentials; none were configured)"
+          : " for principal '" + config.principal() + "'"));
+      return null;
+    }
+    if (e.isClientError()) {
+      if (++refusals >= Math.min(MAX_REFUSALS, config.maxReconnectAttempts())) {
+        failNow("master at " + base(target) + " refused the framework: " + e.getMessage());
+        return null;
+      }
+    } else {
+      failures++;
+    }
+    log.warn("{}", problem);
+    return problem;
+  }
+
+  private void lostSubscription(String reason) {
+    state = State.BACKING_OFF;
+    publish(null);
+    if (!ending()) {
+      log.warn("disconnected from Mesos: {}", reason);
+      handlers.emit().accept(new Event.Disconnected(reason));
+    }
+  }
+
+  private long backoffMs(int failures) {
+    long min = config.reconnectMin().toMillis();
+    long max = config.reconnectMax().toMillis();
+    long v = min << Math.min(failures - 1, 20);
+    return Math.min(v, max);
+  }
+
+  /** Waits {@code ms} before the next attempt; a signal that ends a wait ends it early. */
+  private void backOff(long ms) {
+    state = State.BACKING_OFF;
+    publish(null);
+    abortReason = null;
+    log.debug("resubscribing in {} ms (attempt {} of {})", ms, failures + 1, config.maxReconnectAttempts());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    while (!ending()) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        return;
+      }
+      Signal s = poll(left);
+      if (s != null && apply(s)) {
+        return;
+      }
+    }
+  }
+
+  private void failNow(String reason) {
+    if (failed) {
+      return;
+    }
+    failed = true;
+    abortBecause(reason);
+    log.error("giving up on Mesos: {}", reason);
+    handlers.emit().accept(new Event.ClusterFailed(reason));
+  }
+
+  private boolean ending() {
+    return closing || tornDown || failed;
+  }
+
+  /** The next signal of the stream being read: those that came early first, then the inbox. */
+  private Signal next(long waitMs) {
+    Signal first = early.poll();
+    return first != null ? first : poll(waitMs);
+  }
+
+  /** The next signal in the inbox, waiting up to {@code waitMs} (not at all when it is not positive). */
+  private Signal poll(long waitMs) {
+    try {
+      return waitMs <= 0 ? inbox.poll() : inbox.poll(waitMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      // Nobody interrupts this thread but a JVM going down: treat it as a close.
+      closing = true;
+      abortBecause("interrupted");
+      return new Signal.Close();
+    }
+  }
+
+  private View publish(String streamId) {
+    View v = new View(state, leader, frameworkId, streamId);
+    view = v;
+    return v;
+  }
+}

@@ -1,0 +1,186 @@
+package io.mesosrunner.schedule;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every instance of a run with its attempts, the count of instances in each state, and the task-id
+ * format {@code <job>.<instance>.<attempt>.<run>}. Instances are created when first launched (or
+ * restored): an instance never launched is null here and counts as PENDING (ABANDONED once the
+ * run stops). Not thread-safe: owned by the scheduler's thread.
+ */
+final class AttemptTable {
+
+  private final String jobName;
+  private final String runId;
+  private final Instance[] instances;
+  /** Instances never launched are exactly the null ones with index >= nextFresh. */
+  private int nextFresh;
+  private final int[] counts = new int[InstanceState.values().length];
+  private long attemptTotal;
+  /** Attempts not yet terminal (including duplicates being killed), by task id, in launch order. */
+  private final Map<String, Attempt> live = new LinkedHashMap<>();
+  /** Status messages seen, shared: "Command exited with status 0" a million times is one string. */
+  private final Map<String, String> messages = new HashMap<>();
+
+  AttemptTable(String jobName, String runId, int size) {
+    this.jobName = jobName;
+    this.runId = runId;
+    this.instances = new Instance[size];
+    counts[InstanceState.PENDING.ordinal()] = size;
+  }
+
+  int size() {
+    return instances.length;
+  }
+
+  // ---------------------------------------------------------------- instances and their states
+
+  /** How many instances are in {@code state} (never-launched ones count as PENDING). */
+  int count(InstanceState state) {
+    return counts[state.ordinal()];
+  }
+
+  /** The one place an instance's state changes: the counts follow. */
+  void move(Instance instance, InstanceState to) {
+    counts[instance.state.ordinal()]--;
+    counts[to.ordinal()]++;
+    instance.state = to;
+  }
+
+  /** The instance at {@code index}, or null when it was never launched (or is out of range). */
+  Instance get(int index) {
+    return index < 0 || index >= instances.length ? null : instances[index];
+  }
+
+  /** Creates the instance at {@code index} for a restored history; PENDING until moved. */
+  Instance restore(int index) {
+    Instance instance = new Instance(index);
+    instances[index] = instance;
+    return instance;
+  }
+
+  /** The next instance never launched, now created (PENDING), or null when there is none. */
+  Instance nextFresh() {
+    while (nextFresh < instances.length) {
+      if (instances[nextFresh] != null) {
+        nextFresh++; // restored from an earlier run: it is in the queue or settled
+        continue;
+      }
+      Instance instance = new Instance(nextFresh);
+      instances[nextFresh++] = instance;
+      return instance;
+    }
+    return null;
+  }
+
+  /** Every waiting instance (PENDING, BACKOFF, never launched) becomes ABANDONED: the run stops. */
+  void abandonWaiting() {
+    for (Instance instance : instances) {
+      if (instance != null
+          && (instance.state == InstanceState.PENDING || instance.state == InstanceState.BACKOFF)) {
+        move(instance, InstanceState.ABANDONED);
+      }
+    }
+    // What is left counted as PENDING are the instances never launched.
+    counts[InstanceState.ABANDONED.ordinal()] += counts[InstanceState.PENDING.ordinal()];
+    counts[InstanceState.PENDING.ordinal()] = 0;
+  }
+
+  // ---------------------------------------------------------------- attempts
+
+  /** A new attempt of {@code instance} on an agent, live from now. */
+  Attempt launch(Instance instance, String agentId, String hostname, Map<String, String> attributes, Instant now) {
+    instance.attemptCount++;
+    attemptTotal++;
+    Attempt a = new Attempt(instance, instance.attemptCount, agentId, hostname, attributes, now.toEpochMilli());
+    instance.add(a);
+    live.put(taskId(a), a);
+    return a;
+  }
+
+  /** Attempts launched by this run (restored ones not counted). */
+  long attemptTotal() {
+    return attemptTotal;
+  }
+
+  void markLive(Attempt a) {
+    live.put(taskId(a), a);
+  }
+
+  void markEnded(Attempt a) {
+    live.remove(taskId(a));
+  }
+
+  Collection<Attempt> live() {
+    return live.values();
+  }
+
+  List<String> liveTaskIds() {
+    return List.copyOf(live.keySet());
+  }
+
+  String taskId(Attempt a) {
+    return taskId(a.instance.index, a.number);
+  }
+
+  String taskId(int index, int attempt) {
+    return jobName + "." + index + "." + attempt + "." + runId;
+  }
+
+  /**
+   * The attempt a task id names, or null when it is not a task of this run. Parsed from the
+   * right (the job name may hold dots), so no map from task id to attempt is needed.
+   */
+  Attempt find(String taskId) {
+    if (taskId == null || !taskId.startsWith(jobName) || !taskId.endsWith("." + runId)) return null;
+    int runDot = taskId.length() - runId.length() - 1;
+    int attemptDot = taskId.lastIndexOf('.', runDot - 1);
+    if (attemptDot <= jobName.length()) return null;
+    int indexDot = taskId.lastIndexOf('.', attemptDot - 1);
+    if (indexDot != jobName.length()) return null;
+    try {
+      int index = Integer.parseInt(taskId, indexDot + 1, attemptDot, 10);
+      int attempt = Integer.parseInt(taskId, attemptDot + 1, runDot, 10);
+      Instance instance = get(index);
+      return instance == null ? null : instance.attempt(attempt);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** One shared copy of each status message. */
+  String shared(String message) {
+    if (message == null) return null;
+    String known = messages.get(message);
+    if (known != null) return known;
+    if (messages.size() < 1000) messages.put(message, message);
+    return message;
+  }
+
+  /** Every instance with its attempts; never-launched ones are PENDING while running, else ABANDONED. */
+  List<InstanceRecord> records(boolean running) {
+    List<InstanceRecord> out = new ArrayList<>(instances.length);
+    for (int i = 0; i < instances.length; i++) {
+      Instance instance = instances[i];
+      if (instance == null) {
+        out.add(new InstanceRecord(i, running ? InstanceState.PENDING : InstanceState.ABANDONED, 0, 0, List.of()));
+        continue;
+      }
+      List<Attempt> all = instance.attempts();
+      List<AttemptRecord> attempts = new ArrayList<>(all.size());
+      for (Attempt a : all) {
+        attempts.add(new AttemptRecord(taskId(a), a.number, a.agentId, a.hostname, a.state, a.exitCode,
+            a.message, a.cause, Instant.ofEpochMilli(a.startedAt),
+            a.endedAt == Attempt.UNSET ? null : Instant.ofEpochMilli(a.endedAt), null));
+      }
+      out.add(new InstanceRecord(i, instance.state, instance.failures, instance.losses, attempts));
+    }
+    return out;
+  }
+}

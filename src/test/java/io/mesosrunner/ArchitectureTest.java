@@ -1,0 +1,112 @@
+package io.mesosrunner;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import io.mesosrunner.job.JobLoader;
+
+/**
+ * The package rules of the project (see ARCHITECTURE.md and STYLE.md): the core ({@code job},
+ * {@code match}, the port package {@code cluster} itself and {@code schedule}) speaks only in its
+ * own values, so it can be tested without a cluster, a file system or a thread; adapters depend
+ * inward only.
+ */
+@AnalyzeClasses(packages = "io.mesosrunner", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  /** The core packages. {@code cluster} without subpackages: the port, not its adapters. */
+  private static final String[] CORE = {
+    "io.mesosrunner.job", "io.mesosrunner.match", "io.mesosrunner.cluster", "io.mesosrunner.schedule"
+  };
+
+  /**
+   * Violations that exist today and are owned by another piece of work. Each entry names who
+   * removes it; when it is gone, delete the entry (the rule then covers the class again).
+   *
+   * <ul>
+   *   <li>{@code job.JobLoader} reads job files through java.nio.file: the loader is to parse bytes
+   *       and {@code cli} to read the files (issue 12 item 6, the YAML loader work of issue 11).
+   * </ul>
+   */
+  private static final DescribedPredicate<JavaClass> TEMPORARILY_READS_FILES =
+      type(JobLoader.class).as("the temporary exception job.JobLoader");
+
+  @ArchTest
+  static final ArchRule packagesHaveNoCycles =
+      slices().matching("io.mesosrunner.(**)").should().beFreeOfCycles();
+
+  @ArchTest
+  static final ArchRule coreUsesNoMesosNetworkProcessOrLogging =
+      noClasses()
+          .that().resideInAnyPackage(CORE)
+          .should().dependOnClassesThat(
+              resideInAnyPackage("org.apache.mesos..", "java.net..", "org.slf4j..")
+                  .or(type(Process.class))
+                  .or(type(ProcessBuilder.class))
+                  .or(type(ProcessHandle.class))
+                  .as("are Mesos, network, process or logging classes"))
+          .because("the core speaks in its own values; adapters and the CLI do the I/O");
+
+  @ArchTest
+  static final ArchRule coreReadsNoFiles =
+      noClasses()
+          .that().resideInAnyPackage(CORE)
+          .and(not(TEMPORARILY_READS_FILES))
+          .should().dependOnClassesThat(
+              resideInAnyPackage("java.nio.file..")
+                  .or(type(java.io.File.class))
+                  .or(type(java.io.FileInputStream.class))
+                  .or(type(java.io.FileOutputStream.class))
+                  .or(type(java.io.RandomAccessFile.class))
+                  .as("are file system classes"))
+          .because("the core parses bytes; the CLI and the adapters read and write files");
+
+  @ArchTest
+  static final ArchRule coreDependsOnNoOuterPackage =
+      noClasses()
+          .that().resideInAnyPackage(CORE)
+          .should().dependOnClassesThat().resideInAnyPackage(
+              "io.mesosrunner.cluster.local..",
+              "io.mesosrunner.cluster.mesos..",
+              "io.mesosrunner.run..",
+              "io.mesosrunner.state..",
+              "io.mesosrunner.report..",
+              "io.mesosrunner.cli..")
+          .because("adapters and the CLI depend on the core, never the other way round");
+
+  @ArchTest
+  static final ArchRule localClusterDoesNotUseMesosAdapter =
+      noClasses()
+          .that().resideInAPackage("io.mesosrunner.cluster.local..")
+          .should().dependOnClassesThat().resideInAPackage("io.mesosrunner.cluster.mesos..")
+          .because("the adapters share only the port; shared code goes into a package of its own");
+
+  @ArchTest
+  static final ArchRule mesosAdapterDoesNotUseLocalCluster =
+      noClasses()
+          .that().resideInAPackage("io.mesosrunner.cluster.mesos..")
+          .should().dependOnClassesThat().resideInAPackage("io.mesosrunner.cluster.local..")
+          .because("the adapters share only the port; shared code goes into a package of its own");
+
+  @ArchTest
+  static final ArchRule schedulerAndMatcherHoldNoThreads =
+      noClasses()
+          .that().resideInAnyPackage("io.mesosrunner.schedule", "io.mesosrunner.match")
+          .should().dependOnClassesThat(
+              resideInAnyPackage("java.util.concurrent..")
+                  .or(type(Thread.class))
+                  .or(type(ThreadGroup.class))
+                  .or(type(java.util.Timer.class))
+                  .or(type(java.util.TimerTask.class))
+                  .as("are threads, executors, timers or concurrency utilities"))
+          .because("the scheduler is a state machine driven by run.JobRun's one thread");
+}
