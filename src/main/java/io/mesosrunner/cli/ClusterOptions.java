@@ -3,6 +3,7 @@ package io.mesosrunner.cli;
 import io.mesosrunner.cluster.Cluster;
 import io.mesosrunner.cluster.local.LocalCluster;
 import io.mesosrunner.cluster.local.LocalConfig;
+import io.mesosrunner.cluster.local.RunDirectories;
 import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.cluster.mesos.MesosCluster;
 import io.mesosrunner.cluster.mesos.MesosConfig;
@@ -61,6 +62,10 @@ final class ClusterOptions {
   @Option(names = "--local-mem", paramLabel = "SIZE",
       description = "Memory the local cluster offers (512, 512MiB, 4GiB). Default: this machine's less a margin.")
   String localMem;
+
+  @Option(names = "--keep-runs", paramLabel = "N", defaultValue = "" + RunDirectories.DEFAULT_KEEP,
+      description = "Local sandboxes of how many runs of the job to keep, this one included; older ones are removed when a run starts (default: ${DEFAULT-VALUE}).")
+  int keepRuns;
 
   /** A cluster ready to start, and whether it is the embedded local one. */
   record Opened(Cluster cluster, boolean local) {}
@@ -128,6 +133,8 @@ final class ClusterOptions {
     Path runDir = stateDir(jobFile).resolve("runs").resolve(job.name() + "-" + runId).toAbsolutePath().normalize();
     LocalConfig config = localConfig(runDir, ctx).withTailOutput(tailOutput);
     checkFits(job, jobFile, config);
+    if (keepRuns < 1) throw new BadOptionException("--keep-runs must be at least 1 (got " + keepRuns + ")");
+    if (!runId.startsWith("plan")) RunDirectories.prune(runDir.getParent(), job.name(), runDir, keepRuns);
     return new Opened(new LocalCluster(config), true);
   }
 
