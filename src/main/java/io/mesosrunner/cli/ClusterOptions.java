@@ -96,16 +96,19 @@ final class ClusterOptions {
    * Opens the cluster the options name.
    *
    * @param source      the job file as named in messages
+   * @param jobFile     the job file (a relative path in its uris is resolved against its
+   *                    directory on the local cluster), or null when read from stdin (the
+   *                    working directory then)
    * @param stateDir    the run's state directory (local sandboxes go under it)
    * @param frameworkId the framework to resubscribe as (resuming a run on Mesos), or null
    * @param keepRuns    local sandboxes of how many runs of the job to keep, this one included
    *                    (&ge; 1); null keeps them all (a plan)
    */
-  Opened open(Job job, String source, Path stateDir, String runId, String frameworkId, boolean tailOutput,
-      Integer keepRuns, CliContext ctx) throws BadOptionException {
+  Opened open(Job job, String source, Path jobFile, Path stateDir, String runId, String frameworkId,
+      boolean tailOutput, Integer keepRuns, CliContext ctx) throws BadOptionException {
     MasterAddress address = masterOption.address(ctx);
     if (address == null) {
-      return openLocal(job, source, stateDir, runId, tailOutput, keepRuns, ctx);
+      return openLocal(job, source, jobFile, stateDir, runId, tailOutput, keepRuns, ctx);
     }
     MesosConfig.Builder b = mesosConfig(address, frameworkName(job), job.role(), job.user(), ctx);
     if (frameworkId != null) b.frameworkId(frameworkId);
@@ -113,10 +116,11 @@ final class ClusterOptions {
     return new Opened(new MesosCluster(build(b)), false);
   }
 
-  private Opened openLocal(Job job, String source, Path stateDir, String runId, boolean tailOutput, Integer keepRuns,
-      CliContext ctx) throws BadOptionException {
+  private Opened openLocal(Job job, String source, Path jobFile, Path stateDir, String runId, boolean tailOutput,
+      Integer keepRuns, CliContext ctx) throws BadOptionException {
     Path runDir = stateDir.resolve("runs").resolve(job.name() + "-" + runId).toAbsolutePath().normalize();
-    LocalConfig config = localConfig(job, source, runDir, ctx).withTailOutput(tailOutput);
+    Path jobDir = jobFile == null ? Path.of("") : jobFile.toAbsolutePath().getParent();
+    LocalConfig config = localConfig(job, source, runDir, ctx).withTailOutput(tailOutput).withUriBase(jobDir);
     if (keepRuns != null) RunDirectories.prune(runDir.getParent(), job.name(), runDir, keepRuns);
     return new Opened(new LocalCluster(config), true);
   }

@@ -62,7 +62,7 @@ final class PlanCommand implements Callable<Integer> {
     ClusterOptions.Opened opened;
     try {
       wait = parseWait();
-      opened = where.open(job, jobFile.toString(), where.stateDir(jobFile, ctx), "plan" + RunFiles.newRunId().substring(0, 4),
+      opened = where.open(job, jobFile.toString(), jobFile, where.stateDir(jobFile, ctx), "plan" + RunFiles.newRunId().substring(0, 4),
           null, false, null, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());

@@ -318,7 +318,7 @@ final class RunCommand implements Callable<Integer> {
       Path jobDir) throws ClusterOptions.BadOptionException {
     RunnerExit.clear(jobDir);
     // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
-    ClusterOptions.Opened opened = where.open(job, source.label(), stateDir, run.runId(),
+    ClusterOptions.Opened opened = where.open(job, source.label(), source.file(), stateDir, run.runId(),
         resume == null ? null : resume.frameworkId(), !quiet, keepRuns, ctx);
     if (!quiet && opened.local()) {
       ctx.err().println("runner: no master named (--master, RUNNER_MASTER or MESOS_MASTER): running on the embedded local cluster");

@@ -45,6 +45,7 @@ final class JobReader {
       "user", "uris", "container", "labels");
   static final List<String> REQUIRED = List.of("name", "command", "cpus", "mem");
   static final List<String> CONTAINER_FIELDS = List.of("image");
+  static final List<String> URI_FIELDS = List.of("value", "executable", "extract");
 
   private static final Set<Tag> PLAIN_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL,
       Tag.MERGE, Tag.MAP, Tag.SEQ);
@@ -126,7 +127,7 @@ final class JobReader {
     List<Constraint> constraints = optional(fields, "constraints", this::constraints, List.of());
     String role = optional(fields, "role", this::string, "*");
     String user = optional(fields, "user", this::string, null);
-    List<String> uris = optional(fields, "uris", this::stringList, List.of());
+    List<FetchUri> uris = optional(fields, "uris", this::uriList, List.of());
     Container container = optional(fields, "container", this::container, null);
     Map<String, String> labels = optional(fields, "labels", (f, n) -> stringMap(f, n, false), Map.of());
 
@@ -539,6 +540,45 @@ final class JobReader {
     return new Constraint(parts[0], operator, value);
   }
 
+  /** {@code uris}: each item a string, or a mapping {value, executable, extract} as Mesos's CommandInfo.URI. */
+  private List<FetchUri> uriList(String field, Node node) {
+    if (!(node instanceof SequenceNode sequence)) {
+      return typeError(field, "a list of strings or {value, executable, extract} mappings", node);
+    }
+    List<FetchUri> values = new ArrayList<>();
+    for (int i = 0; i < sequence.getValue().size(); i++) {
+      String at = field + "[" + i + "]";
+      Node item = sequence.getValue().get(i);
+      if (item instanceof MappingNode mapping) {
+        Map<String, Node> parts = fields(mapping, URI_FIELDS, " in " + at);
+        Node valueNode = parts.get("value");
+        if (valueNode == null) {
+          error(item, at + " is missing required field 'value'");
+          continue;
+        }
+        String value = string(at + ".value", valueNode);
+        Boolean executable = parts.containsKey("executable") ? bool(at + ".executable", parts.get("executable")) : Boolean.FALSE;
+        Boolean extract = parts.containsKey("extract") ? bool(at + ".extract", parts.get("extract")) : Boolean.TRUE;
+        if (value != null && executable != null && extract != null) {
+          nodes.put(at, valueNode);
+          values.add(new FetchUri(value, executable, extract));
+        }
+      } else {
+        String value = string(at, item);
+        if (value != null) {
+          nodes.put(at, item);
+          values.add(FetchUri.of(value));
+        }
+      }
+    }
+    return values;
+  }
+
+  private Boolean bool(String field, Node node) {
+    if (isScalar(node, Tag.BOOL)) return Boolean.valueOf(scalar(node).toLowerCase(java.util.Locale.ROOT));
+    return typeError(field, "true or false", node);
+  }
+
   private Container container(String field, Node node) {
     if (!(node instanceof MappingNode mapping)) {
       return typeError(field, "a mapping such as {image: alpine:3.20}", node);
@@ -586,6 +626,10 @@ final class JobReader {
           } else {
             label = field + "[" + index + "]";
           }
+        } else if (second.isInIterable() && second.getIndex() != null && "uris".equals(field)) {
+          // A uri's own constraint (its value): named by the item, as a string uri would be.
+          key = field + "[" + second.getIndex() + "]";
+          label = key;
         } else {
           key = field + "." + second.getName();
           label = key;
@@ -684,7 +728,7 @@ final class JobReader {
       // Every constrained component set, so the validation of a real file finds everything built.
       VALIDATOR.validate(new Job("sample", Command.shell("true"), 1, 1, 0, 0, 0, 1, 1, 0, Duration.ofSeconds(1),
           Duration.ofSeconds(1), Map.of("VAR", "value"), List.of(new Constraint("hostname", Constraint.Operator.UNIQUE,
-          null)), "*", "user", List.of("https://example.com/x"), new Container("image"), Map.of("label", "value"),
+          null)), "*", "user", List.of(FetchUri.of("https://example.com/x")), new Container("image"), Map.of("label", "value"),
           OnFailure.STOP, List.of(1), List.of()));
     }
 

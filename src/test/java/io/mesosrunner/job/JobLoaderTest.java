@@ -76,7 +76,7 @@ class JobLoaderTest {
             new Constraint("rack", Constraint.Operator.LIKE, "r[1-3]"),
             new Constraint("zone", Constraint.Operator.CLUSTER, "us-east-1a"),
             new Constraint("os", Constraint.Operator.UNLIKE, "windows.*")),
-        "analytics", "nobody", List.of("https://example.org/tool.tgz"), new Container("alpine:3.20"),
+        "analytics", "nobody", List.of(FetchUri.of("https://example.org/tool.tgz")), new Container("alpine:3.20"),
         Map.of("team", "data", "tier", "2")));
   }
 

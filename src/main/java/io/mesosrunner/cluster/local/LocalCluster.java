@@ -86,7 +86,7 @@ public final class LocalCluster implements Cluster {
 
   /**
    * The job fields the local cluster cannot honour, by name, in the order {@code container},
-   * {@code uris}, {@code role}, {@code user}, {@code gpus}; empty when it can run the job. Assumes
+   * {@code role}, {@code user}, {@code gpus}; empty when it can run the job. Assumes
    * a cluster without GPUs (the default). Constraints are not listed: the local agent has no
    * attributes, so constraints on them simply never match and the matcher says so.
    */
@@ -103,9 +103,6 @@ public final class LocalCluster implements Cluster {
     List<String> out = new ArrayList<>();
     if (job.container() != null) {
       out.add("container");
-    }
-    if (!job.uris().isEmpty()) {
-      out.add("uris");
     }
     if (job.role() != null && !job.role().equals("*")) {
       out.add("role");
