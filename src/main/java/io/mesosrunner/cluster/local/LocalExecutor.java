@@ -138,7 +138,7 @@ final class LocalExecutor {
         });
       });
     } catch (RejectedExecutionException e) {
-      failBeforeStart(task, "Failed to fetch uris: the local cluster is stopping");
+      failBeforeStart(task, UriFetcher.FAILED + " uris: the local cluster is stopping");
     }
   }
 
@@ -314,7 +314,8 @@ final class LocalExecutor {
     if (exitValue == null) {
       return killRequested
           ? new Ending(TaskState.KILLED, startError, null)
-          : new Ending(TaskState.FAILED, startError, 127);
+          // As Mesos: a task whose uris could not be fetched never ran, so it has no exit code.
+          : new Ending(TaskState.FAILED, startError, startError != null && startError.startsWith(UriFetcher.FAILED) ? null : 127);
     }
     if (killRequested) {
       return new Ending(TaskState.KILLED, exitMessage(exitValue), exitValue);

@@ -34,6 +34,8 @@ final class UriFetcher {
   /** What the Mesos fetcher extracts (tar archives through tar, which detects the compression). */
   private static final List<String> TAR_SUFFIXES = List.of(".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2",
       ".tar.xz", ".txz");
+  /** How the message of a task whose uris could not be fetched begins. */
+  static final String FAILED = "Failed to fetch";
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(60);
   private static final long TAR_TIMEOUT_SECONDS = 300;
 
@@ -63,7 +65,7 @@ final class UriFetcher {
       try {
         fetch(uri, sandbox);
       } catch (FetchFailedException e) {
-        throw new FetchFailedException("Failed to fetch uris[" + i + "] '" + uri.value() + "': " + e.getMessage());
+        throw new FetchFailedException(FAILED + " uris[" + i + "] '" + uri.value() + "': " + e.getMessage());
       }
     }
   }
