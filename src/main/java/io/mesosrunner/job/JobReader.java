@@ -58,6 +58,8 @@ final class JobReader {
   private final String fileName;
   private final Map<String, String> environment;
   private final List<JobError> errors = new ArrayList<>();
+  /** The key in {@link #nodes} of each uri read, by its index in the job's list (bad items are skipped). */
+  private final List<String> uriKeys = new ArrayList<>();
   /** Field path ({@code cpus}, {@code env[FOO]}, {@code env[FOO]#key}, {@code uris[0]}, {@code container.image}) to its node. */
   private final Map<String, Node> nodes = new HashMap<>();
   /** Top-level field name to the node of its key. */
@@ -561,12 +563,14 @@ final class JobReader {
         Boolean extract = parts.containsKey("extract") ? bool(at + ".extract", parts.get("extract")) : Boolean.TRUE;
         if (value != null && executable != null && extract != null) {
           nodes.put(at, valueNode);
+          uriKeys.add(at);
           values.add(new FetchUri(value, executable, extract));
         }
       } else {
         String value = string(at, item);
         if (value != null) {
           nodes.put(at, item);
+          uriKeys.add(at);
           values.add(FetchUri.of(value));
         }
       }
@@ -627,8 +631,8 @@ final class JobReader {
             label = field + "[" + index + "]";
           }
         } else if (second.isInIterable() && second.getIndex() != null && "uris".equals(field)) {
-          // A uri's own constraint (its value): named by the item, as a string uri would be.
-          key = field + "[" + second.getIndex() + "]";
+          // A uri's own constraint (its value): named by its item in the file, as a string uri would be.
+          key = second.getIndex() < uriKeys.size() ? uriKeys.get(second.getIndex()) : field + "[" + second.getIndex() + "]";
           label = key;
         } else {
           key = field + "." + second.getName();
