@@ -3,6 +3,7 @@ package io.mesosrunner.cli;
 import io.mesosrunner.cluster.Cluster;
 import io.mesosrunner.cluster.local.LocalCluster;
 import io.mesosrunner.cluster.local.LocalConfig;
+import io.mesosrunner.cluster.local.RunDirectories;
 import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.cluster.mesos.MesosCluster;
 import io.mesosrunner.cluster.mesos.MesosConfig;
@@ -75,12 +76,16 @@ final class ClusterOptions {
    * Checks every option that can be checked without the cluster, so a bad one is refused before
    * anything is recorded.
    *
-   * @param source the job file as named in messages
+   * On the local cluster this includes whether the job can ever start there (it never grows, so
+   * a job that asks for more than it has would wait for ever).
+   *
+   * @param source   the job file as named in messages
+   * @param stateDir the job's state directory (the local cluster's disk is measured where it is)
    */
-  String check(Job job, String source, CliContext ctx) throws BadOptionException {
+  String check(Job job, String source, Path stateDir, CliContext ctx) throws BadOptionException {
     MasterAddress address = masterOption.address(ctx);
     if (address == null) {
-      checkLocal(job, source);
+      localConfig(job, source, stateDir.toAbsolutePath(), ctx);
       return EarlierRuns.LOCAL;
     }
     mesosConfig(address, frameworkName(job), job.role(), job.user(), ctx).build();
@@ -91,20 +96,33 @@ final class ClusterOptions {
    * Opens the cluster the options name.
    *
    * @param source      the job file as named in messages
+   * @param jobFile     the job file (a relative path in its uris is resolved against its
+   *                    directory on the local cluster), or null when read from stdin (the
+   *                    working directory then)
    * @param stateDir    the run's state directory (local sandboxes go under it)
    * @param frameworkId the framework to resubscribe as (resuming a run on Mesos), or null
+   * @param keepRuns    local sandboxes of how many runs of the job to keep, this one included
+   *                    (&ge; 1); null keeps them all (a plan)
    */
-  Opened open(Job job, String source, Path stateDir, String runId, String frameworkId, boolean tailOutput,
-      CliContext ctx) throws BadOptionException {
+  Opened open(Job job, String source, Path jobFile, Path stateDir, String runId, String frameworkId,
+      boolean tailOutput, Integer keepRuns, CliContext ctx) throws BadOptionException {
     MasterAddress address = masterOption.address(ctx);
     if (address == null) {
-      Path runDir = stateDir.resolve("runs").resolve(job.name() + "-" + runId).toAbsolutePath().normalize();
-      return new Opened(new LocalCluster(localConfig(job, source, runDir, ctx).withTailOutput(tailOutput)), true);
+      return openLocal(job, source, jobFile, stateDir, runId, tailOutput, keepRuns, ctx);
     }
     MesosConfig.Builder b = mesosConfig(address, frameworkName(job), job.role(), job.user(), ctx);
     if (frameworkId != null) b.frameworkId(frameworkId);
     b.tailOutput(tailOutput);
     return new Opened(new MesosCluster(build(b)), false);
+  }
+
+  private Opened openLocal(Job job, String source, Path jobFile, Path stateDir, String runId, boolean tailOutput,
+      Integer keepRuns, CliContext ctx) throws BadOptionException {
+    Path runDir = stateDir.resolve("runs").resolve(job.name() + "-" + runId).toAbsolutePath().normalize();
+    Path jobDir = jobFile == null ? Path.of("") : jobFile.toAbsolutePath().getParent();
+    LocalConfig config = localConfig(job, source, runDir, ctx).withTailOutput(tailOutput).withUriBase(jobDir);
+    if (keepRuns != null) RunDirectories.prune(runDir.getParent(), job.name(), runDir, keepRuns);
+    return new Opened(new LocalCluster(config), true);
   }
 
   private String frameworkName(Job job) {
@@ -124,6 +142,12 @@ final class ClusterOptions {
     LocalConfig config = LocalConfig.defaults(runDir).withClock(ctx.clock());
     if (localCpus != null) config = config.withCpus(localCpus);
     if (memMb != null) config = config.withMemMb(memMb);
+    List<String> never = LocalCluster.neverFits(job, config);
+    if (!never.isEmpty()) {
+      throw new BadOptionException(source + ": " + job.name() + " can never start on the local cluster (it never grows):\n  "
+          + String.join("\n  ", never)
+          + "\nask for less, give the local cluster more (--local-cpus, --local-mem), or run it on Mesos with --master URL");
+    }
     return config;
   }
 

@@ -62,8 +62,8 @@ final class PlanCommand implements Callable<Integer> {
     ClusterOptions.Opened opened;
     try {
       wait = parseWait();
-      opened = where.open(job, jobFile.toString(), where.stateDir(jobFile, ctx), "plan" + RunFiles.newRunId().substring(0, 4),
-          null, false, ctx);
+      opened = where.open(job, jobFile.toString(), jobFile, where.stateDir(jobFile, ctx), "plan" + RunFiles.newRunId().substring(0, 4),
+          null, false, null, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
@@ -90,13 +90,14 @@ final class PlanCommand implements Callable<Integer> {
           offers.removeIf(o -> o.id().equals(r.offerId()));
         }
       }
-      print(job, description, offers);
+      int startable = print(job, description, offers);
       if (!offers.isEmpty()) {
         // Refused for a while, so they are not offered to us again before the teardown lands.
         cluster.execute(new Action.Decline(offers.stream().map(Offer::id).toList(), Duration.ofMinutes(1)));
       }
       cluster.execute(new Action.Teardown());
-      return ExitCode.OK;
+      // Nothing could start on what the cluster offers: a script asking "would it run?" hears no.
+      return startable == 0 ? ExitCode.FAILED : ExitCode.OK;
     }
   }
 
@@ -108,14 +109,15 @@ final class PlanCommand implements Callable<Integer> {
     }
   }
 
-  private void print(Job job, String cluster, List<Offer> offers) {
+  /** Prints the plan; returns how many instances would start now. */
+  private int print(Job job, String cluster, List<Offer> offers) {
     int want = Math.min(job.instances(), job.parallelism());
     ctx.out().println("plan for " + job.name() + " on " + cluster + ":");
     if (offers.isEmpty()) {
       ctx.out().println("  no offers arrived: the cluster has no free resources for role " + job.role()
           + " (or other frameworks hold them)");
       ctx.out().println("0 of " + want + " instances would start now; nothing launched");
-      return;
+      return 0;
     }
     Resources need = new Resources(job.cpus(), job.memMb(), job.diskMb(), job.gpus());
     List<Demand> demands = new ArrayList<>(want);
@@ -141,6 +143,7 @@ final class PlanCommand implements Callable<Integer> {
     ctx.out().println(start + " of " + want + " instances would start now"
         + (want < job.instances() ? " (parallelism " + job.parallelism() + " of " + job.instances() + ")" : "")
         + tail + "; nothing launched");
+    return start;
   }
 
   private static String describe(Offer o) {

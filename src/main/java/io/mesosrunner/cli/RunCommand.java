@@ -1,5 +1,6 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.cluster.local.RunDirectories;
 import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.job.JobFileException;
@@ -85,6 +86,10 @@ final class RunCommand implements Callable<Integer> {
       description = "Start a new run that launches only the instances the latest run did not complete (same indexes).")
   boolean retryFailed;
 
+  @Option(names = "--keep-runs", paramLabel = "N", defaultValue = "" + RunDirectories.DEFAULT_KEEP,
+      description = "Local sandboxes of how many runs of the job to keep, this one included; older ones are removed when a run starts (default: ${DEFAULT-VALUE}).")
+  int keepRuns;
+
   @Option(names = {"-q", "--quiet"}, description = "Print only the summary (no task output, no progress).")
   boolean quiet;
 
@@ -121,15 +126,20 @@ final class RunCommand implements Callable<Integer> {
       unwritable.forEach(p -> ctx.err().println("runner: " + p));
       return ExitCode.USAGE;
     }
+    if (keepRuns < 1) {
+      ctx.err().println("runner: --keep-runs must be at least 1 (got " + keepRuns + ")");
+      return ExitCode.USAGE;
+    }
+    Path stateDir = where.stateDir(source.file(), ctx);
     String clusterName;
     try {
-      // Before anything is recorded: a bad --master must not leave a run that later commands trip on.
-      clusterName = where.check(job, source.label(), ctx);
+      // Before anything is recorded: a bad --master, or a job that can never start on the local
+      // cluster, must not leave a run that later commands trip on.
+      clusterName = where.check(job, source.label(), stateDir, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
     }
-    Path stateDir = where.stateDir(source.file(), ctx);
     JobStore store;
     try {
       store = openStore(stateDir, job.name());
@@ -308,8 +318,8 @@ final class RunCommand implements Callable<Integer> {
       Path jobDir) throws ClusterOptions.BadOptionException {
     RunnerExit.clear(jobDir);
     // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
-    ClusterOptions.Opened opened = where.open(job, source.label(), stateDir, run.runId(),
-        resume == null ? null : resume.frameworkId(), !quiet, ctx);
+    ClusterOptions.Opened opened = where.open(job, source.label(), source.file(), stateDir, run.runId(),
+        resume == null ? null : resume.frameworkId(), !quiet, keepRuns, ctx);
     if (!quiet && opened.local()) {
       ctx.err().println("runner: no master named (--master, RUNNER_MASTER or MESOS_MASTER): running on the embedded local cluster");
     }
@@ -323,8 +333,12 @@ final class RunCommand implements Callable<Integer> {
       JournalWriter writer = new JournalWriter(journal);
       JobScheduler scheduler = new JobScheduler(job, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer, resume);
       RunTrace trace = new RunTrace(ctx.clock(), job.cpus(), writer);
+      // On Mesos offers change, so a job that fits none waits; a line says so (the local cluster
+      // refused such a job before the run).
+      JobRun.Observer shownUi = opened.local() ? ui
+          : new NoFitWarning(ui, ctx.err(), ctx.clock(), job.name(), job.deadline() != null);
       JobRun jobRun = new JobRun(scheduler, trace.around(cluster), ctx.clock(), Duration.ofMillis(100),
-          Duration.ofMillis(200), trace.around(ui), writer);
+          Duration.ofMillis(200), trace.around(shownUi), writer);
       ctx.signals().onInterrupt(jobRun::interrupt);
       Outcome outcome = jobRun.run();
       cluster.close(); // delivers the last output lines and the last calls before the summary

@@ -43,7 +43,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * @param constraints placement constraints, checked by the matcher
  * @param role        Mesos role
  * @param user        OS user on the agent, or null for the framework user
- * @param uris        fetched into the sandbox by the Mesos fetcher
+ * @param uris        fetched into the sandbox before the command starts (by the Mesos fetcher, or
+ *                    by the local cluster the same way)
  * @param container   container image to run in, or null
  * @param labels      extra labels put on every task
  * @param onFailure   what the job does when an instance has failed with no retries left
@@ -79,7 +80,7 @@ public record Job(
     List<@NotNull @Valid Constraint> constraints,
     @NotBlank(message = "must not be empty") String role,
     @Pattern(regexp = "\\S+", message = "must not be empty or contain spaces") String user,
-    List<@NotBlank(message = "must not be empty") String> uris,
+    List<@NotNull @Valid FetchUri> uris,
     @Valid Container container,
     Map<@NotBlank(message = "must not be empty") String, String> labels,
     @NotNull OnFailure onFailure,
@@ -101,7 +102,7 @@ public record Job(
    */
   public Job(String name, Command command, double cpus, double memMb, double diskMb, int gpus, int ports,
       int instances, int parallelism, int retries, Duration timeout, Duration deadline, Map<String, String> env,
-      List<Constraint> constraints, String role, String user, List<String> uris, Container container,
+      List<Constraint> constraints, String role, String user, List<FetchUri> uris, Container container,
       Map<String, String> labels) {
     this(name, command, cpus, memMb, diskMb, gpus, ports, instances, parallelism, retries, timeout, deadline, env,
         constraints, role, user, uris, container, labels, OnFailure.STOP, List.of(), List.of());

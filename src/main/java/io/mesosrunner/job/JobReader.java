@@ -49,6 +49,7 @@ final class JobReader {
       "user", "uris", "container", "labels");
   static final List<String> REQUIRED = List.of("name", "command", "cpus", "mem");
   static final List<String> CONTAINER_FIELDS = List.of("image");
+  static final List<String> URI_FIELDS = List.of("value", "executable", "extract");
 
   private static final Set<Tag> PLAIN_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL,
       Tag.MERGE, Tag.MAP, Tag.SEQ);
@@ -61,6 +62,8 @@ final class JobReader {
   private final String fileName;
   private final Map<String, String> environment;
   private final List<JobError> errors = new ArrayList<>();
+  /** The key in {@link #nodes} of each uri read, by its index in the job's list (bad items are skipped). */
+  private final List<String> uriKeys = new ArrayList<>();
   /** Field path ({@code cpus}, {@code env[FOO]}, {@code env[FOO]#key}, {@code uris[0]}, {@code container.image}) to its node. */
   private final Map<String, Node> nodes = new HashMap<>();
   /** Top-level field name to the node of its key. */
@@ -130,7 +133,7 @@ final class JobReader {
     List<Constraint> constraints = optional(fields, "constraints", this::constraints, List.of());
     String role = optional(fields, "role", this::string, "*");
     String user = optional(fields, "user", this::string, null);
-    List<String> uris = optional(fields, "uris", this::stringList, List.of());
+    List<FetchUri> uris = optional(fields, "uris", this::uriList, List.of());
     Container container = optional(fields, "container", this::container, null);
     Map<String, String> labels = optional(fields, "labels", (f, n) -> stringMap(f, n, false), Map.of());
 
@@ -543,6 +546,47 @@ final class JobReader {
     return new Constraint(parts[0], operator, value);
   }
 
+  /** {@code uris}: each item a string, or a mapping {value, executable, extract} as Mesos's CommandInfo.URI. */
+  private List<FetchUri> uriList(String field, Node node) {
+    if (!(node instanceof SequenceNode sequence)) {
+      return typeError(field, "a list of strings or {value, executable, extract} mappings", node);
+    }
+    List<FetchUri> values = new ArrayList<>();
+    for (int i = 0; i < sequence.getValue().size(); i++) {
+      String at = field + "[" + i + "]";
+      Node item = sequence.getValue().get(i);
+      if (item instanceof MappingNode mapping) {
+        Map<String, Node> parts = fields(mapping, URI_FIELDS, " in " + at);
+        Node valueNode = parts.get("value");
+        if (valueNode == null) {
+          error(item, at + " is missing required field 'value'");
+          continue;
+        }
+        String value = string(at + ".value", valueNode);
+        Boolean executable = parts.containsKey("executable") ? bool(at + ".executable", parts.get("executable")) : Boolean.FALSE;
+        Boolean extract = parts.containsKey("extract") ? bool(at + ".extract", parts.get("extract")) : Boolean.TRUE;
+        if (value != null && executable != null && extract != null) {
+          nodes.put(at, valueNode);
+          uriKeys.add(at);
+          values.add(new FetchUri(value, executable, extract));
+        }
+      } else {
+        String value = string(at, item);
+        if (value != null) {
+          nodes.put(at, item);
+          uriKeys.add(at);
+          values.add(FetchUri.of(value));
+        }
+      }
+    }
+    return values;
+  }
+
+  private Boolean bool(String field, Node node) {
+    if (isScalar(node, Tag.BOOL)) return Boolean.valueOf(scalar(node).toLowerCase(java.util.Locale.ROOT));
+    return typeError(field, "true or false", node);
+  }
+
   private Container container(String field, Node node) {
     if (!(node instanceof MappingNode mapping)) {
       return typeError(field, "a mapping such as {image: alpine:3.20}", node);
@@ -590,6 +634,10 @@ final class JobReader {
           } else {
             label = field + "[" + index + "]";
           }
+        } else if (second.isInIterable() && second.getIndex() != null && "uris".equals(field)) {
+          // A uri's own constraint (its value): named by its item in the file, as a string uri would be.
+          key = second.getIndex() < uriKeys.size() ? uriKeys.get(second.getIndex()) : field + "[" + second.getIndex() + "]";
+          label = key;
         } else {
           key = field + "." + second.getName();
           label = key;
@@ -688,7 +736,7 @@ final class JobReader {
       // Every constrained component set, so the validation of a real file finds everything built.
       VALIDATOR.validate(new Job("sample", Command.shell("true"), 1, 1, 0, 0, 0, 1, 1, 0, Duration.ofSeconds(1),
           Duration.ofSeconds(1), Map.of("VAR", "value"), List.of(new Constraint("hostname", Constraint.Operator.UNIQUE,
-          null)), "*", "user", List.of("https://example.com/x"), new Container("image"), Map.of("label", "value"),
+          null)), "*", "user", List.of(FetchUri.of("https://example.com/x")), new Container("image"), Map.of("label", "value"),
           OnFailure.STOP, List.of(1), List.of()));
     }
 

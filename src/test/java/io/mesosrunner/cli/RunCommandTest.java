@@ -156,7 +156,7 @@ class RunCommandTest {
         uris: ["https://example.org/tool.tgz"]
         """);
     Cli.run(f.toString(), "--state-dir", state()).exitedWith(2)
-        .errContains("the local cluster cannot honour", "container", "uris", "--master").noStackTrace();
+        .errContains("the local cluster cannot honour", "container", "--master").noStackTrace();
   }
 
   @Test

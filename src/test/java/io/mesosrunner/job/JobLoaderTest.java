@@ -76,7 +76,7 @@ class JobLoaderTest {
             new Constraint("rack", Constraint.Operator.LIKE, "r[1-3]"),
             new Constraint("zone", Constraint.Operator.CLUSTER, "us-east-1a"),
             new Constraint("os", Constraint.Operator.UNLIKE, "windows.*")),
-        "analytics", "nobody", List.of("https://example.org/tool.tgz"), new Container("alpine:3.20"),
+        "analytics", "nobody", List.of(FetchUri.of("https://example.org/tool.tgz")), new Container("alpine:3.20"),
         Map.of("team", "data", "tier", "2")));
   }
 
@@ -213,7 +213,7 @@ class JobLoaderTest {
         "jobs/t.yaml:12:6: env must be a mapping of strings (got a list)",
         "jobs/t.yaml:13:14: constraints must be a list of strings such as 'hostname UNIQUE' (got 'hostname UNIQUE')",
         "jobs/t.yaml:14:7: role must be a string (got a mapping)",
-        "jobs/t.yaml:15:7: uris must be a list of strings (got 'http://x')",
+        "jobs/t.yaml:15:7: uris must be a list of strings or {value, executable, extract} mappings (got 'http://x')",
         "jobs/t.yaml:16:12: container must be a mapping such as {image: alpine:3.20} (got 'alpine')",
         "jobs/t.yaml:17:13: labels.a must be a string (got a list)");
   }
@@ -384,6 +384,30 @@ class JobLoaderTest {
         "jobs/t.yaml:10:19: constraints[4] has an invalid regular expression 'r[1-3' (Unclosed character class at index 4)",
         "jobs/t.yaml:11:19: constraints[5] has an invalid regular expression '(a' (Unclosed group at index 2)",
         "jobs/t.yaml:12:5: constraints[6] must be a string (got a list)");
+  }
+
+  @Test
+  void aUriIsAStringOrAMappingWithTheMesosFetchersOptions() throws JobFileException {
+    Job job = load(MINIMAL + """
+        uris: [a.tgz, {value: etl.sh, executable: true}, {value: b.zip, extract: false}]
+        """);
+    assertThat(job.uris()).containsExactly(new FetchUri("a.tgz", false, true), new FetchUri("etl.sh", true, true),
+        new FetchUri("b.zip", false, false));
+  }
+
+  @Test
+  void checksTheFieldsOfAUriMapping() {
+    assertThat(errors(MINIMAL + """
+        uris:
+          - {executable: true}
+          - {value: a, executable: yes}
+          - {value: a, fetch: true}
+          - {value: ''}
+        """)).containsExactly(
+        "jobs/t.yaml:6:5: uris[0] is missing required field 'value'",
+        "jobs/t.yaml:7:28: uris[1].executable must be true or false (got 'yes')",
+        "jobs/t.yaml:8:16: unknown field 'fetch' in uris[2]",
+        "jobs/t.yaml:9:13: uris[3] must not be empty (got '')");
   }
 
   @Test

@@ -58,7 +58,8 @@ class SchemaAgreementProperties {
     VALID.put("constraints", List.of("[hostname UNIQUE]", "['rack LIKE r[1-3]', zone cluster a]"));
     VALID.put("role", List.of("analytics", "'*'", "123"));
     VALID.put("user", List.of("nobody", "1000"));
-    VALID.put("uris", List.of("[https://example.com/a.tgz?raw=1]", "[]"));
+    VALID.put("uris", List.of("[https://example.com/a.tgz?raw=1]", "[]", "[{value: etl.sh, executable: true}]",
+        "[a.zip, {value: b.tgz, extract: false}]"));
     VALID.put("container", List.of("{image: alpine:3.20}"));
     VALID.put("labels", List.of("{team: data, tier: 2}", "{}"));
 
@@ -85,7 +86,8 @@ class SchemaAgreementProperties {
     NEAR.put("constraints", List.of("[hostname EQ x]", "[hostname]", "['rack LIKE']", "['host UNIQUE x']", "[5]"));
     NEAR.put("role", List.of("''", "' '", "[r]"));
     NEAR.put("user", List.of("'two words'", "''"));
-    NEAR.put("uris", List.of("[' ']", "['']", "x"));
+    NEAR.put("uris", List.of("[' ']", "['']", "x", "[{executable: true}]", "[{value: a, executable: yes}]",
+        "[{value: a, fetch: true}]", "[{value: ''}]", "[[a]]"));
     NEAR.put("container", List.of("{image: ' '}", "{image: ''}", "{img: x}", "{}", "alpine"));
     NEAR.put("labels", List.of("{' ': x}", "{a: null}", "{a: [x]}"));
 

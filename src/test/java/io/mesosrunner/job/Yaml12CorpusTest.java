@@ -35,7 +35,7 @@ class Yaml12CorpusTest {
   void aQuestionMarkInsideAPlainScalarInAFlowListIsText() throws Exception {
     Job job = loader.parse("q.yaml", file("valid-question-mark-in-flow.yaml"));
     assertThat(job.command().argv()).containsExactly("curl", "-s", "http://example.com/api?x=1");
-    assertThat(job.uris()).containsExactly("https://example.com/a.tgz?raw=1");
+    assertThat(job.uris()).containsExactly(FetchUri.of("https://example.com/a.tgz?raw=1"));
     assertThat(job.constraints()).containsExactly(new Constraint("rack", Constraint.Operator.LIKE, "r?"));
   }
 

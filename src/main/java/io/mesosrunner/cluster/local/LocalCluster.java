@@ -3,7 +3,9 @@ package io.mesosrunner.cluster.local;
 import io.mesosrunner.cluster.Action;
 import io.mesosrunner.cluster.Cluster;
 import io.mesosrunner.cluster.ClusterListener;
+import io.mesosrunner.job.Constraint;
 import io.mesosrunner.job.Job;
+import io.mesosrunner.match.Resources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +86,7 @@ public final class LocalCluster implements Cluster {
 
   /**
    * The job fields the local cluster cannot honour, by name, in the order {@code container},
-   * {@code uris}, {@code role}, {@code user}, {@code gpus}; empty when it can run the job. Assumes
+   * {@code role}, {@code user}, {@code gpus}; empty when it can run the job. Assumes
    * a cluster without GPUs (the default). Constraints are not listed: the local agent has no
    * attributes, so constraints on them simply never match and the matcher says so.
    */
@@ -102,9 +104,6 @@ public final class LocalCluster implements Cluster {
     if (job.container() != null) {
       out.add("container");
     }
-    if (!job.uris().isEmpty()) {
-      out.add("uris");
-    }
     if (job.role() != null && !job.role().equals("*")) {
       out.add("role");
     }
@@ -115,6 +114,77 @@ public final class LocalCluster implements Cluster {
       out.add("gpus");
     }
     return out;
+  }
+
+  /**
+   * Why the job can never run on a local cluster of this configuration, one line per cause, with
+   * numbers and units ({@code mem: asked 64 GiB, the local cluster has 22.5 GiB}); empty when
+   * one instance fits the whole cluster. The local cluster never grows, so a job listed here would
+   * wait for ever: callers end at once instead. Covers cpus, mem, disk, ports and constraints
+   * (the one agent has the attribute {@code hostname} only); unsupported fields (gpus among them)
+   * are {@link #unsupportedFields}'s.
+   */
+  public static List<String> neverFits(Job job, LocalConfig config) {
+    List<String> out = new ArrayList<>();
+    double eps = Resources.EPSILON;
+    if (job.cpus() > config.cpus() + eps) {
+      out.add("cpus: asked " + number(job.cpus()) + ", the local cluster has " + number(config.cpus()));
+    }
+    if (job.memMb() > config.memMb() + eps) {
+      out.add("mem: asked " + size(job.memMb()) + ", the local cluster has " + size(config.memMb()));
+    }
+    if (job.diskMb() > config.diskMb() + eps) {
+      out.add("disk: asked " + size(job.diskMb()) + ", the local cluster has " + size(config.diskMb()));
+    }
+    if (job.ports() > config.ports().size()) {
+      out.add("ports: asked " + job.ports() + ", the local cluster has " + config.ports().size()
+          + " (" + config.ports().begin() + "-" + config.ports().end() + ")");
+    }
+    for (Constraint c : job.constraints()) {
+      if (c.operator() == Constraint.Operator.UNIQUE) {
+        continue;
+      }
+      boolean isHost = c.attribute().equals("hostname");
+      String value = isHost ? config.hostname() : null;
+      boolean ok = switch (c.operator()) {
+        case CLUSTER -> c.value().equals(value);
+        case LIKE -> value != null && matches(c.value(), value);
+        case UNLIKE -> value == null || !matches(c.value(), value);
+        case UNIQUE -> true;
+      };
+      if (!ok) {
+        out.add("constraint " + c + ": " + (isHost
+            ? "the local cluster's hostname is " + config.hostname()
+            : "the local cluster has no attribute " + c.attribute() + " (its only one is hostname)"));
+      }
+    }
+    return out;
+  }
+
+  private static boolean matches(String regex, String value) {
+    try {
+      return java.util.regex.Pattern.compile(regex).matcher(value).matches();
+    } catch (java.util.regex.PatternSyntaxException e) {
+      return false;
+    }
+  }
+
+  private static String number(double v) {
+    return java.math.BigDecimal.valueOf(v).setScale(2, java.math.RoundingMode.HALF_UP)
+        .stripTrailingZeros().toPlainString();
+  }
+
+  /** MiB in the largest unit that keeps the number at least 1, one decimal: {@code 22.5 GiB}. */
+  static String size(double mib) {
+    String[] units = {"MiB", "GiB", "TiB", "PiB"};
+    double v = mib;
+    int u = 0;
+    while (Math.abs(v) >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return java.math.BigDecimal.valueOf(v).setScale(1, java.math.RoundingMode.HALF_UP)
+        .stripTrailingZeros().toPlainString() + " " + units[u];
   }
 
   /**

@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param starter   how task processes are started ({@link Starter#AUTO} by default)
  * @param tailOutput whether task output is followed and delivered as lines (true by default); the
  *                  sandbox files are written either way
+ * @param uriBase   the directory a relative path in {@code uris} is resolved against (the job
+ *                  file's; the working directory by default)
  */
 public record LocalConfig(
     double cpus,
@@ -42,7 +44,8 @@ public record LocalConfig(
     Duration killGrace,
     Clock clock,
     Starter starter,
-    boolean tailOutput) {
+    boolean tailOutput,
+    Path uriBase) {
 
   /** How task processes are started; see {@link ProcessStarter}. */
   public enum Starter {
@@ -102,7 +105,8 @@ public record LocalConfig(
         DEFAULT_KILL_GRACE,
         Clock.systemUTC(),
         defaultStarter(),
-        true);
+        true,
+        Path.of("").toAbsolutePath());
   }
 
   /** A run directory under the system's temporary directory: {@code <tmp>/mesos-runner-<user>}. */
@@ -111,43 +115,48 @@ public record LocalConfig(
   }
 
   public LocalConfig withCpus(double value) {
-    return new LocalConfig(value, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput);
+    return new LocalConfig(value, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput, uriBase);
   }
 
   public LocalConfig withMemMb(double value) {
-    return new LocalConfig(cpus, value, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput);
+    return new LocalConfig(cpus, value, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput, uriBase);
   }
 
   public LocalConfig withDiskMb(double value) {
-    return new LocalConfig(cpus, memMb, value, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput);
+    return new LocalConfig(cpus, memMb, value, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput, uriBase);
   }
 
   public LocalConfig withGpus(int value) {
-    return new LocalConfig(cpus, memMb, diskMb, value, ports, runDir, hostname, killGrace, clock, starter, tailOutput);
+    return new LocalConfig(cpus, memMb, diskMb, value, ports, runDir, hostname, killGrace, clock, starter, tailOutput, uriBase);
   }
 
   public LocalConfig withPorts(PortRange value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, value, runDir, hostname, killGrace, clock, starter, tailOutput);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, value, runDir, hostname, killGrace, clock, starter, tailOutput, uriBase);
   }
 
   public LocalConfig withHostname(String value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, value, killGrace, clock, starter, tailOutput);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, value, killGrace, clock, starter, tailOutput, uriBase);
   }
 
   public LocalConfig withKillGrace(Duration value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, value, clock, starter, tailOutput);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, value, clock, starter, tailOutput, uriBase);
   }
 
   public LocalConfig withClock(Clock value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, value, starter, tailOutput);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, value, starter, tailOutput, uriBase);
   }
 
   public LocalConfig withStarter(Starter value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, value, tailOutput);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, value, tailOutput, uriBase);
+  }
+
+  public LocalConfig withUriBase(Path value) {
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, tailOutput,
+        value.toAbsolutePath().normalize());
   }
 
   public LocalConfig withTailOutput(boolean value) {
-    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, value);
+    return new LocalConfig(cpus, memMb, diskMb, gpus, ports, runDir, hostname, killGrace, clock, starter, value, uriBase);
   }
 
   /**

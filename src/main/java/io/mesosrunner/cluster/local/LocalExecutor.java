@@ -55,6 +55,9 @@ final class LocalExecutor {
   private final LocalConfig config;
   private final LocalLoop loop;
   private final ExecutorService signaller;
+  /** Fetches uris into sandboxes, one task at a time, off the event loop. */
+  private final ExecutorService fetcherThread;
+  private final UriFetcher fetcher;
   private final SandboxFileTailer tailer;
   private final Thread tailerThread;
   /** Event loop: programs found runnable (see {@link #programProblem}). */
@@ -67,6 +70,8 @@ final class LocalExecutor {
     this.config = config;
     this.loop = loop;
     this.signaller = Executors.newSingleThreadExecutor(LocalLoop.named("local-cluster-signal"));
+    this.fetcherThread = Executors.newSingleThreadExecutor(LocalLoop.named("local-cluster-fetch"));
+    this.fetcher = new UriFetcher(config.uriBase());
     this.tailer = new SandboxFileTailer(loop::deliverLine, () -> {
       ProcessTrees t = trees;
       if (t != null) {
@@ -105,8 +110,39 @@ final class LocalExecutor {
     return trees;
   }
 
-  /** On the event loop: hands the task to the starter. */
+  /**
+   * On the event loop: fetches the task's uris into its sandbox (on the fetcher's thread, so a
+   * slow download holds up no other task's events), then hands the task to the starter. A uri
+   * that cannot be fetched fails the task with the reason, as Mesos's fetcher does.
+   */
   void spawn(LocalTask task) {
+    if (task.spec.job().uris().isEmpty()) {
+      spawnFetched(task);
+      return;
+    }
+    try {
+      fetcherThread.execute(() -> {
+        String problem = null;
+        try {
+          fetcher.fetchAll(task.spec.job().uris(), task.sandbox);
+        } catch (UriFetcher.FetchFailedException e) {
+          problem = e.getMessage();
+        }
+        String fetchProblem = problem;
+        loop.post(() -> {
+          if (fetchProblem == null) {
+            spawnFetched(task);
+          } else {
+            failBeforeStart(task, fetchProblem);
+          }
+        });
+      });
+    } catch (RejectedExecutionException e) {
+      failBeforeStart(task, UriFetcher.FAILED + " uris: the local cluster is stopping");
+    }
+  }
+
+  private void spawnFetched(LocalTask task) {
     TaskSpec spec = task.spec;
     Path out = task.sandbox.resolve("stdout");
     Path err = task.sandbox.resolve("stderr");
@@ -121,19 +157,7 @@ final class LocalExecutor {
         ? "invalid null character in command"
         : programProblem(argv.get(0), env.getOrDefault("PATH", System.getenv("PATH")), task.sandbox);
     if (problem != null) {
-      String message = "Failed to start command: " + problem;
-      try {
-        Files.createDirectories(task.sandbox);
-      } catch (IOException ignored) {
-        // the update carries the message anyway
-      }
-      appendQuietly(err, message);
-      task.gone.countDown();
-      if (config.tailOutput()) {
-        tailer.finish(spec.taskId(), spec, out, err, () -> loop.post(() -> reports.ended(task, null, message)));
-      } else {
-        loop.post(() -> reports.ended(task, null, message));
-      }
+      failBeforeStart(task, "Failed to start command: " + problem);
       return;
     }
     starter.start(task.sandbox, env, argv, new ProcessStarter.Callback() {
@@ -158,6 +182,25 @@ final class LocalExecutor {
         }
       }
     });
+  }
+
+  /** Ends a task that never started: the message goes to its stderr and into its update. */
+  private void failBeforeStart(LocalTask task, String message) {
+    TaskSpec spec = task.spec;
+    Path out = task.sandbox.resolve("stdout");
+    Path err = task.sandbox.resolve("stderr");
+    try {
+      Files.createDirectories(task.sandbox);
+    } catch (IOException ignored) {
+      // the update carries the message anyway
+    }
+    appendQuietly(err, message);
+    task.gone.countDown();
+    if (config.tailOutput()) {
+      tailer.finish(spec.taskId(), spec, out, err, () -> loop.post(() -> reports.ended(task, null, message)));
+    } else {
+      loop.post(() -> reports.ended(task, null, message));
+    }
   }
 
   private static boolean hasNul(Collection<String> values) {
@@ -271,7 +314,8 @@ final class LocalExecutor {
     if (exitValue == null) {
       return killRequested
           ? new Ending(TaskState.KILLED, startError, null)
-          : new Ending(TaskState.FAILED, startError, 127);
+          // As Mesos: a task whose uris could not be fetched never ran, so it has no exit code.
+          : new Ending(TaskState.FAILED, startError, startError != null && startError.startsWith(UriFetcher.FAILED) ? null : 127);
     }
     if (killRequested) {
       return new Ending(TaskState.KILLED, exitMessage(exitValue), exitValue);
@@ -290,14 +334,16 @@ final class LocalExecutor {
     return "Command exited with status " + exitValue;
   }
 
-  /** Stops the signal thread after the signals queued, waiting up to {@code millis}. */
+  /** Stops the signal thread after the signals queued, waiting up to {@code millis}; a fetch under way is interrupted. */
   void stopSignalling(long millis) {
+    fetcherThread.shutdownNow();
     signaller.shutdown();
     LocalLoop.awaitQuietly(signaller, millis);
   }
 
   /** Stops the signal thread now. */
   void stopSignallingNow() {
+    fetcherThread.shutdownNow();
     signaller.shutdownNow();
   }
 

@@ -2,6 +2,7 @@ package io.mesosrunner.cluster.mesos;
 
 import com.google.protobuf.ByteString;
 import io.mesosrunner.job.Command;
+import io.mesosrunner.job.FetchUri;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Placement;
 import io.mesosrunner.match.Resources;
@@ -133,8 +134,10 @@ final class Calls {
     if (job.user() != null) {
       b.setUser(job.user());
     }
-    for (String uri : job.uris()) {
-      b.addUris(Protos.CommandInfo.URI.newBuilder().setValue(uri).setExtract(isArchive(uri)));
+    for (FetchUri uri : job.uris()) {
+      // The fetcher extracts only what it recognises as an archive; extract: false keeps even those as they are.
+      b.addUris(Protos.CommandInfo.URI.newBuilder().setValue(uri.value())
+          .setExecutable(uri.executable()).setExtract(uri.extract() && isArchive(uri.value())));
     }
     return b.build();
   }

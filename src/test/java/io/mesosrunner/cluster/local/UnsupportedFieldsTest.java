@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mesosrunner.job.Command;
 import io.mesosrunner.job.Constraint;
 import io.mesosrunner.job.Container;
+import io.mesosrunner.job.FetchUri;
 import io.mesosrunner.job.Job;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class UnsupportedFieldsTest {
 
-  private static Job job(String role, String user, List<String> uris, Container container, int gpus,
+  private static Job job(String role, String user, List<FetchUri> uris, Container container, int gpus,
       List<Constraint> constraints) {
     return new Job("j", Command.shell("true"), 0.1, 32, 0, gpus, 0, 1, 1, 0, null, null, Map.of(),
         constraints, role, user, uris, container, Map.of());
@@ -28,10 +29,10 @@ class UnsupportedFieldsTest {
   }
 
   @Test
-  void listsContainerUrisRoleUserAndGpusInOrder() {
-    Job all = job("ops", "someone-else-entirely", List.of("https://example.org/tool.tgz"),
+  void listsContainerRoleUserAndGpusInOrderButNotUris() {
+    Job all = job("ops", "someone-else-entirely", List.of(FetchUri.of("https://example.org/tool.tgz")),
         new Container("alpine:3.20"), 1, List.of());
-    assertThat(LocalCluster.unsupportedFields(all)).containsExactly("container", "uris", "role", "user", "gpus");
+    assertThat(LocalCluster.unsupportedFields(all)).containsExactly("container", "role", "user", "gpus");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.mesosrunner.cluster.mesos;
 
 import io.mesosrunner.job.Command;
 import io.mesosrunner.job.Container;
+import io.mesosrunner.job.FetchUri;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Offer;
 import io.mesosrunner.match.Placement;
@@ -20,7 +21,7 @@ final class Fixtures {
 
   static Job job(String name, Command command, String user, List<String> uris, Container container,
       Map<String, String> labels) {
-    return new Job(name, command, 0.1, 32, 0, 0, 0, 1, 1, 3, null, null, Map.of(), List.of(), "*", user, uris,
+    return new Job(name, command, 0.1, 32, 0, 0, 0, 1, 1, 3, null, null, Map.of(), List.of(), "*", user, uris.stream().map(FetchUri::of).toList(),
         container, labels);
   }
 
