@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         "  runner status JOB [--master URL]               the latest run, as recorded",
         "  runner wait JOB [--timeout DURATION]           exit with the latest run's code",
         "  runner kill JOB                                kill the latest run's tasks",
+        "  runner logs JOB [INSTANCE] [-f] [--stderr]     a run's task output",
         "  runner report JOB --html FILE                  rebuild a run's reports",
         "  runner schema                                  the JSON Schema of job files",
         "  runner completion bash|zsh                     a shell completion script",
@@ -45,7 +46,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   private static final Set<String> COMMANDS =
-      Set.of("run", "validate", "plan", "status", "wait", "kill", "report", "schema", "completion", "help");
+      Set.of("run", "validate", "plan", "status", "wait", "kill", "logs", "report", "schema", "completion", "help");
   /** The commands that load a job file (and so validate one). */
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
@@ -111,6 +112,7 @@ public final class Main {
     if (all || only.equals("status")) cl.addSubcommand("status", new StatusCommand(ctx));
     if (all || only.equals("wait")) cl.addSubcommand("wait", new WaitCommand(ctx));
     if (all || only.equals("kill")) cl.addSubcommand("kill", new KillCommand(ctx));
+    if (all || only.equals("logs")) cl.addSubcommand("logs", new LogsCommand(ctx));
     if (all || only.equals("report")) cl.addSubcommand("report", new ReportCommand(ctx));
     if (all || only.equals("schema")) cl.addSubcommand("schema", new SchemaCommand(ctx));
     if (all || only.equals("completion")) cl.addSubcommand("completion", new CompletionCommand(ctx));

@@ -248,10 +248,7 @@ final class AgentFileTailer implements AutoCloseable {
    */
   private boolean poll(Tail tail, StreamState stream) {
     for (int page = 0; page < MAX_PAGES_PER_POLL && !closed; page++) {
-      String path = "/frameworks/" + tail.frameworkId + "/executors/" + tail.task.taskId() + "/runs/latest/"
-          + stream.fileName;
-      URI uri = URI.create(tail.agentBase + "/files/read?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
-          + "&offset=" + stream.offset + "&length=" + PAGE);
+      URI uri = readUri(tail.agentBase, tail.frameworkId, tail.task.taskId(), stream.fileName, stream.offset, PAGE);
       HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
       if (authorization != null) {
         req.header("Authorization", authorization);
@@ -292,6 +289,16 @@ final class AgentFileTailer implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * The {@code /files/read} request for a task's sandbox file, by the virtual path of the latest
+   * run of its executor (the command executor's id is the task id), which needs no agent lookup.
+   */
+  static URI readUri(URI agentBase, String frameworkId, String taskId, String fileName, long offset, int length) {
+    String path = "/frameworks/" + frameworkId + "/executors/" + taskId + "/runs/latest/" + fileName;
+    return URI.create(agentBase + "/files/read?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+        + "&offset=" + offset + "&length=" + length);
   }
 
   @Override

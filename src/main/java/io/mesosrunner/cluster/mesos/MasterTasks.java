@@ -30,13 +30,20 @@ public final class MasterTasks {
 
   /** The tasks of {@code frameworkId} the leading master knows. */
   public static List<Task> of(MesosConfig config, String frameworkId) throws IOException, InterruptedException {
-    URI base = leaderBase(config);
-    HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
-    if (config.caCert() != null) hb.sslContext(SchedulerHttpClient.sslContextTrusting(config));
-    HttpClient http = hb.build();
-    URI uri = base.resolve("/master/tasks?framework_id=" + URLEncoder.encode(frameworkId, StandardCharsets.UTF_8)
+    String body = get(config, "/master/tasks?framework_id=" + URLEncoder.encode(frameworkId, StandardCharsets.UTF_8)
         + "&limit=" + LIMIT);
+    List<Task> out = new ArrayList<>();
+    for (JsonNode t : JSON.readTree(body).path("tasks")) {
+      out.add(new Task(t.path("id").asText(), t.path("state").asText(), t.path("slave_id").asText(null)));
+    }
+    return out;
+  }
+
+  /** The body of a GET of an operator endpoint of the leading master, following its redirects. */
+  static String get(MesosConfig config, String pathAndQuery) throws IOException, InterruptedException {
+    URI base = leaderBase(config);
+    HttpClient http = client(config);
+    URI uri = base.resolve(pathAndQuery);
     for (int hop = 0; hop < 3; hop++) {
       HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
       String auth = SchedulerHttpClient.authorization(config);
@@ -52,13 +59,17 @@ public final class MasterTasks {
         throw new IOException("GET " + uri.getPath() + " answered " + res.statusCode()
             + (res.body().isBlank() ? "" : ": " + res.body().strip()));
       }
-      List<Task> out = new ArrayList<>();
-      for (JsonNode t : JSON.readTree(res.body()).path("tasks")) {
-        out.add(new Task(t.path("id").asText(), t.path("state").asText(), t.path("slave_id").asText(null)));
-      }
-      return out;
+      return res.body();
     }
-    throw new IOException("too many redirects asking " + base + " for tasks");
+    throw new IOException("too many redirects asking " + base + " for " + uri.getPath());
+  }
+
+  /** An HTTP/1.1 client for the master and its agents, trusting {@code --ca-cert} when given. */
+  static HttpClient client(MesosConfig config) {
+    HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
+    if (config.caCert() != null) hb.sslContext(SchedulerHttpClient.sslContextTrusting(config));
+    return hb.build();
   }
 
   private static URI leaderBase(MesosConfig config) throws IOException, InterruptedException {

@@ -1,10 +1,12 @@
 package io.mesosrunner.cluster.local;
 
+import io.mesosrunner.testing.RecordingListener;
+
 import io.mesosrunner.testing.FakeClock;
 
-import static io.mesosrunner.cluster.local.RecordingListener.job;
-import static io.mesosrunner.cluster.local.RecordingListener.shellJob;
-import static io.mesosrunner.cluster.local.RecordingListener.task;
+import static io.mesosrunner.cluster.local.LocalFixtures.job;
+import static io.mesosrunner.cluster.local.LocalFixtures.shellJob;
+import static io.mesosrunner.cluster.local.LocalFixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;

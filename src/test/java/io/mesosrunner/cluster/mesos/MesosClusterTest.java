@@ -1,5 +1,7 @@
 package io.mesosrunner.cluster.mesos;
 
+import io.mesosrunner.testing.RecordingListener;
+
 import static io.mesosrunner.cluster.mesos.Fixtures.cpusMem;
 import static io.mesosrunner.cluster.mesos.Fixtures.job;
 import static io.mesosrunner.cluster.mesos.Fixtures.task;
@@ -147,10 +149,10 @@ class MesosClusterTest {
         .containsExactly(Recordings.call("happy.jsonl", 6).getAccept().getOperations(0).getLaunch().getTaskInfos(0));
     assertThat(accept.call().getAccept().getFilters().getRefuseSeconds()).isEqualTo(5.0);
 
-    assertThat(listener.lines.poll(20, java.util.concurrent.TimeUnit.SECONDS))
+    assertThat(listener.nextLine(Duration.ofSeconds(20)))
         .isIn(new RecordingListener.Line("happy-1", OutputStreamKind.STDOUT, "hello world"),
             new RecordingListener.Line("happy-1", OutputStreamKind.STDERR, "to-stderr"));
-    assertThat(listener.lines.poll(20, java.util.concurrent.TimeUnit.SECONDS))
+    assertThat(listener.nextLine(Duration.ofSeconds(20)))
         .isIn(new RecordingListener.Line("happy-1", OutputStreamKind.STDOUT, "hello world"),
             new RecordingListener.Line("happy-1", OutputStreamKind.STDERR, "to-stderr"));
 
@@ -159,9 +161,9 @@ class MesosClusterTest {
     Event.StatusUpdate update = listener.next(Event.StatusUpdate.class);
     assertThat(update.status().state()).isEqualTo(TaskState.FINISHED);
     assertThat(update.status().exitCode()).isZero();
-    assertThat(listener.lines.poll(20, java.util.concurrent.TimeUnit.SECONDS))
+    assertThat(listener.nextLine(Duration.ofSeconds(20)))
         .isEqualTo(new RecordingListener.Line("happy-1", OutputStreamKind.STDOUT, "no newline yet"));
-    assertThat(listener.lines.poll(600, java.util.concurrent.TimeUnit.MILLISECONDS))
+    assertThat(listener.nextLine(Duration.ofMillis(600)))
         .as("a line after the last flush").isNull();
 
     cluster.execute(new Action.Acknowledge("happy-1", offer.agentId(), update.status().uuid()));
@@ -301,7 +303,7 @@ class MesosClusterTest {
     cluster.start(listener);
     Event.ClusterFailed failed = listener.next(Event.ClusterFailed.class);
     assertThat(failed.reason()).contains("cannot reach master at http://127.0.0.1:" + freePort).contains("3 attempts");
-    assertThat(listener.events).noneMatch(e -> e instanceof Event.Disconnected);
+    assertThat(listener.events()).noneMatch(e -> e instanceof Event.Disconnected);
   }
 
   @Test
@@ -440,7 +442,7 @@ class MesosClusterTest {
     cluster = new MesosCluster(config(master.hostPort()).build());
     cluster.start(listener);
     assertThat(listener.next(Event.OffersReceived.class).offers()).hasSize(1);
-    assertThat(listener.events).noneMatch(e -> e instanceof Event.Disconnected);
+    assertThat(listener.events()).noneMatch(e -> e instanceof Event.Disconnected);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.mesosrunner.cluster.mesos;
 
+import io.mesosrunner.testing.RecordingListener;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

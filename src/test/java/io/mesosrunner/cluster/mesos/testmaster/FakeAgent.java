@@ -144,6 +144,19 @@ public final class FakeAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes every sandbox of a framework, as the agent's garbage collection does some time after
+     * the executors ended: {@code /files/read} of them answers 404 from then on.
+     */
+    public void garbageCollect(String frameworkId) {
+        synchronized (files) {
+            String virtual = "/frameworks/" + frameworkId + "/";
+            String absolute = WORK_DIR + "/slaves/" + agentId + virtual;
+            files.keySet().removeIf(p -> p.startsWith(virtual) || p.startsWith(absolute));
+            mtimes.keySet().removeIf(p -> p.startsWith(virtual) || p.startsWith(absolute));
+        }
+    }
+
     /** The whole content of a sandbox file, by either path form. */
     public Optional<String> file(String path) {
         synchronized (files) {

@@ -378,6 +378,8 @@ public final class TestMaster implements AutoCloseable {
         server.createContext("/version", this::handleVersion);
         server.createContext("/master/tasks", this::handleTasks);
         server.createContext("/tasks", this::handleTasks);
+        server.createContext("/master/slaves", this::handleSlaves);
+        server.createContext("/slaves", this::handleSlaves);
         server.start();
         long every = config.allocationInterval.toNanos();
         timers.scheduleAtFixedRate(() -> locked(this::allocate), every, every, TimeUnit.NANOSECONDS);
@@ -502,6 +504,38 @@ public final class TestMaster implements AutoCloseable {
      * tasks as JSON ({@code {"tasks":[{"id","name","framework_id","slave_id","state"}]}}), as the
      * Mesos endpoint documentation describes it (not recorded from a real master).
      */
+    /**
+     * {@code GET /master/slaves}: the agents, with the {@code id}, {@code hostname}, {@code port}
+     * and {@code pid} ({@code slave(1)@127.0.0.1:PORT}) a real master gives (other fields omitted).
+     */
+    private void handleSlaves(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(405, -1);
+                return;
+            }
+            StringBuilder json = new StringBuilder("{\"slaves\":[");
+            lock.lock();
+            try {
+                boolean first = true;
+                for (FakeAgent agent : agents.values()) {
+                    if (!first) json.append(',');
+                    first = false;
+                    json.append("{\"id\":\"").append(agent.agentId()).append("\",\"hostname\":\"")
+                        .append(agent.spec().hostname()).append("\",\"port\":").append(agent.port())
+                        .append(",\"pid\":\"slave(1)@127.0.0.1:").append(agent.port()).append("\",\"active\":true}");
+                }
+            } finally {
+                lock.unlock();
+            }
+            json.append("],\"recovered_slaves\":[]}");
+            byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+        }
+    }
+
     private void handleTasks(HttpExchange ex) throws IOException {
         try (ex) {
             if (!"GET".equals(ex.getRequestMethod())) {

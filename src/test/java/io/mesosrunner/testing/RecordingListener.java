@@ -1,13 +1,9 @@
-package io.mesosrunner.cluster.local;
+package io.mesosrunner.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.cluster.ClusterListener;
-import io.mesosrunner.job.Command;
-import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Offer;
-import io.mesosrunner.match.Placement;
-import io.mesosrunner.match.Resources;
 import io.mesosrunner.cluster.Event;
 import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.cluster.TaskState;
@@ -21,31 +17,42 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A scheduler-like test helper: queues everything the cluster delivers, in the order it came,
- * and has small helpers to wait for offers and updates and to build tasks.
+ * The adapters' tests' stand-in for the scheduler: queues everything a cluster delivers, in the
+ * order it came, with waits for offers, updates and output that fail after a timeout. Besides
+ * the ordered queue ({@link #next}, which skips what it does not want), every output line also
+ * goes to a queue of its own ({@link #nextLine}) and every event to a list ({@link #events()}),
+ * so a test can look at lines and events independently.
  */
-final class RecordingListener implements ClusterListener {
+public final class RecordingListener implements ClusterListener {
 
-  /** One output line, as delivered. */
   /** A line of output, as text (decoded as UTF-8) and as the bytes delivered. */
-  record Output(String taskId, OutputStreamKind kind, String line, byte[] bytes) {}
+  public record Output(String taskId, OutputStreamKind kind, String line, byte[] bytes) {}
+
+  /** A line of output as text, comparable with equals. */
+  public record Line(String taskId, OutputStreamKind stream, String text) {}
+
+  private final BlockingQueue<Line> lineQueue = new LinkedBlockingQueue<>();
+  private final List<Event> allEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   /** Everything taken from the queue so far, in order. */
-  final List<Object> seen = new ArrayList<>();
+  public final List<Object> seen = new ArrayList<>();
 
   @Override
   public void onEvent(Event event) {
+    allEvents.add(event);
     queue.add(event);
   }
 
   @Override
   public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
-    queue.add(new Output(task.taskId(), stream, new String(line, java.nio.charset.StandardCharsets.UTF_8), line));
+    String text = new String(line, java.nio.charset.StandardCharsets.UTF_8);
+    lineQueue.add(new Line(task.taskId(), stream, text));
+    queue.add(new Output(task.taskId(), stream, text, line));
   }
 
   /** The next item (event or output), or null after {@code timeout}. */
-  Object poll(Duration timeout) throws InterruptedException {
+  public Object poll(Duration timeout) throws InterruptedException {
     Object o = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     if (o != null) {
       seen.add(o);
@@ -54,7 +61,7 @@ final class RecordingListener implements ClusterListener {
   }
 
   /** Skips items until one of type {@code type} arrives; fails after {@code timeout}. */
-  <T> T next(Class<T> type, Duration timeout) throws InterruptedException {
+  public <T> T next(Class<T> type, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -69,14 +76,14 @@ final class RecordingListener implements ClusterListener {
   }
 
   /** The next offer (the first of the next offers event). */
-  Offer nextOffer() throws InterruptedException {
+  public Offer nextOffer() throws InterruptedException {
     Event.OffersReceived e = next(Event.OffersReceived.class, Duration.ofSeconds(5));
     assertThat(e.offers()).hasSize(1);
     return e.offers().get(0);
   }
 
   /** Whether an offer arrives within {@code within}. */
-  Offer offerWithin(Duration within) throws InterruptedException {
+  public Offer offerWithin(Duration within) throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -91,7 +98,7 @@ final class RecordingListener implements ClusterListener {
   }
 
   /** The next update about {@code taskId}. */
-  TaskStatus nextUpdate(String taskId) throws InterruptedException {
+  public TaskStatus nextUpdate(String taskId) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       Event.StatusUpdate u = next(Event.StatusUpdate.class,
@@ -103,7 +110,7 @@ final class RecordingListener implements ClusterListener {
   }
 
   /** Updates about {@code taskId} until a terminal one (included). */
-  List<TaskStatus> updatesUntilTerminal(String taskId) throws InterruptedException {
+  public List<TaskStatus> updatesUntilTerminal(String taskId) throws InterruptedException {
     List<TaskStatus> out = new ArrayList<>();
     TaskStatus s;
     do {
@@ -114,13 +121,13 @@ final class RecordingListener implements ClusterListener {
   }
 
   /** The task's terminal update, after the ones before it. */
-  TaskStatus terminalUpdate(String taskId) throws InterruptedException {
+  public TaskStatus terminalUpdate(String taskId) throws InterruptedException {
     List<TaskStatus> updates = updatesUntilTerminal(taskId);
     return updates.get(updates.size() - 1);
   }
 
   /** Output lines of a task seen so far. */
-  List<String> lines(String taskId, OutputStreamKind kind) {
+  public List<String> lines(String taskId, OutputStreamKind kind) {
     List<String> out = new ArrayList<>();
     for (Object o : seen) {
       if (o instanceof Output l && l.taskId().equals(taskId) && l.kind() == kind) {
@@ -130,28 +137,33 @@ final class RecordingListener implements ClusterListener {
     return out;
   }
 
-  // ---- fixtures ----
-
-  static Job job(String name, Command command, double cpus, double memMb) {
-    return new Job(name, command, cpus, memMb, 0, 0, 0, 1, 1, 0, null, null,
-        Map.of(), List.of(), "*", null, List.of(), null, Map.of());
+  /** The next event of this type, skipping others; fails after 20 s. */
+  public <T> T next(Class<T> type) throws InterruptedException {
+    return next(type, Duration.ofSeconds(20));
   }
 
-  static Job shellJob(String name, String command) {
-    return job(name, Command.shell(command), 0.1, 32);
+  /** The next output line (in the order lines came, whatever events were taken), or null after {@code timeout}. */
+  public Line nextLine(Duration timeout) throws InterruptedException {
+    return lineQueue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  static TaskSpec task(String taskId, Job job, Offer offer) {
-    return task(taskId, job, offer, Map.of());
+  /** Every event delivered so far, in order. */
+  public List<Event> events() {
+    return List.copyOf(allEvents);
   }
 
-  static TaskSpec task(String taskId, Job job, Offer offer, Map<String, String> env) {
-    Placement placement = new Placement(taskId, offer,
-        new Resources(job.cpus(), job.memMb(), job.diskMb(), job.gpus()), List.of());
-    return new TaskSpec(taskId, job, 0, 1, placement, env, Map.of());
-  }
-
-  static TaskState state(TaskStatus s) {
-    return s.state();
+  /**
+   * The first event matching {@code wanted} delivered so far or within {@code window}, or null:
+   * for asserting that something does not happen during a bounded window.
+   */
+  public Event eventWithin(Duration window, java.util.function.Predicate<Event> wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + window.toNanos();
+    while (true) {
+      for (Event e : allEvents) {
+        if (wanted.test(e)) return e;
+      }
+      if (System.nanoTime() > deadline) return null;
+      Thread.sleep(10);
+    }
   }
 }
