@@ -13,11 +13,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@code linger} later.
  *
  * <p>Threading: {@link #track}, {@link #terminal} and {@link #close} may be called from any
- * thread; polling runs on the given scheduled executor, one task at a time.
+ * thread; polling runs on the given scheduled executor, one task at a time; the final
+ * {@link #drain} reads on a few threads of its own, and lines reach the listener one at a time.
  */
 final class AgentFileTailer implements AutoCloseable {
 
@@ -41,6 +50,8 @@ final class AgentFileTailer implements AutoCloseable {
   private static final int PAGE = 64 * 1024;
   private static final int MAX_PAGES_PER_POLL = 16;
   private static final int MAX_PARTIAL_LINE = 64 * 1024;
+  /** How many tasks a final drain reads at once (each read is two or more {@code /files/read} requests). */
+  static final int DRAIN_READERS = 8;
 
   /** The prefix glog puts on every line: {@code I1125 15:06:40.403369 30065 exec.cpp:164] }. */
   static final Pattern GLOG_LINE = Pattern.compile("^[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+ +\\d+ \\S+:\\d+\\] ");
@@ -55,7 +66,11 @@ final class AgentFileTailer implements AutoCloseable {
   private final Map<String, Tail> tails = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   /** Held while reading, so a final drain never reads the same bytes as a poll in flight. */
-  private final Object pollLock = new Object();
+  private final ReentrantLock pollLock = new ReentrantLock();
+  /** Held while feeding read bytes to the line splitters, so output reaches the listener one line at a time. */
+  private final Object emitLock = new Object();
+  /** Set under {@link #emitLock} when a drain has flushed: a read still answering then is dropped. */
+  private boolean abandoned;
   private ScheduledFuture<?> poller;
   private volatile boolean closed;
 
@@ -101,9 +116,19 @@ final class AgentFileTailer implements AutoCloseable {
     return tails.containsKey(taskId);
   }
 
+  /** Whether the task's output was read to the end after its terminal update (a close reads it no more). */
+  boolean isReadToEnd(String taskId) {
+    Tail tail = tails.get(taskId);
+    return tail != null && tail.complete;
+  }
+
   /**
    * Reads what every tracked task wrote since the last poll, flushes unfinished last lines, and
-   * stops: the run is over, and its last lines must reach the user before the summary.
+   * stops: the run is over, and its last lines must reach the user before the summary. A task
+   * whose output was read to the end after its terminal update is not read again (a command
+   * task's files are complete once it has ended); the others are read at most
+   * {@link #DRAIN_READERS} at a time. Returns within about {@code budget}: what is not read by
+   * then is given up.
    */
   void drain(Duration budget) {
     synchronized (lock) {
@@ -112,27 +137,84 @@ final class AgentFileTailer implements AutoCloseable {
       }
     }
     long end = System.nanoTime() + budget.toNanos();
-    synchronized (pollLock) {
-      for (Tail tail : tails.values()) {
-        if (closed || System.nanoTime() > end) {
-          break;
-        }
-        try {
-          poll(tail, tail.stdout);
-          poll(tail, tail.stderr);
+    boolean locked = false;
+    try {
+      locked = pollLock.tryLock(budget.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      List<Tail> unread = tails.values().stream().filter(t -> !t.complete).toList();
+      if (locked && !unread.isEmpty() && !closed) {
+        readConcurrently(unread, end);
+      }
+      synchronized (emitLock) {
+        abandoned = true;
+        for (Tail tail : tails.values()) {
           tail.stdout.flush(tail.task);
           tail.stderr.flush(tail.task);
-        } catch (RuntimeException e) {
-          log.warn("reading output of {} failed: {}", tail.task.taskId(), e.toString());
         }
       }
       tails.clear();
+    } finally {
+      if (locked) {
+        pollLock.unlock();
+      }
+    }
+  }
+
+  private void readConcurrently(List<Tail> unread, long endNanos) {
+    int readers = Math.min(DRAIN_READERS, unread.size());
+    ExecutorService pool = Executors.newFixedThreadPool(readers, r -> {
+      Thread t = new Thread(r, "mesos-output-drain");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> reads = new ArrayList<>(unread.size());
+      for (Tail tail : unread) {
+        reads.add(pool.submit(() -> {
+          try {
+            poll(tail, tail.stdout);
+            poll(tail, tail.stderr);
+          } catch (RuntimeException e) {
+            log.warn("reading output of {} failed: {}", tail.task.taskId(), e.toString());
+          }
+        }));
+      }
+      for (Future<?> read : reads) {
+        long left = endNanos - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          read.get(left, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          break;
+        } catch (ExecutionException e) {
+          log.debug("reading output failed: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      long unanswered = reads.stream().filter(f -> !f.isDone()).count();
+      if (unanswered > 0) {
+        log.warn("output of {} task(s) not read to the end within the close time; giving up on it", unanswered);
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
   private void pollAll() {
-    synchronized (pollLock) {
+    if (!pollLock.tryLock()) {
+      return; // a drain has taken over
+    }
+    try {
       pollAllLocked();
+    } finally {
+      pollLock.unlock();
     }
   }
 
@@ -142,9 +224,13 @@ final class AgentFileTailer implements AutoCloseable {
         return;
       }
       try {
-        boolean last = tail.terminalAt >= 0 && clock.millis() >= tail.terminalAt + linger.toMillis();
-        poll(tail, tail.stdout);
-        poll(tail, tail.stderr);
+        boolean ended = tail.terminalAt >= 0;
+        boolean last = ended && clock.millis() >= tail.terminalAt + linger.toMillis();
+        boolean outToEnd = poll(tail, tail.stdout);
+        boolean errToEnd = poll(tail, tail.stderr);
+        if (ended && outToEnd && errToEnd) {
+          tail.complete = true;
+        }
         if (last) {
           tail.stdout.flush(tail.task);
           tail.stderr.flush(tail.task);
@@ -156,7 +242,11 @@ final class AgentFileTailer implements AutoCloseable {
     }
   }
 
-  private void poll(Tail tail, StreamState stream) {
+  /**
+   * Reads a stream from where the last read stopped; true when it was read to the end of the
+   * file as the agent has it (an answer shorter than a page).
+   */
+  private boolean poll(Tail tail, StreamState stream) {
     for (int page = 0; page < MAX_PAGES_PER_POLL && !closed; page++) {
       URI uri = readUri(tail.agentBase, tail.frameworkId, tail.task.taskId(), stream.fileName, stream.offset, PAGE);
       HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
@@ -168,31 +258,37 @@ final class AgentFileTailer implements AutoCloseable {
         resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
       } catch (IOException e) {
         log.debug("reading {} of {} failed: {}", stream.fileName, tail.task.taskId(), e.toString());
-        return;
+        return false;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       }
       if (resp.statusCode() == 404) {
-        return;
+        return false;
       }
       if (resp.statusCode() != 200) {
         log.debug("reading {} of {}: agent answered {}", stream.fileName, tail.task.taskId(), resp.statusCode());
-        return;
+        return false;
       }
       byte[] bytes;
       try {
         bytes = dataBytes(resp.body());
       } catch (IllegalArgumentException e) {
         log.debug("reading {} of {}: bad JSON: {}", stream.fileName, tail.task.taskId(), e.getMessage());
-        return;
+        return false;
       }
-      stream.offset += bytes.length;
-      stream.feed(bytes, tail.task);
+      synchronized (emitLock) {
+        if (abandoned) {
+          return false;
+        }
+        stream.offset += bytes.length;
+        stream.feed(bytes, tail.task);
+      }
       if (bytes.length < PAGE) {
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   /**
@@ -223,6 +319,8 @@ final class AgentFileTailer implements AutoCloseable {
     final StreamState stdout = new StreamState("stdout", OutputStreamKind.STDOUT);
     final StreamState stderr = new StreamState("stderr", OutputStreamKind.STDERR);
     volatile long terminalAt = -1;
+    /** Both files were read to the end by a poll that began after the terminal update. */
+    volatile boolean complete;
 
     Tail(TaskSpec task, URI agentBase, String frameworkId) {
       this.task = task;
