@@ -1,18 +1,14 @@
 package io.mesosrunner;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import io.mesosrunner.job.JobLoader;
 
 /**
  * The package rules of the project (see ARCHITECTURE.md and STYLE.md): the core ({@code job},
@@ -27,18 +23,6 @@ class ArchitectureTest {
   private static final String[] CORE = {
     "io.mesosrunner.job", "io.mesosrunner.match", "io.mesosrunner.cluster", "io.mesosrunner.schedule"
   };
-
-  /**
-   * Violations that exist today and are owned by another piece of work. Each entry names who
-   * removes it; when it is gone, delete the entry (the rule then covers the class again).
-   *
-   * <ul>
-   *   <li>{@code job.JobLoader} reads job files through java.nio.file: the loader is to parse bytes
-   *       and {@code cli} to read the files (issue 12 item 6, the YAML loader work of issue 11).
-   * </ul>
-   */
-  private static final DescribedPredicate<JavaClass> TEMPORARILY_READS_FILES =
-      type(JobLoader.class).as("the temporary exception job.JobLoader");
 
   @ArchTest
   static final ArchRule packagesHaveNoCycles =
@@ -60,7 +44,6 @@ class ArchitectureTest {
   static final ArchRule coreReadsNoFiles =
       noClasses()
           .that().resideInAnyPackage(CORE)
-          .and(not(TEMPORARILY_READS_FILES))
           .should().dependOnClassesThat(
               resideInAnyPackage("java.nio.file..")
                   .or(type(java.io.File.class))

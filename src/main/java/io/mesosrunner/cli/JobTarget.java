@@ -34,6 +34,19 @@ record JobTarget(Path stateDir, String jobName, JobSource source, String current
   }
 
   /** Finds the job {@code argument} names. Prints a job file's errors only when nothing recorded it. */
+  /**
+   * {@link #resolve}, or null after saying on stderr why {@code argument} names no job (the
+   * command then exits {@link ExitCode#USAGE}).
+   */
+  static JobTarget resolveOrSay(String argument, StateDirOption state, CliContext ctx) {
+    try {
+      return resolve(argument, state, ctx);
+    } catch (NotFoundException e) {
+      ctx.err().println("runner: " + e.getMessage());
+      return null;
+    }
+  }
+
   static JobTarget resolve(String argument, StateDirOption state, CliContext ctx) throws NotFoundException {
     if (argument.equals("-")) {
       JobSource stdin = JobSource.of(Path.of(argument));

@@ -43,13 +43,8 @@ final class KillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    JobTarget target;
-    try {
-      target = JobTarget.resolve(job, state, ctx);
-    } catch (JobTarget.NotFoundException e) {
-      ctx.err().println("runner: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
+    JobTarget target = JobTarget.resolveOrSay(job, state, ctx);
+    if (target == null) return ExitCode.USAGE;
     String name = target.jobName();
     try (JobStore store = JobStore.open(target.stateDir(), name)) {
       Optional<RunState> run = store.previous();

@@ -1,5 +1,8 @@
 package io.mesosrunner.cli;
 
+import java.nio.charset.StandardCharsets;
+import io.mesosrunner.job.JobLoader;
+import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.report.RunReport;
 import io.mesosrunner.report.TextSummary;
 import io.mesosrunner.schedule.Outcome;
@@ -53,13 +56,8 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobTarget target;
-    try {
-      target = JobTarget.resolve(job, state, ctx);
-    } catch (JobTarget.NotFoundException e) {
-      ctx.err().println("runner: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
+    JobTarget target = JobTarget.resolveOrSay(job, state, ctx);
+    if (target == null) return ExitCode.USAGE;
     RunReports reports = new RunReports(report, junit, html);
     List<String> unwritable = reports.problems();
     if (!unwritable.isEmpty()) {
@@ -90,7 +88,8 @@ final class ReportCommand implements Callable<Integer> {
       RunReport r;
       try {
         RunReport read = RunReport.fromJournal(records, 0);
-        r = read.outcome() == null ? read : read.withExitCode(ExitCode.of(Outcome.valueOf(read.outcome())));
+        RunReport ended = read.outcome() == null ? read : read.withExitCode(ExitCode.of(Outcome.valueOf(read.outcome())));
+        r = ended.cpusPerTask() == null ? withCpusFromJobText(ended, started) : ended;
       } catch (IllegalArgumentException e) {
         ctx.err().println("runner: the run journal " + dir.resolve(file) + " does not describe one run: " + e.getMessage());
         return ExitCode.USAGE;
@@ -110,5 +109,18 @@ final class ReportCommand implements Callable<Integer> {
       ctx.err().println("runner: " + name + ": no run recorded in " + dir);
     }
     return ExitCode.USAGE;
+  }
+
+  /**
+   * The samples tell the cpus per task only when one caught a task running (short tasks can end
+   * between two): then the job text the run recorded tells it.
+   */
+  private RunReport withCpusFromJobText(RunReport r, JournalRecord.RunStarted started) {
+    try {
+      return r.withCpusPerTask(new JobLoader(ctx.env())
+          .parse(started.jobFile(), started.jobText().getBytes(StandardCharsets.UTF_8)).cpus());
+    } catch (JobFileException | RuntimeException e) {
+      return r; // a job text that no longer parses here (an unset ${VAR}): the strip draws without it
+    }
   }
 }

@@ -10,6 +10,7 @@ import io.mesosrunner.cluster.Event;
 import io.mesosrunner.schedule.InstanceRecord;
 import io.mesosrunner.schedule.InstanceState;
 import io.mesosrunner.run.JobRun;
+import io.mesosrunner.schedule.AttemptEnded;
 import io.mesosrunner.schedule.Progress;
 import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.cluster.TaskState;
@@ -134,6 +135,11 @@ final class RunTrace {
       public void onProgress(Progress progress) {
         observer.onProgress(progress);
         sample(progress);
+      }
+
+      @Override
+      public void onAttemptEnded(AttemptEnded ended) {
+        observer.onAttemptEnded(ended);
       }
     };
   }

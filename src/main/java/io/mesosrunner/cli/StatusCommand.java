@@ -107,13 +107,8 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobTarget target;
-    try {
-      target = JobTarget.resolve(job, state, ctx);
-    } catch (JobTarget.NotFoundException e) {
-      ctx.err().println("runner: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
+    JobTarget target = JobTarget.resolveOrSay(job, state, ctx);
+    if (target == null) return ExitCode.USAGE;
     Path dir = target.stateDir();
     String name = target.jobName();
     if (watch) {

@@ -1,5 +1,6 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.job.DidYouMean;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -13,7 +14,7 @@ final class Typos {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {
-      int d = distance(typed, c);
+      int d = DidYouMean.distance(typed, c);
       if (d < bestDistance) {
         best = c;
         bestDistance = d;
@@ -22,22 +23,5 @@ final class Typos {
     String core = typed.replaceFirst("^-+", "");
     int allowed = Math.min(2, Math.max(1, core.length() / 3));
     return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
-  }
-
-  /** Edit distance, an adjacent transposition counting as one edit ("vaildate" is one from "validate"). */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) d[i][0] = i;
-    for (int j = 0; j <= b.length(); j++) d[0][j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 }

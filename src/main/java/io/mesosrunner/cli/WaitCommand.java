@@ -50,13 +50,8 @@ final class WaitCommand implements Callable<Integer> {
         return ExitCode.USAGE;
       }
     }
-    JobTarget target;
-    try {
-      target = JobTarget.resolve(job, state, ctx);
-    } catch (JobTarget.NotFoundException e) {
-      ctx.err().println("runner: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
+    JobTarget target = JobTarget.resolveOrSay(job, state, ctx);
+    if (target == null) return ExitCode.USAGE;
     return new RunWatch(target.stateDir(), target.jobName(), ctx, RunWatch.POLL)
         .follow(quiet ? RunWatch.Mode.WAIT_QUIET : RunWatch.Mode.WAIT, limit);
   }

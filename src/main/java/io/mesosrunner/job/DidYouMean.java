@@ -5,8 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Suggests the known name closest to a misspelt one, by edit distance and a few common synonyms. */
-final class DidYouMean {
+/**
+ * Suggests the known name closest to a misspelt one, by edit distance and a few common synonyms.
+ * Public for its {@link #distance}, which the command line's typo hints use too.
+ */
+public final class DidYouMean {
 
   private static final Map<String, String> SYNONYMS = Map.of(
       "memory", "mem",
@@ -37,8 +40,8 @@ final class DidYouMean {
     return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
   }
 
-  /** Levenshtein distance, counting an adjacent transposition as one edit. */
-  static int distance(String a, String b) {
+  /** Levenshtein distance, counting an adjacent transposition as one edit ("vaildate" is one from "validate"). */
+  public static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) d[i][0] = i;
     for (int j = 0; j <= b.length(); j++) d[0][j] = j;

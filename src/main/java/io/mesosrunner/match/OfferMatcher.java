@@ -64,6 +64,12 @@ import java.util.Objects;
  * placements) when no eligible offer could ever take it, otherwise against what is left; the
  * shortfalls name the closest offer (fewest missing resources, then smallest summed relative gap,
  * then the first).
+ *
+ * <p>Why one class of this length: the search (demand classes, cursors, the fit trees' use, the
+ * plain first-fit pass and the choice between them) works on shared primitive tables that
+ * are built once per call; split across classes they would have to be passed around or
+ * re-derived on the hot path the benchmarks measure. The explanations live in
+ * {@link Explainer} and the trees in {@link FitTree}.
  */
 public final class OfferMatcher {
 

@@ -70,6 +70,12 @@ public record RunReport(
   public record Sample(String at, double cpusInUse, double cpusOffered, int running, int waiting, String waitReason) {}
 
   /** This report with another exit code. */
+  /** This report with the cpus each task holds, when the samples did not tell it. */
+  public RunReport withCpusPerTask(double cpus) {
+    return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, exitCode, reason,
+        startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpus, utilisation);
+  }
+
   public RunReport withExitCode(int code) {
     return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, code, reason,
         startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask, utilisation);

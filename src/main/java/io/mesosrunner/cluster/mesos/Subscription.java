@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * owner waits on nothing but the inbox, so every time limit (the answer to SUBSCRIBE, SUBSCRIBED,
  * the heartbeats, the backoff) is a timeout of that wait. Other threads read only the {@link
  * View}, which the owner replaces whole.
+ *
+ * <p>A little over 400 lines because the whole subscription state machine (every state, every
+ * signal) is kept in one place, on purpose: it has one owning thread, and reading it in one
+ * file is what makes that ownership checkable.
  */
 final class Subscription {
 
