@@ -135,7 +135,7 @@ class MesosRunEndToEndTest {
     master = masterBuilder().behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(2500))).build().start();
     master.addAgent(AgentSpec.standard());
     run = MesosRun.start(master, HELLO);
-    master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(10));
+    master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(30));
     master.stopHeartbeats();
     master.awaitCalls(c -> c.is(Call.Type.SUBSCRIBE), 2, Duration.ofSeconds(20));
     master.resumeHeartbeats();
@@ -182,7 +182,7 @@ class MesosRunEndToEndTest {
         instances: 2
         retries: 0
         """);
-    master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(10));
+    master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(30));
     master.addAgent(AgentSpec.standard().withId("").withHostname("agent-2"));
     master.removeAgent(first.agentId());
 
