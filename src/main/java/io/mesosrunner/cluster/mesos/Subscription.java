@@ -286,9 +286,11 @@ final class Subscription {
     } catch (IOException e) {
       return abortReason != null || ending() ? new Reconnects.Outcome.StreamEnded() : new Reconnects.Outcome.Unreachable(e);
     } finally {
+      // Call threads stop naming the stream before anything else runs: a call that reads the
+      // view after this finds no stream and is not sent, rather than answered 403 or 400.
+      publish(null);
       body.cancel();
       handlers.streamEnded(sid);
-      publish(null);
     }
   }
 

@@ -10,6 +10,7 @@ import io.mesosrunner.cluster.mesos.testmaster.TestMaster;
 import io.mesosrunner.schedule.AttemptRecord;
 import io.mesosrunner.schedule.InstanceRecord;
 import io.mesosrunner.schedule.Outcome;
+import io.mesosrunner.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -115,8 +116,8 @@ class MesosRunEndToEndTest {
     master = masterBuilder().behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(1500))).build().start();
     master.addAgent(AgentSpec.standard());
     run = MesosRun.start(master, HELLO);
-    master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(10));
-    Thread.sleep(200);
+    // Dropped while a launched task runs, so the new stream must reconcile it.
+    Await.until("a launched task running", Duration.ofSeconds(20), () -> !master.runningTaskIds().isEmpty());
     master.dropStream();
 
     assertThat(run.await()).isEqualTo(Outcome.SUCCEEDED);
@@ -134,7 +135,7 @@ class MesosRunEndToEndTest {
     master = masterBuilder().behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(2500))).build().start();
     master.addAgent(AgentSpec.standard());
     run = MesosRun.start(master, HELLO);
-    master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(10));
+    master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(30));
     master.stopHeartbeats();
     master.awaitCalls(c -> c.is(Call.Type.SUBSCRIBE), 2, Duration.ofSeconds(20));
     master.resumeHeartbeats();
@@ -181,7 +182,7 @@ class MesosRunEndToEndTest {
         instances: 2
         retries: 0
         """);
-    master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(10));
+    master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(30));
     master.addAgent(AgentSpec.standard().withId("").withHostname("agent-2"));
     master.removeAgent(first.agentId());
 
@@ -217,8 +218,7 @@ class MesosRunEndToEndTest {
     master = masterBuilder().behaviours(t -> TaskBehaviour.runForever()).build().start();
     master.addAgent(AgentSpec.standard());
     run = MesosRun.start(master, HELLO);
-    for (int i = 0; i < 100 && master.runningTaskIds().size() < 3; i++) Thread.sleep(50);
-    assertThat(master.runningTaskIds()).hasSize(3);
+    Await.until("3 tasks running", Duration.ofSeconds(20), () -> master.runningTaskIds().size() == 3);
     run.run.interrupt("SIGINT");
 
     assertThat(run.await()).isEqualTo(Outcome.INTERRUPTED);

@@ -146,6 +146,18 @@ import org.apache.mesos.v1.scheduler.Protos.Event;
  *     "Framework failed over" on the old stream, its offers dropped without RESCIND, new offers on
  *     the new stream</td><td>recorded in failover.jsonl (no RESCIND on stream 2 though it held
  *     offers)</td></tr>
+ * <tr><td>callOnAStreamTheMasterEndedIsARaceWithinTheGrace</td><td>a call naming a stream the
+ *     master ended ({@link #dropStream}, a failed write, a failover by a new SUBSCRIBE, so also
+ *     after {@link #stopHeartbeats} made the client resubscribe) is answered as the real master
+ *     answers (403 "Framework is not subscribed" while none is open, else 400 "The stream ID ...
+ *     didn't match ..."); within {@link Builder#raceGrace} (default 1 s) of that end it is a
+ *     {@link Race} ({@link #races()}), later an HTTP_4xx violation</td><td>recorded: the texts in
+ *     errors.jsonl; the grace is chosen: a client cannot know its stream ended before a call it
+ *     had already sent arrives</td></tr>
+ * <tr><td>offerSentJustBeforeTeardownIsARace</td><td>an offer outstanding at TEARDOWN is
+ *     OFFER_HELD_AT_TEARDOWN only if it was sent {@link Builder#raceGrace} or more before
+ *     TEARDOWN arrived; a younger one is a {@link Race}</td><td>chosen: the client may have
+ *     queued TEARDOWN before the offer reached it</td></tr>
  * </table>
  *
  * <p>Thread-safety: one lock guards all state; HTTP handlers and timers take it. Stream writes
@@ -175,6 +187,9 @@ public final class TestMaster implements AutoCloseable {
     private final List<ReceivedCall> calls = new ArrayList<>();
     private final List<SentEvent> sentEvents = new ArrayList<>();
     private final List<Violation> violations = new ArrayList<>();
+    private final List<Race> races = new ArrayList<>();
+    /** Streams the master ended while their framework stayed known: stream id to when (nanoTime). */
+    private final Map<String, Long> endedStreams = new HashMap<>();
     private final Map<ByteString, SentUpdate> unacked = new LinkedHashMap<>();
     private final Set<ByteString> everSent = new HashSet<>();
     private final List<TaskInfo> launched = new ArrayList<>();
@@ -244,6 +259,7 @@ public final class TestMaster implements AutoCloseable {
         private Duration agentRemovalDelay = Duration.ofMillis(200);
         private Duration updateRetryInterval = Duration.ofSeconds(10);
         private Duration ackGrace = Duration.ofSeconds(1);
+        private Duration raceGrace = Duration.ofSeconds(1);
         private Duration defaultRunTime = Duration.ofMillis(100);
         private Function<TaskInfo, TaskBehaviour> behaviours;
         private String principal;
@@ -304,6 +320,15 @@ public final class TestMaster implements AutoCloseable {
         /** An update unacknowledged for longer than this counts as a violation (default 1 s). */
         public Builder ackGrace(Duration d) {
             this.ackGrace = positive("ackGrace", d);
+            return this;
+        }
+
+        /**
+         * How long after the master ended a stream a call naming it, and how long before TEARDOWN
+         * an offer sent, count as a {@link Race} rather than a violation (default 1 s).
+         */
+        public Builder raceGrace(Duration d) {
+            this.raceGrace = positive("raceGrace", d);
             return this;
         }
 
@@ -579,7 +604,11 @@ public final class TestMaster implements AutoCloseable {
     }
 
     /** An answer computed under the lock and written after it is released. */
-    private record Answer(int status, String body, Map<String, String> headers) {
+    private record Answer(int status, String body, Map<String, String> headers, Race race) {
+        Answer(int status, String body, Map<String, String> headers) {
+            this(status, body, headers, null);
+        }
+
         static Answer text(int status, String body) {
             return new Answer(status, body, Map.of());
         }
@@ -736,7 +765,7 @@ public final class TestMaster implements AutoCloseable {
 
     private void answer(HttpExchange ex, Answer a, String method, String path, Optional<Call> call) throws IOException {
         // Recorded before the answer goes out: a client that has its answer finds its call here.
-        record(method, path, call, a.status, a.body, a.headers.containsKey("X-Test-Master-Injected"));
+        record(method, path, call, a.status, a.body, a.headers.containsKey("X-Test-Master-Injected"), a.race);
         try (ex) {
             a.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
             if (a.status == 202 || a.status == 307) {
@@ -752,12 +781,15 @@ public final class TestMaster implements AutoCloseable {
         }
     }
 
-    private void record(String method, String path, Optional<Call> call, int status, String body, boolean injected) {
+    private void record(String method, String path, Optional<Call> call, int status, String body, boolean injected,
+            Race race) {
         lock.lock();
         try {
             ReceivedCall rc = new ReceivedCall(Instant.now(), method, path, call, status, body);
             calls.add(rc);
-            if (status >= 400 && status < 500 && !injected) {
+            if (race != null) {
+                races.add(race);
+            } else if (status >= 400 && status < 500 && !injected) {
                 violation("HTTP_" + status, rc.type() + " answered " + status + " '" + body + "'");
             }
             changed.signalAll();
@@ -805,6 +837,7 @@ public final class TestMaster implements AutoCloseable {
                     sendTo(old, Event.newBuilder().setType(Event.Type.ERROR)
                             .setError(Event.Error.newBuilder().setMessage("Framework failed over")).build());
                     endStream(old);
+                    endedStreams.put(old.id, System.nanoTime());
                 }
                 fw.stream = null;
                 removeOffersOf(fw, false);
@@ -929,6 +962,7 @@ public final class TestMaster implements AutoCloseable {
     private void disconnect(Framework fw) {
         if (fw.stream != null) {
             endStream(fw.stream);
+            endedStreams.put(fw.stream.id, System.nanoTime());
             fw.stream = null;
         }
         removeOffersOf(fw, false);
@@ -948,13 +982,13 @@ public final class TestMaster implements AutoCloseable {
                     + "' does not match principal '" + fw.info.getPrincipal() + "' set in `FrameworkInfo`");
         }
         if (fw.stream == null) {
-            return Answer.text(403, "Framework is not subscribed");
+            return staleStream(call, streamId, 403, "Framework is not subscribed");
         }
         if (streamId == null) {
             return Answer.text(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
         }
         if (!streamId.equals(fw.stream.id)) {
-            return Answer.text(400, "The stream ID '" + streamId
+            return staleStream(call, streamId, 400, "The stream ID '" + streamId
                     + "' included in this request didn't match the stream ID currently associated with framework ID "
                     + fw.id);
         }
@@ -980,9 +1014,31 @@ public final class TestMaster implements AutoCloseable {
         return new Answer(202, "", Map.of());
     }
 
+    /**
+     * The real master's answer to a call on a stream that is not the framework's current one; a
+     * {@link Race} when it names a stream this master ended less than the race grace ago. Lock held.
+     */
+    private Answer staleStream(Call call, String streamId, int status, String text) {
+        Long endedAt = streamId == null ? null : endedStreams.get(streamId);
+        if (endedAt != null) {
+            long sinceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - endedAt);
+            if (sinceMs < config.raceGrace.toMillis()) {
+                return new Answer(status, text, Map.of(), new Race("STALE_STREAM_IN_FLIGHT", call.getType()
+                        + " on stream " + streamId + " arrived " + sinceMs + " ms after the master ended it; answered "
+                        + status + " '" + text + "'"));
+            }
+        }
+        return Answer.text(status, text);
+    }
+
     private void teardown(Framework fw) {
+        long now = System.nanoTime();
         for (OfferState o : offers.values()) {
-            if (o.fw == fw) {
+            if (o.fw == fw && now - o.createdNanos < config.raceGrace.toNanos()) {
+                races.add(new Race("OFFER_SENT_AT_TEARDOWN", "offer " + o.id() + " on agent " + o.agent.agentId()
+                        + " was sent " + TimeUnit.NANOSECONDS.toMillis(now - o.createdNanos)
+                        + " ms before TEARDOWN arrived"));
+            } else if (o.fw == fw) {
                 violation("OFFER_HELD_AT_TEARDOWN", "offer " + o.id() + " on agent " + o.agent.agentId()
                         + " was neither accepted nor declined before TEARDOWN");
             }
@@ -1770,6 +1826,14 @@ public final class TestMaster implements AutoCloseable {
             }
             return out;
         });
+    }
+
+    /**
+     * Rejections and held offers the client could not avoid (see {@link Race}); answered as a real
+     * master answers, but not {@link #violations()}.
+     */
+    public List<Race> races() {
+        return read(() -> List.copyOf(races));
     }
 
     /** Waits for a received call matching {@code predicate}; fails with the calls seen so far. */

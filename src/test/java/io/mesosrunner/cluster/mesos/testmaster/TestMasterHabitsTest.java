@@ -609,4 +609,83 @@ class TestMasterHabitsTest {
         assertThat(fresh.getId()).isNotEqualTo(held.getId());
         assertThat(cpus(fresh)).isEqualTo(2.0);
     }
+
+    /** A call carrying {@code s}'s stream id, as a client whose call was already in flight sends it. */
+    private java.net.http.HttpResponse<String> callOn(SchedulerTestClient.Subscription s, FrameworkID fid, Call.Type type) {
+        return client.call(Call.newBuilder().setType(type).setFrameworkId(fid).build(), s.streamId());
+    }
+
+    /** Lets more than {@code grace} pass: what is being tested is time gone by, not a condition. */
+    private static void outlast(Duration grace) throws InterruptedException {
+        Thread.sleep(grace.toMillis() * 3);
+    }
+
+    @Test
+    void callOnAStreamTheMasterEndedIsARaceWithinTheGrace() throws InterruptedException {
+        start(every(1000).raceGrace(Duration.ofSeconds(10)), 1);
+        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("race"));
+        FrameworkID fid = s.frameworkId(WAIT);
+        master.dropStream();
+        var dropped = callOn(s, fid, Call.Type.SUPPRESS);
+        assertThat(dropped.statusCode()).isEqualTo(403);
+        assertThat(dropped.body()).isEqualTo("Framework is not subscribed");
+        // A new stream: the old id now gets the recorded 400 text, still a race within the grace.
+        SchedulerTestClient.Subscription again = subscribe(SchedulerTestClient.framework("race").toBuilder().setId(fid).build());
+        assertThat(again.frameworkId(WAIT)).isEqualTo(fid);
+        var stale = callOn(s, fid, Call.Type.REVIVE);
+        assertThat(stale.statusCode()).isEqualTo(400);
+        assertThat(stale.body()).isEqualTo("The stream ID '" + s.streamId() + "' included in this request didn't match"
+                + " the stream ID currently associated with framework ID " + fid.getValue());
+        assertThat(master.violations()).isEmpty();
+        assertThat(master.races()).extracting(Race::kind).containsExactly("STALE_STREAM_IN_FLIGHT", "STALE_STREAM_IN_FLIGHT");
+    }
+
+    @Test
+    void callOnAStreamTheMasterEndedIsAViolationAfterTheGrace() throws InterruptedException {
+        Duration grace = Duration.ofMillis(50);
+        start(every(1000).raceGrace(grace), 1);
+        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("late"));
+        FrameworkID fid = s.frameworkId(WAIT);
+        master.dropStream();
+        outlast(grace);
+        assertThat(callOn(s, fid, Call.Type.SUPPRESS).statusCode()).isEqualTo(403);
+        assertThat(master.races()).isEmpty();
+        assertThat(master.violations()).extracting(Violation::kind).containsExactly("HTTP_403");
+    }
+
+    @Test
+    void callOnAStreamTheMasterNeverEndedIsAViolation() {
+        start(every(1000).raceGrace(Duration.ofSeconds(10)), 1);
+        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("made-up"));
+        FrameworkID fid = s.frameworkId(WAIT);
+        var wrong = client.call(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(fid).build(),
+                java.util.UUID.randomUUID().toString());
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(master.races()).isEmpty();
+        assertThat(master.violations()).extracting(Violation::kind).containsExactly("HTTP_400");
+    }
+
+    @Test
+    void offerSentJustBeforeTeardownIsARace() {
+        start(every(1000).raceGrace(Duration.ofSeconds(10)), 1);
+        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("young-offer"));
+        FrameworkID fid = s.frameworkId(WAIT);
+        nextOffer(s, WAIT);
+        call(s, fid, Call.Type.TEARDOWN);
+        assertThat(master.violations()).isEmpty();
+        assertThat(master.races()).extracting(Race::kind).containsExactly("OFFER_SENT_AT_TEARDOWN");
+    }
+
+    @Test
+    void offerHeldLongerThanTheGraceAtTeardownIsAViolation() throws InterruptedException {
+        Duration grace = Duration.ofMillis(50);
+        start(every(1000).raceGrace(grace), 1);
+        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("old-offer"));
+        FrameworkID fid = s.frameworkId(WAIT);
+        nextOffer(s, WAIT);
+        outlast(grace);
+        call(s, fid, Call.Type.TEARDOWN);
+        assertThat(master.races()).isEmpty();
+        assertThat(master.violations()).extracting(Violation::kind).containsExactly("OFFER_HELD_AT_TEARDOWN");
+    }
 }
