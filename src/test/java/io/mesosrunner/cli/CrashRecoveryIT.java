@@ -153,7 +153,10 @@ class CrashRecoveryIT {
       List<String> ids = master.calls(Call.Type.SUBSCRIBE).stream().filter(c -> c.status() == 200)
           .map(c -> c.call().orElseThrow().getSubscribe().getFrameworkInfo().getId().getValue()).toList();
       int first = ids.indexOf(run.frameworkId());
-      assertThat(first).as("SUBSCRIBEs naming the run's framework: %s", ids).isGreaterThanOrEqualTo(0);
+      assertThat(first).as("SUBSCRIBEs naming the run's framework %s: %s (every SUBSCRIBE: %s)", run.frameworkId(), ids,
+          master.calls(Call.Type.SUBSCRIBE).stream().map(c -> c.status() + " "
+              + c.call().map(x -> x.getSubscribe().getFrameworkInfo().getId().getValue()).orElse("?")).toList())
+          .isGreaterThanOrEqualTo(0);
       assertThat(ids.subList(first, ids.size())).containsOnly(run.frameworkId());
     }
   }
