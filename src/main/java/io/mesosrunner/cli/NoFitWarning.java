@@ -3,6 +3,7 @@ package io.mesosrunner.cli;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.run.JobRun;
+import io.mesosrunner.schedule.AttemptEnded;
 import io.mesosrunner.schedule.Progress;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -42,6 +43,11 @@ final class NoFitWarning implements JobRun.Observer {
   @Override
   public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {
     inner.onOutput(task, stream, line);
+  }
+
+  @Override
+  public void onAttemptEnded(AttemptEnded ended) {
+    inner.onAttemptEnded(ended);
   }
 
   @Override

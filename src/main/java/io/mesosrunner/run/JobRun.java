@@ -50,9 +50,10 @@ public final class JobRun {
 
     /**
      * An attempt failed, timed out or was lost, with whether and when its instance is retried;
-     * called once its batch of events is durable in the journal, in the order they ended.
+     * called once its batch of events is durable in the journal, in the order they ended. Not a
+     * default method on purpose: an observer that wraps another must pass it on.
      */
-    default void onAttemptEnded(AttemptEnded ended) {}
+    void onAttemptEnded(AttemptEnded ended);
   }
 
   private final JobScheduler scheduler;

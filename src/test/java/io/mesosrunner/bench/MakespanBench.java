@@ -323,6 +323,9 @@ public final class MakespanBench {
             public void onProgress(Progress progress) {
               System.out.println("  runner: " + progress);
             }
+
+            @Override
+            public void onAttemptEnded(io.mesosrunner.schedule.AttemptEnded ended) {}
           });
       // A named thread, so the CPU split can tell the scheduler loop from the rest.
       java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {

@@ -47,6 +47,9 @@ final class MesosRun implements AutoCloseable {
 
           @Override
           public void onProgress(Progress progress) {}
+
+          @Override
+          public void onAttemptEnded(io.mesosrunner.schedule.AttemptEnded ended) {}
         });
     outcome = CompletableFuture.supplyAsync(run::run);
   }
