@@ -62,7 +62,7 @@ public final class Main {
     // Before the JVM starts its first child process: VFORK halves the cost of each local task.
     io.mesosrunner.cluster.local.LocalCluster.preferFastProcessSpawn();
     CliContext ctx = new CliContext(System.out, System.err, System.getenv(), Clock.systemUTC(),
-        Terminal.detect(System.getenv()), Signals::install);
+        Terminal.detect(System.getenv()), Signals::install, System.in);
     System.exit(execute(ctx, args));
   }
 

@@ -57,6 +57,16 @@ class RunnerJarIT {
   }
 
   @Test
+  void aJobFileOnStandardInputIsReadByTheJar() throws Exception {
+    List<String> cmd = List.of(javaBin(), "-jar", jar(), "validate", "-");
+    Process p = new ProcessBuilder(cmd).redirectInput(Path.of("jobs", "hello.yaml").toFile())
+        .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(err()).isZero();
+    assertThat(out() + err()).contains("hello-world").doesNotContain("file is empty");
+  }
+
+  @Test
   void invalidFileFromTheJarExitsTwoWithoutAStackTrace() throws Exception {
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(bad, "name: x\n\tcommand: y\n");
