@@ -147,17 +147,21 @@ class CrashRecoveryIT {
       assertThat(master.runningTaskIds()).isEmpty();
       assertThat(master.unacknowledgedUpdates()).isEmpty();
       assertThat(master.calls(Call.Type.TEARDOWN)).hasSize(1);
-      // Once the framework id is in the journal, every later SUBSCRIBE resumes that framework.
-      // (A runner killed between SUBSCRIBED and its journal write registers afresh next time;
-      // the framework it leaves behind never launched a task, since launches are journaled after it.)
+      // Once the run's framework is registered, every later SUBSCRIBE resumes it. (A runner killed
+      // between SUBSCRIBED and its journal write registers afresh next time; the framework it
+      // leaves behind never launched a task, since launches are journaled after it.) The test
+      // master numbers frameworks in the order of the SUBSCRIBEs that registered them (no id).
       List<String> ids = master.calls(Call.Type.SUBSCRIBE).stream().filter(c -> c.status() == 200)
           .map(c -> c.call().orElseThrow().getSubscribe().getFrameworkInfo().getId().getValue()).toList();
-      int first = ids.indexOf(run.frameworkId());
-      assertThat(first).as("SUBSCRIBEs naming the run's framework %s: %s (every SUBSCRIBE: %s)", run.frameworkId(), ids,
-          master.calls(Call.Type.SUBSCRIBE).stream().map(c -> c.status() + " "
-              + c.call().map(x -> x.getSubscribe().getFrameworkInfo().getId().getValue()).orElse("?")).toList())
-          .isGreaterThanOrEqualTo(0);
-      assertThat(ids.subList(first, ids.size())).containsOnly(run.frameworkId());
+      String fid = run.frameworkId();
+      int registration = Integer.parseInt(fid.substring(fid.lastIndexOf('-') + 1));
+      int first = -1;
+      for (int i = 0, fresh = 0; i < ids.size() && first < 0; i++) {
+        if (ids.get(i).isEmpty() && fresh++ == registration) first = i;
+      }
+      assertThat(first).as("the SUBSCRIBE that registered %s among %s", fid, ids).isGreaterThanOrEqualTo(0);
+      assertThat(ids.subList(first + 1, ids.size())).as("SUBSCRIBEs after %s was registered", fid)
+          .allSatisfy(id -> assertThat(id).isEqualTo(fid));
     }
   }
 }
