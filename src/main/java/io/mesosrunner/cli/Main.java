@@ -60,7 +60,7 @@ public final class Main {
       preparation.start();
     }
     // Before the JVM starts its first child process: VFORK halves the cost of each local task.
-    io.mesosrunner.cluster.local.LocalCluster.preferFastProcessSpawn();
+    io.mesosrunner.cluster.local.ProcessSpawning.preferVfork();
     CliContext ctx = new CliContext(System.out, System.err, System.getenv(), Clock.systemUTC(),
         Terminal.detect(System.getenv()), Signals::install, System.in);
     System.exit(execute(ctx, args));

@@ -187,24 +187,6 @@ public final class LocalCluster implements Cluster {
         .stripTrailingZeros().toPlainString() + " " + units[u];
   }
 
-  /**
-   * Asks the JDK to start child processes with {@code vfork} instead of {@code posix_spawn}
-   * through its {@code jspawnhelper}, which costs an extra exec per process: it halved the cost of
-   * every task started by {@link JdkProcessStarter} (see bench/RESULTS.md, "Measurements kept out
-   * of the code"), and it makes the Perl spawner and {@code kill} commands cheaper to start too. Sets the system property
-   * {@code jdk.lang.Process.launchMechanism} unless it is set already, on Linux only. It takes
-   * effect only if called before the JVM starts its first child process, so {@code main} should
-   * call it first thing. Returns whether the property now asks for {@code VFORK}.
-   */
-  public static boolean preferFastProcessSpawn() {
-    String key = "jdk.lang.Process.launchMechanism";
-    if (System.getProperty(key) == null
-        && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-      System.setProperty(key, "VFORK");
-    }
-    return "VFORK".equalsIgnoreCase(System.getProperty(key));
-  }
-
   /** The configuration this cluster runs with. */
   public LocalConfig config() {
     return config;

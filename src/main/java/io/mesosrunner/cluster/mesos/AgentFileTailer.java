@@ -73,6 +73,8 @@ final class AgentFileTailer implements AutoCloseable {
   private boolean abandoned;
   private ScheduledFuture<?> poller;
   private volatile boolean closed;
+  /** Set by {@link #drain}: a poll round in flight stops at the next task and leaves the rest to it. */
+  private volatile boolean draining;
 
   AgentFileTailer(HttpClient http, ScheduledExecutorService timer, ClusterListener listener, Clock clock,
       Duration interval, Duration linger, String authorization) {
@@ -131,6 +133,7 @@ final class AgentFileTailer implements AutoCloseable {
    * then is given up.
    */
   void drain(Duration budget) {
+    draining = true;
     synchronized (lock) {
       if (poller != null) {
         poller.cancel(false);
@@ -220,7 +223,7 @@ final class AgentFileTailer implements AutoCloseable {
 
   private void pollAllLocked() {
     for (Tail tail : tails.values()) {
-      if (closed) {
+      if (closed || draining) {
         return;
       }
       try {

@@ -68,8 +68,7 @@ public final class MasterTasks {
   static HttpClient client(MesosConfig config) {
     HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
-    if (config.caCert() != null) hb.sslContext(SchedulerHttpClient.sslContextTrusting(config));
-    return hb.build();
+    return SchedulerHttpClient.useTls(hb, config).build();
   }
 
   private static URI leaderBase(MesosConfig config) throws IOException, InterruptedException {

@@ -58,9 +58,7 @@ final class SchedulerHttpClient {
     // ofInputStream only queues what the subscription thread asked for, calls are blocking
     // send()s, and the one dependent action on a future (the SUBSCRIBE answer) only enqueues.
     hb.executor(Runnable::run);
-    if (config.caCert() != null) {
-      hb.sslContext(sslContextTrusting(config));
-    }
+    useTls(hb, config);
     this.http = hb.build();
     this.authorization = authorization(config);
   }
@@ -130,6 +128,12 @@ final class SchedulerHttpClient {
     return config.principal() == null ? null
         : "Basic " + Base64.getEncoder().encodeToString(
             (config.principal() + ":" + (config.secret() == null ? "" : config.secret())).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** TLS trusting {@code --ca-cert} when given, else the JDK's default context, built only when first used. */
+  static HttpClient.Builder useTls(HttpClient.Builder hb, MesosConfig config) {
+    if (config.caCert() != null) return hb.sslContext(sslContextTrusting(config));
+    return hb.sslContext(DeferredDefaultTls.create()).sslParameters(DeferredDefaultTls.parameters());
   }
 
   static SSLContext sslContextTrusting(MesosConfig config) {

@@ -45,6 +45,8 @@ class AgentFileTailerCloseTest {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile long delayMs;
   private volatile String hangingTask;
+  /** Every read waits for {@link #release} while set. */
+  private volatile boolean hangEveryRead;
   private final CountDownLatch release = new CountDownLatch(1);
   private final ExecutorService serverThreads = Executors.newCachedThreadPool();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -81,7 +83,7 @@ class AgentFileTailerCloseTest {
       String path = q.get("path");
       reads.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
       String hang = hangingTask;
-      if (hang != null && path.contains("/executors/" + hang + "/")) {
+      if (hangEveryRead || hang != null && path.contains("/executors/" + hang + "/")) {
         release.await(60, TimeUnit.SECONDS);
       }
       if (delayMs > 0) {
@@ -236,5 +238,33 @@ class AgentFileTailerCloseTest {
     // A request that is not answered times out only after 5 s: close must not wait for it.
     assertThat(tookMs).as("drain time, ms").isLessThan(4500);
     assertThat(lines).containsExactlyInAnyOrder("ok0:fine 0", "ok1:fine 1", "ok2:fine 2", "ok3:fine 3");
+  }
+
+  @Test
+  void closeTakesOverFromAPollRoundInFlightInsteadOfWaitingForItToReadEveryTask() throws Exception {
+    URI agent = startAgent();
+    hangEveryRead = true;
+    AgentFileTailer tailer = tailer(Duration.ofMillis(10));
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      write("t" + i, "only line of t" + i + "\n");
+      expected.add("t" + i + ":only line of t" + i);
+      tailer.track(task("t" + i), agent, FID);
+    }
+    // The poll round is stuck in its first read, holding the tailer's read lock.
+    await(() -> inFlight.get() == 1, "the poll round's first read");
+    Thread closing = new Thread(() -> tailer.drain(Duration.ofSeconds(30)), "test-close");
+    closing.start();
+    await(() -> closing.getState() == Thread.State.TIMED_WAITING, "close waiting for the poll round");
+    hangEveryRead = false;
+    release.countDown();
+    closing.join(TimeUnit.SECONDS.toMillis(30));
+
+    assertThat(closing.isAlive()).isFalse();
+    int total = reads.values().stream().mapToInt(AtomicInteger::get).sum();
+    // The round finishes the task it was reading (stdout, stderr) and stops; close reads all six.
+    // Waiting for the round instead would be 12 reads by the round and 12 by close.
+    assertThat(total).as("reads by the poll round and close").isLessThanOrEqualTo(2 + 12);
+    assertThat(lines).containsExactlyInAnyOrderElementsOf(expected);
   }
 }
