@@ -66,7 +66,7 @@ class NoFitWarningMesosTest {
   private void moveTo(Duration elapsed, Duration[] now) throws InterruptedException {
     clock.advance(elapsed.minus(now[0]));
     now[0] = elapsed;
-    String shown = StatusLine.duration(elapsed) + " elapsed";
+    String shown = "| " + StatusLine.duration(elapsed) + " elapsed";
     Await.until("a status line at " + shown, Duration.ofSeconds(20),
         () -> StatusLines.drawn(err()).stream().anyMatch(s -> s.contains(shown)));
   }
