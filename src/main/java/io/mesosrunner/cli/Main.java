@@ -1,6 +1,8 @@
 package io.mesosrunner.cli;
 
 import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Set;
 import picocli.CommandLine;
@@ -51,6 +53,8 @@ public final class Main {
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
   public static void main(String[] args) {
+    System.setOut(textStream(System.out, Charset.defaultCharset()));
+    System.setErr(textStream(System.err, Charset.defaultCharset()));
     // First: any class with a logger starts slf4j-simple, which reads its configuration once.
     configureLogging(args);
     if (args.length > 0 && LOADS_JOB_FILES.contains(withDefaultCommand(args)[0])) {
@@ -64,6 +68,18 @@ public final class Main {
     CliContext ctx = new CliContext(System.out, System.err, System.getenv(), Clock.systemUTC(),
         Terminal.detect(System.getenv()), Signals::install, System.in);
     System.exit(execute(ctx, args));
+  }
+
+  /**
+   * The standard stream {@code std} for the runner's own text. Task output is written to it as
+   * bytes, unchanged, whatever the charset; text (the summary's stderr tails, file names) is encoded
+   * in the locale's charset, except that with no locale (LANG unset in a container: US-ASCII, which
+   * would print every letter outside ASCII as '?') it is UTF-8, as the tasks' own output most likely is.
+   */
+  static PrintStream textStream(PrintStream std, Charset localeCharset) {
+    return localeCharset.equals(StandardCharsets.US_ASCII)
+        ? new PrintStream(std, true, StandardCharsets.UTF_8)
+        : std;
   }
 
   /** Runs the command line with the given context; returns the exit code. */

@@ -5,10 +5,10 @@ import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.AttemptEnded;
 import io.mesosrunner.schedule.Progress;
-import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * Says plainly, on stderr, when a job on Mesos has had nothing running while its instances fit
@@ -17,7 +17,9 @@ import java.time.Instant;
  * goes on waiting; its {@code deadline} bounds the wait. The local cluster never changes and
  * fails such a job before it starts instead ({@link ClusterOptions#check}).
  *
- * <p>Wraps the observer that prints the run; progress arrives on the run loop only.
+ * <p>Wraps the observer that prints the run; progress arrives on the run loop only. The warning
+ * goes to {@code warnings} ({@link TerminalUi#warn}), not straight to stderr: there the live status
+ * line is drawn, and a line printed behind its back would be glued to it.
  */
 final class NoFitWarning implements JobRun.Observer {
 
@@ -25,16 +27,16 @@ final class NoFitWarning implements JobRun.Observer {
   static final Duration AGAIN = Duration.ofMinutes(5);
 
   private final JobRun.Observer inner;
-  private final PrintStream err;
+  private final Consumer<String> warnings;
   private final Clock clock;
   private final String jobName;
   private final boolean hasDeadline;
   private Instant stuckSince;
   private Instant lastWarned;
 
-  NoFitWarning(JobRun.Observer inner, PrintStream err, Clock clock, String jobName, boolean hasDeadline) {
+  NoFitWarning(JobRun.Observer inner, Consumer<String> warnings, Clock clock, String jobName, boolean hasDeadline) {
     this.inner = inner;
-    this.err = err;
+    this.warnings = warnings;
     this.clock = clock;
     this.jobName = jobName;
     this.hasDeadline = hasDeadline;
@@ -67,10 +69,9 @@ final class NoFitWarning implements JobRun.Observer {
     if (first || again) {
       lastWarned = now;
       long secs = Duration.between(stuckSince, now).toSeconds();
-      err.println("runner: warning: no instance of " + jobName + " fits any offer seen in the last " + secs + " s ("
+      warnings.accept("runner: warning: no instance of " + jobName + " fits any offer seen in the last " + secs + " s ("
           + p.waitReason() + "); it waits for the cluster to have room"
           + (hasDeadline ? " until its deadline" : " (set a deadline to bound the wait)"));
-      err.flush();
     }
   }
 

@@ -338,7 +338,7 @@ final class RunCommand implements Callable<Integer> {
       // On Mesos offers change, so a job that fits none waits; a line says so (the local cluster
       // refused such a job before the run).
       JobRun.Observer shownUi = opened.local() ? ui
-          : new NoFitWarning(ui, ctx.err(), ctx.clock(), job.name(), job.deadline() != null);
+          : new NoFitWarning(ui, ui::warn, ctx.clock(), job.name(), job.deadline() != null);
       JobRun jobRun = new JobRun(scheduler, trace.around(cluster), ctx.clock(), Duration.ofMillis(100),
           Duration.ofMillis(200), trace.around(shownUi), writer);
       ctx.signals().onInterrupt(jobRun::interrupt);

@@ -127,6 +127,17 @@ final class TerminalUi implements JobRun.Observer {
     drawStatus();
   }
 
+  /**
+   * A warning from the runner itself, on stderr on a line of its own: the live status line is
+   * cleared before it and drawn again after. Shown with {@code --quiet} too.
+   */
+  synchronized void warn(String text) {
+    clearStatus();
+    err.println(errStyle.waiting(text));
+    err.flush();
+    drawStatus();
+  }
+
   @Override
   public synchronized void onProgress(Progress p) {
     if (options.quiet()) return;

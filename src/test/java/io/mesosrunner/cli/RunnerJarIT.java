@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -153,6 +155,105 @@ class RunnerJarIT {
         "runner: cannot reach master at http://127.0.0.1:1: connection refused; retry 1 of 2 in 0.5 s",
         "runner: cannot reach master at http://127.0.0.1:1: connection refused; retry 2 of 2 in 1 s");
     assertThat(out()).contains("could not run: 3 attempts failed; cannot reach master at http://127.0.0.1:1");
+  }
+
+  /** What a finished process wrote, as bytes. */
+  private record Finished(int exit, byte[] out, byte[] err) {
+    String errText() {
+      return new String(err, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Runs the jar with no locale in its environment (as {@code env -u LANG -u LC_ALL -u LC_CTYPE}
+   * in a bare container): the JVM's default charset is then US-ASCII, not UTF-8.
+   */
+  private Finished runWithoutLocale(String name, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar()));
+    cmd.addAll(List.of(args));
+    Path out = tmp.resolve(name + ".out");
+    Path err = tmp.resolve(name + ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    withoutLocale(pb.environment());
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Finished(p.exitValue(), Files.readAllBytes(out), Files.readAllBytes(err));
+  }
+
+  private static void withoutLocale(Map<String, String> env) {
+    env.remove("MESOS_MASTER");
+    env.remove("LANG");
+    env.remove("LANGUAGE");
+    env.keySet().removeIf(k -> k.startsWith("LC_"));
+  }
+
+  private static byte[] bytes(Object... parts) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    for (Object part : parts) {
+      byte[] bs = part instanceof byte[] raw ? raw : part.toString().getBytes(StandardCharsets.UTF_8);
+      b.write(bs, 0, bs.length);
+    }
+    return b.toByteArray();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) continue outer;
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** UTF-8 text with letters outside ASCII, then two bytes that are no UTF-8 at all. */
+  private static final byte[] TASK_STDOUT = bytes("caf\u00e9 \u2713 \u65e5\u672c ", new byte[] {(byte) 0xff, (byte) 0xfe},
+      " end");
+  private static final byte[] TASK_STDERR = bytes("err \u00e9 \u2713 ", new byte[] {(byte) 0xff});
+
+  @Test
+  void taskOutputBytesPassThroughUnchangedWhenTheRunnersLocaleIsNotUtf8() throws Exception {
+    // The premise: with no locale this JVM's default charset is not UTF-8 (it is US-ASCII).
+    ProcessBuilder settings = new ProcessBuilder(javaBin(), "-XshowSettings:properties", "-version").redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("settings").toFile());
+    withoutLocale(settings.environment());
+    Process probe = settings.start();
+    assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(tmp.resolve("settings"))).containsPattern("file.encoding = (ANSI_X3.4-1968|US-ASCII)");
+
+    Path job = tmp.resolve("bytes.yaml");
+    // printf's octal escapes: the job file itself stays ASCII.
+    Files.writeString(job, """
+        name: bytes
+        command: |
+          printf 'caf\\303\\251 \\342\\234\\223 \\346\\227\\245\\346\\234\\254 \\377\\376 end\\n'
+          printf 'err \\303\\251 \\342\\234\\223 \\377\\n' >&2
+          exit 3
+        cpus: 0.1
+        mem: 16
+        retries: 0
+        """);
+    String state = tmp.resolve("state").toString();
+    Finished run = runWithoutLocale("run", job.toString(), "--state-dir", state);
+    assertThat(run.exit()).as(run.errText()).isEqualTo(1);
+    // Byte for byte after the tag, on stdout and on stderr, with the line's end.
+    assertThat(indexOf(run.out(), bytes("[bytes/0] ", TASK_STDOUT, "\n"))).as(new String(run.out(), StandardCharsets.UTF_8))
+        .isZero();
+    assertThat(indexOf(run.err(), bytes("\n[bytes/0] ", TASK_STDERR, "\n"))).as(run.errText()).isNotNegative();
+    // The summary quotes the stderr tail as text: the letters survive (the stray byte cannot be text).
+    assertThat(new String(run.out(), StandardCharsets.UTF_8)).contains("    stderr| err \u00e9 \u2713 \ufffd\n");
+
+    // runner logs: tagged, every instance; then one instance as written; then its stderr.
+    Finished tagged = runWithoutLocale("logs", "logs", "bytes", "--state-dir", state);
+    assertThat(tagged.exit()).as(tagged.errText()).isZero();
+    assertThat(tagged.out()).isEqualTo(bytes("[bytes/0] ", TASK_STDOUT, "\n"));
+    Finished one = runWithoutLocale("logs0", "logs", "bytes", "0", "--state-dir", state);
+    assertThat(one.exit()).as(one.errText()).isZero();
+    assertThat(one.out()).isEqualTo(bytes(TASK_STDOUT, "\n"));
+    Finished stderr = runWithoutLocale("logs0err", "logs", "bytes", "0", "--stderr", "--state-dir", state);
+    assertThat(stderr.exit()).as(stderr.errText()).isZero();
+    assertThat(stderr.err()).isEqualTo(bytes(TASK_STDERR, "\n"));
   }
 
   /** Whether a process exists and is not a zombie (a dead process its new parent has not reaped yet). */
