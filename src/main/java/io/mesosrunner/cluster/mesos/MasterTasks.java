@@ -43,7 +43,15 @@ public final class MasterTasks {
   static String get(MesosConfig config, String pathAndQuery) throws IOException, InterruptedException {
     URI base = leaderBase(config);
     HttpClient http = client(config);
-    URI uri = base.resolve(pathAndQuery);
+    try {
+      return get(http, config, base, base.resolve(pathAndQuery));
+    } finally {
+      HttpClientShutdown.stop(http);
+    }
+  }
+
+  private static String get(HttpClient http, MesosConfig config, URI base, URI first) throws IOException, InterruptedException {
+    URI uri = first;
     for (int hop = 0; hop < 3; hop++) {
       HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
       String auth = SchedulerHttpClient.authorization(config);

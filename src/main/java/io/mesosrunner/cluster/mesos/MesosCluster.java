@@ -270,5 +270,7 @@ public final class MesosCluster implements Cluster {
     }
     timer.shutdownNow();
     offers.clear();
+    // Last: the tailer's reads and the calls above share this client.
+    HttpClientShutdown.stop(http.http());
   }
 }
