@@ -65,14 +65,19 @@ public final class PackingBench {
       Files.writeString(job, "name: packing\ncommand: sleep 2\ncpus: 0.5\nmem: 32\ninstances: " + p.instances() + "\n");
       String[] order = {"runner", "minimal"};
       for (int round = 0; round < p.rounds(); round++) {
+        // Where SUBSCRIBE falls between two allocations decides how long freed resources wait for
+        // the next one: the same phase for both in a round, spread over the interval across rounds.
+        double fraction = (0.5 + round * 0.6180339887) % 1.0;
+        Duration phase = Duration.ofMillis((long) (fraction * p.allocationMs()));
         for (int k = 0; k < order.length; k++) {
           String who = order[(k + round) % order.length];
+          master.phaseAllocationsAfterNextSubscribe(phase);
           Run run = runOnce(p, master, who, round, job);
           runs.add(run);
-          System.out.printf(Locale.ROOT, "round %d %-7s exit %d total %5d ms | start-up %4d, offer->accept %4d,"
+          System.out.printf(Locale.ROOT, "round %d %-7s phase %3d ms exit %d total %5d ms | start-up %4d, offer->accept %4d,"
                   + " packing %5d, finished->teardown %4d, teardown->exit %4d | filters after partial fills %s,"
                   + " declines %s, file reads %d (%d after the last TASK_FINISHED), cpu %d ms%n",
-              round, who, run.exit(), run.totalMs(), run.startupMs(), run.offerToAcceptMs(), run.packingMs(),
+              round, who, phase.toMillis(), run.exit(), run.totalMs(), run.startupMs(), run.offerToAcceptMs(), run.packingMs(),
               run.finishedToTeardownMs(), run.teardownToExitMs(), run.partialFillFilters(), run.declineFilters(),
               run.fileReads(), run.fileReadsAfterLastFinished(), run.cpuMs());
           if (run.exit() != 0) {

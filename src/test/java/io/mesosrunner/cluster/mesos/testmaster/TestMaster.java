@@ -85,6 +85,11 @@ import org.apache.mesos.v1.scheduler.Protos.Event;
  * <tr><td>allocationInterval</td><td>free resources are offered every {@link Builder#allocationInterval}
  *     (default 1 s); a DECLINE with 0 s comes back at the next allocation</td>
  *     <td>recorded in refuse-superset.jsonl (1006 ms after a 0 s DECLINE); README: default interval 1 s</td></tr>
+ * <tr><td>allocationPhaseMovedBySubscribe</td><td>the periodic allocation runs on the master's own
+ *     clock from its start; {@link #phaseAllocationsAfterNextSubscribe} moves it to a chosen phase
+ *     after the next new framework's SUBSCRIBE</td><td>chosen, for benchmarks: the real allocator
+ *     ticks on its own clock (recorded ticks 1 s apart whatever the framework did), so the phase a
+ *     framework meets is luck that a comparison must not hand to one contender</td></tr>
  * <tr><td>firstOffersAtSubscribe</td><td>SUBSCRIBED, a HEARTBEAT and the first OFFERS at once</td>
  *     <td>recorded in happy.jsonl (offers 44 ms after SUBSCRIBED), failover.jsonl</td></tr>
  * <tr><td>freedResourcesAtNextAllocation</td><td>resources of an ended task are offered at the next
@@ -176,6 +181,9 @@ public final class TestMaster implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService timers;
+    /** The periodic allocation; replaced by {@link #phaseAllocationsAfterNextSubscribe}. Lock held to replace. */
+    private ScheduledFuture<?> allocations;
+    private Duration pendingAllocationPhase;
     private final ExecutorService httpThreads;
     private HttpServer server;
     private volatile boolean closed;
@@ -407,8 +415,28 @@ public final class TestMaster implements AutoCloseable {
         server.createContext("/slaves", this::handleSlaves);
         server.start();
         long every = config.allocationInterval.toNanos();
-        timers.scheduleAtFixedRate(() -> locked(this::allocate), every, every, TimeUnit.NANOSECONDS);
+        allocations = timers.scheduleAtFixedRate(() -> locked(this::allocate), every, every, TimeUnit.NANOSECONDS);
         return this;
+    }
+
+    /**
+     * The next SUBSCRIBE of a new framework moves the periodic allocation: its first tick comes
+     * {@code phase} after that SUBSCRIBE, then one every allocation interval. The real master
+     * allocates on a clock of its own, so where a framework's SUBSCRIBE falls between two ticks is
+     * luck (up to one interval of waiting for freed resources per wave of tasks); a benchmark that
+     * compares two frameworks gives both the same phase in a round instead of whatever their
+     * start-up times make of it.
+     */
+    public void phaseAllocationsAfterNextSubscribe(Duration phase) {
+        if (phase.isNegative() || phase.compareTo(config.allocationInterval) >= 0) {
+            throw new IllegalArgumentException("phase " + phase + " is not within one allocation interval");
+        }
+        lock.lock();
+        try {
+            pendingAllocationPhase = phase;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@code http://127.0.0.1:<port>} */
@@ -847,6 +875,13 @@ public final class TestMaster implements AutoCloseable {
                 }
                 fw = new Framework(fid);
                 frameworks.put(fid, fw);
+                if (pendingAllocationPhase != null) {
+                    long every = config.allocationInterval.toNanos();
+                    allocations.cancel(false);
+                    allocations = timers.scheduleAtFixedRate(() -> locked(this::allocate),
+                            pendingAllocationPhase.toNanos(), every, TimeUnit.NANOSECONDS);
+                    pendingAllocationPhase = null;
+                }
             }
             ex.getResponseHeaders().set("Content-Type", PROTOBUF);
             String streamId = UUID.randomUUID().toString();

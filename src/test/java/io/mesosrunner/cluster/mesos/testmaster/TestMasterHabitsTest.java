@@ -278,6 +278,22 @@ class TestMasterHabitsTest {
     }
 
     @Test
+    void allocationPhaseMovedBySubscribe() {
+        // The master's own ticks are 10 s apart, starting now: without the move, the offer declined
+        // below would come back about 10 s after SUBSCRIBE.
+        start(every(10_000), 1);
+        master.phaseAllocationsAfterNextSubscribe(Duration.ofMillis(400));
+        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("phase"));
+        FrameworkID fid = s.frameworkId(WAIT);
+        Instant subscribed = sentAt(Event.Type.SUBSCRIBED, Instant.EPOCH);
+        decline(s, fid, nextOffer(s, WAIT).getId(), 0);
+        Offer again = nextOffer(s, WAIT);
+        assertThat(ms(subscribed, sentAt(again))).isBetween(350L, 5_000L);
+        assertThatThrownBy(() -> master.phaseAllocationsAfterNextSubscribe(Duration.ofSeconds(10)))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void firstOffersAtSubscribe() {
         start(every(10_000), 1);
         SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("first"));
