@@ -116,8 +116,6 @@ final class RunCommand implements Callable<Integer> {
           + "); run them one after another, or check them all with: runner validate " + String.join(" ", names));
       return ExitCode.USAGE;
     }
-    // The job's validation waits for the validator's set-up; the Mesos wire classes load meanwhile.
-    if (where.masterUrl(ctx) != null) io.mesosrunner.cluster.mesos.WireWarmUp.startInBackground();
     JobSource source = JobSource.of(jobFile);
     JobFiles.Loaded loaded = source.load(ctx);
     if (loaded == null) return ExitCode.USAGE;
