@@ -22,7 +22,13 @@ class RunnerJarIT {
   @TempDir Path tmp;
 
   private Process start(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar()));
+    return start(List.of(), args);
+  }
+
+  /** The jar with {@code args}, run through {@code prefix} (a command that execs the rest). */
+  private Process start(List<String> prefix, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(javaBin(), "-jar", jar()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out").toFile())
         .redirectError(tmp.resolve("err").toFile());
@@ -121,7 +127,9 @@ class RunnerJarIT {
         instances: 2
         """.formatted(pids));
     Path state = tmp.resolve("state");
-    Process p = start(job.toString(), "--state-dir", state.toString());
+    // A build started under nohup hands every child SIGHUP ignored, and the JVM then leaves it
+    // ignored (as nohup means it to be): the runner gets SIGHUP's default disposition back here.
+    Process p = start(List.of("env", "--default-signal=HUP"), job.toString(), "--state-dir", state.toString());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (countFiles(pids) < 2 && System.nanoTime() < deadline) Thread.sleep(50);
     assertThat(countFiles(pids)).as(err()).isEqualTo(2);
