@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,14 +32,11 @@ class FailurePolicyTest {
     if (master != null) master.close();
   }
 
-  private Path job(String yaml) throws IOException {
-    Path f = tmp.resolve("job.yaml");
-    Files.writeString(f, yaml);
-    return f;
-  }
+  private TestRunDir run;
 
-  private String state() {
-    return tmp.resolve("state").toString();
+  @BeforeEach
+  void useTempDir() {
+    run = new TestRunDir(tmp);
   }
 
   /** A test master on which instance 1 of every job exits {@code exitCode} and the others finish. */
@@ -69,22 +67,22 @@ class FailurePolicyTest {
 
   @Test
   void keepGoingRunsEveryInstanceAndExitsOneNamingEachFailedInstance() throws IOException {
-    Path f = job(FAIL_ONE_AND_TWO);
-    Cli.run(f.toString(), "--state-dir", state(), "--keep-going").exitedWith(1)
+    Path f = run.job(FAIL_ONE_AND_TWO);
+    Cli.run(f.toString(), "--state-dir", run.state(), "--keep-going").exitedWith(1)
         .outContains("done 0 of 4", "done 3 of 4", "2 of 4 instances failed (on_failure: continue): 1, 2",
             "instance 1 failed after 1 attempt", "instance 2 failed after 1 attempt");
   }
 
   @Test
   void withoutKeepGoingTheFirstFailureStopsTheRun() throws IOException {
-    Path f = job(FAIL_ONE_AND_TWO);
-    CliResult r = Cli.run(f.toString(), "--state-dir", state()).exitedWith(1).outContains("instance 1 failed 1 time");
+    Path f = run.job(FAIL_ONE_AND_TWO);
+    CliResult r = Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(1).outContains("instance 1 failed 1 time");
     assertThat(r.out()).doesNotContain("done 3 of 4");
   }
 
   @Test
   void anExitCodeInNoRetryExitIsNotRetried() throws IOException {
-    Path f = job("""
+    Path f = run.job("""
         name: no-retry
         command: 'echo try; exit 2'
         cpus: 0.1
@@ -92,7 +90,7 @@ class FailurePolicyTest {
         retries: 3
         no_retry_exit: [2]
         """);
-    CliResult r = Cli.run(f.toString(), "--state-dir", state()).exitedWith(1)
+    CliResult r = Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(1)
         .outContains("failed with exit code 2, which is not retried (no_retry_exit: [2])", "attempts:  1 (1 failed");
     assertThat(r.out().lines().filter(l -> l.endsWith("] try"))).hasSize(1);
   }
@@ -100,7 +98,7 @@ class FailurePolicyTest {
   @Test
   void retryFailedLaunchesOnlyWhatDidNotCompleteAndSaysWhatItSkipped() throws IOException {
     Path mark = tmp.resolve("fixed");
-    Path f = job("""
+    Path f = run.job("""
         name: flaky
         command: '[ "$RUNNER_INSTANCE" != 1 ] || [ -e "$MARK" ] || exit 7; echo ran $RUNNER_INSTANCE'
         cpus: 0.1
@@ -111,25 +109,25 @@ class FailurePolicyTest {
         env:
           MARK: %s
         """.formatted(mark));
-    CliResult first = Cli.run(f.toString(), "--state-dir", state()).exitedWith(1);
+    CliResult first = Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(1);
     String firstRun = first.out().lines().filter(l -> l.contains("run id:")).findFirst().orElseThrow()
         .replaceAll(".*run id:\\s*", "");
     Files.writeString(mark, "");
 
-    CliResult second = Cli.run(f.toString(), "--state-dir", state(), "--retry-failed").exitedWith(0)
+    CliResult second = Cli.run(f.toString(), "--state-dir", run.state(), "--retry-failed").exitedWith(0)
         .outContains("[flaky/1] ran 1", "skipped as already completed: run " + firstRun + ": 0, 2")
         .errContains("retrying run " + firstRun + ": launching 1 of 3 instances");
     assertThat(second.out()).doesNotContain("ran 0").doesNotContain("ran 2");
 
-    Cli.run(f.toString(), "--state-dir", state(), "--retry-failed").exitedWith(0)
+    Cli.run(f.toString(), "--state-dir", run.state(), "--retry-failed").exitedWith(0)
         .outContains("nothing to retry: all 3 instances completed");
   }
 
   @Test
   void keepGoingOnMesosLetsTheOthersFinish() throws IOException {
     String url = masterWhereInstanceOneExits(7);
-    Path f = job("name: shards\ncommand: work\ncpus: 0.1\nmem: 16\ninstances: 3\nretries: 0\n");
-    Cli.run(f.toString(), "--state-dir", state(), "--master", url, "--keep-going").exitedWith(1)
+    Path f = run.job("name: shards\ncommand: work\ncpus: 0.1\nmem: 16\ninstances: 3\nretries: 0\n");
+    Cli.run(f.toString(), "--state-dir", run.state(), "--master", url, "--keep-going").exitedWith(1)
         .outContains("1 of 3 instances failed (on_failure: continue): 1");
     assertThat(master.finishedTaskIds()).hasSize(2);
     assertThat(master.unacknowledgedUpdates()).isEmpty();
@@ -138,8 +136,8 @@ class FailurePolicyTest {
   @Test
   void retryOnExitOnMesosDoesNotRetryACodeItDoesNotList() throws IOException {
     String url = masterWhereInstanceOneExits(4);
-    Path f = job("name: shards\ncommand: work\ncpus: 0.1\nmem: 16\ninstances: 2\nretries: 3\nretry_on_exit: [75]\n");
-    Cli.run(f.toString(), "--state-dir", state(), "--master", url).exitedWith(1)
+    Path f = run.job("name: shards\ncommand: work\ncpus: 0.1\nmem: 16\ninstances: 2\nretries: 3\nretry_on_exit: [75]\n");
+    Cli.run(f.toString(), "--state-dir", run.state(), "--master", url).exitedWith(1)
         .outContains("instance 1 failed with exit code 4, which is not retried (retry_on_exit: [75])");
     assertThat(master.launchedTasks()).filteredOn(t -> instanceOf(t).equals("1")).hasSize(1);
   }

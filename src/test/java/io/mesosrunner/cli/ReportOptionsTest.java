@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,20 +20,17 @@ class ReportOptionsTest {
 
   @TempDir Path tmp;
 
-  private String state() {
-    return tmp.resolve("state").toString();
-  }
+  private TestRunDir run;
 
-  private Path job(String yaml) throws IOException {
-    Path f = tmp.resolve("job.yaml");
-    Files.writeString(f, yaml);
-    return f;
+  @BeforeEach
+  void useTempDir() {
+    run = new TestRunDir(tmp);
   }
 
   @Test
   void anUnwritableReportPathIsAUsageErrorBeforeAnythingRuns() throws IOException {
     Path notADir = Files.writeString(tmp.resolve("plain-file"), "x");
-    CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", state(), "--report", notADir.resolve("r.json").toString(),
+    CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", run.state(), "--report", notADir.resolve("r.json").toString(),
         "--html", tmp.toString()).exitedWith(2).noStackTrace()
         .errContains("runner: cannot write --report " + notADir.resolve("r.json"), "runner: cannot write --html " + tmp
             + ": it is a directory");
@@ -42,7 +40,7 @@ class ReportOptionsTest {
 
   @Test
   void aDashWritesTheReportToStdoutAndKeepsEverythingElseOffIt() throws IOException {
-    CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", state(), "--report", "-").exitedWith(0);
+    CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", run.state(), "--report", "-").exitedWith(0);
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.get("job").asText()).isEqualTo("hello-world");
     assertThat(json.get("instances")).hasSize(3);
@@ -53,14 +51,14 @@ class ReportOptionsTest {
 
   @Test
   void twoReportsOnStdoutAreRefused() {
-    Cli.run("jobs/hello.yaml", "--state-dir", state(), "--report", "-", "--junit", "-").exitedWith(2)
+    Cli.run("jobs/hello.yaml", "--state-dir", run.state(), "--report", "-", "--junit", "-").exitedWith(2)
         .errContains("only one report can go to standard output");
   }
 
   @Test
   void jsonJunitAndHtmlReportsAllGetMode0644() throws IOException {
     Path out = tmp.resolve("out");
-    Cli.run("jobs/hello.yaml", "--quiet", "--state-dir", state(), "--report", out.resolve("r.json").toString(),
+    Cli.run("jobs/hello.yaml", "--quiet", "--state-dir", run.state(), "--report", out.resolve("r.json").toString(),
         "--junit", out.resolve("r.xml").toString(), "--html", out.resolve("r.html").toString()).exitedWith(0);
     for (String f : new String[] {"r.json", "r.xml", "r.html"}) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(f)))).as(f).isEqualTo("rw-r--r--");
@@ -70,7 +68,7 @@ class ReportOptionsTest {
   @Test
   void junitCountsOnlyTheFailedInstanceAsAFailureWithItsStderrAndSkipsTheKilledAndTheNeverLaunched()
       throws IOException {
-    Path f = job("""
+    Path f = run.job("""
         name: stops
         command: 'if [ "$RUNNER_INSTANCE" = 0 ]; then echo "shard 0: input truncated" >&2; exit 3; fi; sleep 30'
         cpus: 0.1
@@ -80,7 +78,7 @@ class ReportOptionsTest {
         retries: 0
         """);
     Path xml = tmp.resolve("junit.xml");
-    Cli.run(f.toString(), "--quiet", "--state-dir", state(), "--junit", xml.toString()).exitedWith(1);
+    Cli.run(f.toString(), "--quiet", "--state-dir", run.state(), "--junit", xml.toString()).exitedWith(1);
     String junit = Files.readString(xml);
     assertThat(junit).contains("tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"3\"");
     assertThat(junit).containsPattern("name=\"instance 0\"[^>]*><failure message=\"failed after 1 attempt, last "
@@ -91,7 +89,7 @@ class ReportOptionsTest {
 
   @Test
   void reportRebuildsTheReportsFromTheJournal() throws IOException {
-    Path f = job("""
+    Path f = run.job("""
         name: shards
         command: 'if [ "$RUNNER_INSTANCE" = 1 ]; then echo "shard 1: input truncated" >&2; exit 3; fi; echo ok'
         cpus: 0.1
@@ -100,10 +98,10 @@ class ReportOptionsTest {
         retries: 1
         """);
     Path live = tmp.resolve("live.json");
-    Cli.run(f.toString(), "--quiet", "--state-dir", state(), "--report", live.toString()).exitedWith(1);
+    Cli.run(f.toString(), "--quiet", "--state-dir", run.state(), "--report", live.toString()).exitedWith(1);
     Path rebuilt = tmp.resolve("rebuilt.json");
     Path html = tmp.resolve("rebuilt.html");
-    Cli.run("report", f.toString(), "--state-dir", state(), "--report", rebuilt.toString(), "--html", html.toString())
+    Cli.run("report", f.toString(), "--state-dir", run.state(), "--report", rebuilt.toString(), "--html", html.toString())
         .exitedWith(0);
     ObjectMapper m = new ObjectMapper();
     JsonNode a = m.readTree(live.toFile());
@@ -118,10 +116,10 @@ class ReportOptionsTest {
     assertThat(b.get("cpusPerTask").asDouble()).isEqualTo(0.1);
     assertThat(Files.readString(html)).contains("id=\"s-attempts\">" + a.get("attempts").asInt() + "<");
 
-    Cli.run("report", f.toString(), "--state-dir", state()).exitedWith(0)
+    Cli.run("report", f.toString(), "--state-dir", run.state()).exitedWith(0)
         .outContains("shards: FAILED", "instance 1 failed after 2 attempts", "stderr| shard 1: input truncated");
-    Cli.run("report", f.toString(), "--state-dir", state(), "--run", "nope").exitedWith(2)
+    Cli.run("report", f.toString(), "--state-dir", run.state(), "--run", "nope").exitedWith(2)
         .errContains("no run nope of shards", "runs kept: " + a.get("runId").asText());
-    Cli.run("report", "jobs/hello.yaml", "--state-dir", state()).exitedWith(2).errContains("hello-world: no run recorded");
+    Cli.run("report", "jobs/hello.yaml", "--state-dir", run.state()).exitedWith(2).errContains("hello-world: no run recorded");
   }
 }

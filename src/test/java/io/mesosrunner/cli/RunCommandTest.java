@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,19 +18,16 @@ class RunCommandTest {
 
   @TempDir Path tmp;
 
-  private Path job(String yaml) throws IOException {
-    Path f = tmp.resolve("job.yaml");
-    Files.writeString(f, yaml);
-    return f;
-  }
+  private TestRunDir run;
 
-  private String state() {
-    return tmp.resolve("state").toString();
+  @BeforeEach
+  void useTempDir() {
+    run = new TestRunDir(tmp);
   }
 
   @Test
   void runsHelloOnTheLocalClusterWithTaggedOutputAndASummary() {
-    CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", state()).exitedWith(0)
+    CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", run.state()).exitedWith(0)
         .outContains("[hello-world/0] hello world", "[hello-world/1] hello world", "[hello-world/2] hello world",
             "hello-world: succeeded", "3 of 3 completed")
         .errContains("running on the embedded local cluster");
@@ -38,40 +36,40 @@ class RunCommandTest {
 
   @Test
   void runIsTheDefaultCommandAndRunWorksToo() {
-    Cli.run("run", "jobs/hello.yaml", "--state-dir", state(), "--quiet").exitedWith(0)
+    Cli.run("run", "jobs/hello.yaml", "--state-dir", run.state(), "--quiet").exitedWith(0)
         .outContains("3 of 3 completed");
   }
 
   @Test
   void quietKeepsOnlyTheSummary() {
-    CliResult r = Cli.run("jobs/hello.yaml", "--quiet", "--state-dir", state()).exitedWith(0);
+    CliResult r = Cli.run("jobs/hello.yaml", "--quiet", "--state-dir", run.state()).exitedWith(0);
     assertThat(r.out()).doesNotContain("[hello-world/");
     assertThat(r.err()).isEmpty();
   }
 
   @Test
   void failingJobExitsOneAndNamesTheInstanceWithItsExitCodeAndStderr() throws IOException {
-    Path f = job("""
+    Path f = run.job("""
         name: breaks
         command: 'echo working; echo "boom: disk full" >&2; exit 7'
         cpus: 0.1
         mem: 16
         retries: 0
         """);
-    Cli.run(f.toString(), "--state-dir", state()).exitedWith(1)
+    Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(1)
         .outContains("breaks: FAILED", "instance 0 failed after 1 attempt", "exit code 7", "stderr| boom: disk full");
   }
 
   @Test
   void retriedInstanceSucceedsOnItsSecondAttempt() {
-    Cli.run("jobs/retry-timeout.yaml", "--state-dir", state()).exitedWith(0)
+    Cli.run("jobs/retry-timeout.yaml", "--state-dir", run.state()).exitedWith(0)
         .outContains("attempt 2: upstream ready", "attempts:  2 (1 failed, 0 lost");
   }
 
   @Test
   void reportDescribesEveryInstanceAndAttempt() throws IOException {
     Path report = tmp.resolve("out/run.json");
-    Cli.run("jobs/hello.yaml", "--quiet", "--state-dir", state(), "--report", report.toString()).exitedWith(0);
+    Cli.run("jobs/hello.yaml", "--quiet", "--state-dir", run.state(), "--report", report.toString()).exitedWith(0);
     JsonNode json = new ObjectMapper().readTree(report.toFile());
     assertThat(json.get("job").asText()).isEqualTo("hello-world");
     assertThat(json.get("outcome").asText()).isEqualTo("SUCCEEDED");
@@ -95,7 +93,7 @@ class RunCommandTest {
 
   @Test
   void junitReportHasOneFailingCasePerFailedInstance() throws IOException {
-    Path f = job("""
+    Path f = run.job("""
         name: half
         command: test $((RUNNER_INSTANCE % 2)) -eq 0
         cpus: 0.1
@@ -104,7 +102,7 @@ class RunCommandTest {
         retries: 0
         """);
     Path xml = tmp.resolve("junit.xml");
-    Cli.run(f.toString(), "--quiet", "--state-dir", state(), "--junit", xml.toString()).exitedWith(1);
+    Cli.run(f.toString(), "--quiet", "--state-dir", run.state(), "--junit", xml.toString()).exitedWith(1);
     String text = Files.readString(xml);
     assertThat(text).contains("<testsuite name=\"half\" tests=\"4\"", "name=\"instance 0\"", "<failure");
   }
@@ -112,7 +110,7 @@ class RunCommandTest {
   @Test
   void attemptPastItsTimeoutIsKilledAndTheJobFails() throws IOException {
     Path pidFile = tmp.resolve("pid");
-    Path f = job("""
+    Path f = run.job("""
         name: slow
         command: echo $$ > %s; exec sleep 30
         cpus: 0.1
@@ -121,7 +119,7 @@ class RunCommandTest {
         timeout: 500ms
         """.formatted(pidFile));
     Path report = tmp.resolve("r.json");
-    Cli.run(f.toString(), "--quiet", "--state-dir", state(), "--report", report.toString()).exitedWith(1)
+    Cli.run(f.toString(), "--quiet", "--state-dir", run.state(), "--report", report.toString()).exitedWith(1)
         .outContains("slow: FAILED", "timed out after");
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
@@ -132,7 +130,7 @@ class RunCommandTest {
 
   @Test
   void deadlineFailsTheJobAndKillsWhatRuns() throws IOException {
-    Path f = job("""
+    Path f = run.job("""
         name: late
         command: sleep 30
         cpus: 0.1
@@ -141,13 +139,13 @@ class RunCommandTest {
         deadline: 1s
         """);
     long start = System.nanoTime();
-    Cli.run(f.toString(), "--quiet", "--state-dir", state()).exitedWith(1).outContains("deadline", "0 of 2");
+    Cli.run(f.toString(), "--quiet", "--state-dir", run.state()).exitedWith(1).outContains("deadline", "0 of 2");
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(15);
   }
 
   @Test
   void localClusterRefusesFieldsItCannotHonour() throws IOException {
-    Path f = job("""
+    Path f = run.job("""
         name: boxed
         command: echo hi
         cpus: 0.1
@@ -155,19 +153,19 @@ class RunCommandTest {
         container: {image: "alpine:3.20"}
         uris: ["https://example.org/tool.tgz"]
         """);
-    Cli.run(f.toString(), "--state-dir", state()).exitedWith(2)
+    Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(2)
         .errContains("the local cluster cannot honour", "container", "--master").noStackTrace();
   }
 
   @Test
   void invalidJobFileExitsTwoWithEveryErrorPositioned() throws IOException {
-    Path f = job("""
+    Path f = run.job("""
         name: bad job
         command: echo hi
         cpu: 1
         mem: -5
         """);
-    CliResult r = Cli.run(f.toString(), "--state-dir", state()).exitedWith(2).noStackTrace();
+    CliResult r = Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(2).noStackTrace();
     assertThat(r.err()).contains(f + ":3:1: unknown field 'cpu' (did you mean 'cpus'?)");
     assertThat(r.err()).contains(f + ":4:6:");
     assertThat(r.err().lines().filter(l -> l.startsWith(f.toString()))).hasSizeGreaterThanOrEqualTo(3);
@@ -180,12 +178,12 @@ class RunCommandTest {
 
   @Test
   void badLocalMemoryIsAUsageError() {
-    Cli.run("jobs/hello.yaml", "--local-mem", "lots", "--state-dir", state()).exitedWith(2).noStackTrace();
+    Cli.run("jobs/hello.yaml", "--local-mem", "lots", "--state-dir", run.state()).exitedWith(2).noStackTrace();
   }
 
   @Test
   void localCpusLimitHowManyRunAtOnce() throws IOException {
-    Path f = job("""
+    Path f = run.job("""
         name: squeeze
         command: sleep 0.2
         cpus: 1
@@ -193,7 +191,7 @@ class RunCommandTest {
         instances: 3
         """);
     Path report = tmp.resolve("r.json");
-    Cli.run(f.toString(), "--quiet", "--local-cpus", "1", "--state-dir", state(), "--report", report.toString())
+    Cli.run(f.toString(), "--quiet", "--local-cpus", "1", "--state-dir", run.state(), "--report", report.toString())
         .exitedWith(0);
     // With one cpu the three attempts run one after another: no two overlap.
     JsonNode instances = new ObjectMapper().readTree(report.toFile()).get("instances");
