@@ -84,6 +84,23 @@ class RunnerJarIT {
     assertThat(err()).startsWith(bad + ":2:").doesNotContain("Exception").doesNotContain("\tat ");
   }
 
+  /** Waits (30 s at most) until the tasks have written {@code n} pid files into {@code pids}. */
+  private void awaitPidFiles(Path pids, int n) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (countFiles(pids) < n && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(countFiles(pids)).as(err()).isEqualTo(n);
+  }
+
+  /** No process whose pid a task wrote into {@code pids} is still running. */
+  private static void assertNoneRunning(Path pids) throws Exception {
+    try (var files = Files.list(pids)) {
+      for (Path f : files.toList()) {
+        long pid = Long.parseLong(Files.readString(f).trim());
+        assertThat(running(pid)).as("pid %d from %s", pid, f).isFalse();
+      }
+    }
+  }
+
   @Test
   void sigtermKillsEveryTaskProcessTreeAndExits130() throws Exception {
     Path pids = tmp.resolve("pids");
@@ -98,20 +115,13 @@ class RunnerJarIT {
         instances: 3
         """.formatted(pids));
     Process p = start(job.toString(), "--state-dir", tmp.resolve("state").toString());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (countFiles(pids) < 6 && System.nanoTime() < deadline) Thread.sleep(50);
-    assertThat(countFiles(pids)).as(err()).isEqualTo(6);
+    awaitPidFiles(pids, 6);
     Thread.sleep(300);
     p.toHandle().destroy(); // SIGTERM
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err()).isEqualTo(130);
     assertThat(out()).contains("long: interrupted");
-    try (var files = Files.list(pids)) {
-      for (Path f : files.toList()) {
-        long pid = Long.parseLong(Files.readString(f).trim());
-        assertThat(running(pid)).as("pid %d from %s", pid, f).isFalse();
-      }
-    }
+    assertNoneRunning(pids);
   }
 
   @Test
@@ -130,20 +140,13 @@ class RunnerJarIT {
     // A build started under nohup hands every child SIGHUP ignored, and the JVM then leaves it
     // ignored (as nohup means it to be): the runner gets SIGHUP's default disposition back here.
     Process p = start(List.of("env", "--default-signal=HUP"), job.toString(), "--state-dir", state.toString());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (countFiles(pids) < 2 && System.nanoTime() < deadline) Thread.sleep(50);
-    assertThat(countFiles(pids)).as(err()).isEqualTo(2);
+    awaitPidFiles(pids, 2);
     Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start();
     assertThat(hup.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err()).isEqualTo(130);
     assertThat(out()).contains("hangup: interrupted");
-    try (var files = Files.list(pids)) {
-      for (Path f : files.toList()) {
-        long pid = Long.parseLong(Files.readString(f).trim());
-        assertThat(running(pid)).as("pid %d from %s", pid, f).isFalse();
-      }
-    }
+    assertNoneRunning(pids);
     // The journal was closed with every task's end: nothing is left RUNNING in it.
     io.mesosrunner.state.RunState run = io.mesosrunner.state.JobStore.status(state, "hangup").orElseThrow();
     assertThat(run.unsettled()).isEmpty();
