@@ -13,6 +13,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -74,11 +76,20 @@ final class RunWatch {
     int seen = 0;
     List<JournalRecord> records;
     Verdict verdict;
+    Path journal = jobDir.resolve(RunJournal.FILE_NAME);
+    JournalStamp readAt = null;
+    records = List.of();
     while (true) {
       try {
-        records = RunJournal.read(jobDir).records();
+        // A journal only grows, or is replaced by a new run's: unchanged attributes, nothing new to read.
+        JournalStamp now = JournalStamp.of(journal);
+        if (!now.equals(readAt)) {
+          records = RunJournal.read(jobDir).records();
+          readAt = now;
+        }
       } catch (NoSuchFileException e) {
         records = List.of();
+        readAt = null;
       } catch (IOException e) {
         err.println("runner: cannot read the run journal in " + jobDir + ": " + e.getMessage());
         return ExitCode.USAGE;
@@ -210,5 +221,13 @@ final class RunWatch {
       case ExitCode.INTERRUPTED -> "interrupted";
       default -> "ended";
     };
+  }
+
+  /** What tells one state of the journal file from another: the file (replaced by a new run), its size and its last write. */
+  private record JournalStamp(Object fileKey, long size, FileTime modified) {
+    static JournalStamp of(Path file) throws IOException {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      return new JournalStamp(a.fileKey(), a.size(), a.lastModifiedTime());
+    }
   }
 }
