@@ -72,7 +72,7 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   /** Where the bytes of one attempt's file come from. */
-  interface Source {
+  interface Source extends AutoCloseable {
     /** The bytes from {@code offset} on (possibly none), or null when the file is gone for good. */
     byte[] read(RunState.Attempt attempt, String fileName, long offset) throws IOException, InterruptedException;
 
@@ -88,6 +88,10 @@ final class LogsCommand implements Callable<Integer> {
     default boolean filters(String fileName) {
       return false;
     }
+
+    /** Lets go of what reading held (a Mesos run's HTTP client). */
+    @Override
+    default void close() {}
   }
 
   /** A user-facing problem with its exit code. */
@@ -106,8 +110,9 @@ final class LogsCommand implements Callable<Integer> {
       JobTarget target = JobTarget.resolve(job, state, ctx);
       RunState run = findRun(target);
       List<RunState.Attempt> chosen = choose(run, target);
-      Source source = sourceFor(run, target);
-      return print(target, run, chosen, source);
+      try (Source source = sourceFor(run, target)) {
+        return print(target, run, chosen, source);
+      }
     } catch (JobTarget.NotFoundException e) {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
@@ -396,6 +401,11 @@ final class LogsCommand implements Callable<Integer> {
     @Override
     public boolean filters(String fileName) {
       return fileName.equals("stderr");
+    }
+
+    @Override
+    public void close() {
+      files.close();
     }
 
     @Override
