@@ -8,6 +8,7 @@ import io.mesosrunner.job.JobLoader;
 import io.mesosrunner.report.RunReport;
 import io.mesosrunner.report.TextSummary;
 import io.mesosrunner.run.JobRun;
+import io.mesosrunner.run.RunTrace;
 import io.mesosrunner.schedule.JobScheduler;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.Resume;

@@ -1,4 +1,4 @@
-package io.mesosrunner.cli;
+package io.mesosrunner.run;
 
 import io.mesosrunner.cluster.Cluster;
 import io.mesosrunner.cluster.ClusterListener;
@@ -9,7 +9,6 @@ import io.mesosrunner.schedule.AttemptRecord;
 import io.mesosrunner.cluster.Event;
 import io.mesosrunner.schedule.InstanceRecord;
 import io.mesosrunner.schedule.InstanceState;
-import io.mesosrunner.run.JobRun;
 import io.mesosrunner.schedule.AttemptEnded;
 import io.mesosrunner.schedule.Progress;
 import io.mesosrunner.cluster.TaskSpec;
@@ -44,7 +43,7 @@ import java.util.Objects;
  * {@link #SAMPLE_EVERY_MS}, and at least every {@link #HEARTBEAT_MS}, so the journal grows by a few
  * small records a second at most.
  */
-final class RunTrace {
+public final class RunTrace {
 
   static final long SAMPLE_EVERY_MS = 200;
   static final long HEARTBEAT_MS = 5_000;
@@ -74,14 +73,14 @@ final class RunTrace {
   private long lastSampleMs = Long.MIN_VALUE;
   private RunReport.Sample last;
 
-  RunTrace(Clock clock, double cpusPerTask, JournalWriter writer) {
+  public RunTrace(Clock clock, double cpusPerTask, JournalWriter writer) {
     this.clock = clock;
     this.cpusPerTask = cpusPerTask;
     this.writer = writer;
   }
 
   /** The cluster, watched. */
-  Cluster around(Cluster cluster) {
+  public Cluster around(Cluster cluster) {
     return new Cluster() {
       @Override
       public void start(ClusterListener listener) {
@@ -124,7 +123,7 @@ final class RunTrace {
   }
 
   /** The observer, with a sample taken at each progress call. */
-  JobRun.Observer around(JobRun.Observer observer) {
+  public JobRun.Observer around(JobRun.Observer observer) {
     return new JobRun.Observer() {
       @Override
       public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {
@@ -171,7 +170,7 @@ final class RunTrace {
   }
 
   /** Called on the loop thread. */
-  void sample(Progress p) {
+  private void sample(Progress p) {
     long now = clock.millis();
     if (lastSampleMs != Long.MIN_VALUE && now - lastSampleMs < SAMPLE_EVERY_MS) return;
     double offered = 0;
@@ -197,7 +196,7 @@ final class RunTrace {
   }
 
   /** The samples taken so far, oldest first. */
-  List<RunReport.Sample> samples() {
+  public List<RunReport.Sample> samples() {
     return List.copyOf(samples);
   }
 
@@ -206,7 +205,7 @@ final class RunTrace {
    * that did not finish, from the output seen or, when none was read (with --quiet), from the
    * task's sandbox file, and returns them by task id. On the thread that ran the loop.
    */
-  Map<String, List<String>> recordTails(List<InstanceRecord> instances, java.util.function.Function<String, String> sandboxOf) {
+  public Map<String, List<String>> recordTails(List<InstanceRecord> instances, java.util.function.Function<String, String> sandboxOf) {
     Map<String, List<String>> out = new HashMap<>();
     List<AttemptRecord> wanted = new ArrayList<>();
     // The last attempt of each failed instance first: those are what the report explains.
