@@ -5,10 +5,17 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.InstanceofCheck;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.mesosrunner.cluster.Action;
 
 /**
  * The package rules of the project (see ARCHITECTURE.md and STYLE.md): the core ({@code job},
@@ -92,4 +99,31 @@ class ArchitectureTest {
                   .or(type(java.util.TimerTask.class))
                   .as("are threads, executors, timers or concurrency utilities"))
           .because("the scheduler is a state machine driven by run.JobRun's one thread");
+
+  @ArchTest
+  static final ArchRule adaptersDispatchActionsThroughTheVisitor =
+      noClasses()
+          .that().resideInAnyPackage("io.mesosrunner.cluster.local..", "io.mesosrunner.cluster.mesos..")
+          .should(testInstanceofAction())
+          .because("an adapter answers every Action through Action.Visitor, so a new kind of action"
+              + " does not compile until each adapter says what it means (an instanceof chain only"
+              + " finds out at run time)");
+
+  /** Checks any instanceof on {@link Action} or one of its kinds, also inside lambdas. */
+  private static ArchCondition<JavaClass> testInstanceofAction() {
+    return new ArchCondition<>("test instanceof Action or one of its kinds") {
+      @Override
+      public void check(JavaClass item, ConditionEvents events) {
+        for (JavaCodeUnit unit : item.getCodeUnits()) {
+          for (InstanceofCheck check : unit.getInstanceofChecks()) {
+            if (check.getRawType().isAssignableTo(Action.class)) {
+              events.add(SimpleConditionEvent.satisfied(check,
+                  check.getOwner().getFullName() + " tests instanceof " + check.getRawType().getName()
+                      + " in " + check.getSourceCodeLocation()));
+            }
+          }
+        }
+      }
+    };
+  }
 }

@@ -236,11 +236,7 @@ public final class LocalCluster implements Cluster {
 
   @Override
   public void execute(Action action) {
-    if (action instanceof Action.Acknowledge a) {
-      loop.unacked.remove(a.uuid());
-      return;
-    }
-    loop.post(() -> master.handle(action));
+    action.accept(master.actions());
   }
 
   /** The file in a sandbox naming the task's process (its process group), for a later runner. */

@@ -38,6 +38,7 @@ final class LocalMaster implements LocalExecutor.Reports {
   private final LocalExecutor executor;
   private final String frameworkId;
   private final String description;
+  private final Actions actions = new Actions();
   private final Amounts total;
   private final BitSet totalPorts = new BitSet();
 
@@ -81,32 +82,40 @@ final class LocalMaster implements LocalExecutor.Reports {
     return new ArrayList<>(active.values());
   }
 
-  void handle(Action action) {
-    if (loop.tornDown()) {
-      return;
+  /** The scheduler's actions, dispatched by kind; see {@link Actions}. */
+  Action.Visitor actions() {
+    return actions;
+  }
+
+  /**
+   * Where each kind of action goes; the visitor makes the dispatch exhaustive, so a new kind of
+   * action does not compile until it is handled here. Called on the scheduler's thread: an
+   * acknowledgement only clears its update in the thread-safe set (so it holds once {@code
+   * execute} returns); everything else runs on the loop, and not at all after a teardown.
+   */
+  private final class Actions implements Action.Visitor {
+    @Override public void launch(Action.Launch l) { onLoop(() -> LocalMaster.this.launch(l)); }
+    @Override public void decline(Action.Decline d) { onLoop(() -> LocalMaster.this.decline(d)); }
+    @Override public void kill(Action.Kill k) { onLoop(() -> LocalMaster.this.kill(k.taskId())); }
+    @Override public void acknowledge(Action.Acknowledge a) { loop.unacked.remove(a.uuid()); }
+    @Override public void reconcile(Action.Reconcile r) { onLoop(() -> LocalMaster.this.reconcile(r)); }
+    @Override public void suppress(Action.Suppress s) { onLoop(() -> suppressed = true); }
+    @Override public void revive(Action.Revive r) { onLoop(LocalMaster.this::revive); }
+    @Override public void teardown(Action.Teardown t) { onLoop(LocalMaster.this::teardown); }
+
+    private void onLoop(Runnable r) {
+      loop.post(() -> {
+        if (!loop.tornDown()) {
+          r.run();
+        }
+      });
     }
-    // Java 17 has no pattern switch: the last branch catches a variant added to Action later.
-    if (action instanceof Action.Launch l) {
-      launch(l);
-    } else if (action instanceof Action.Decline d) {
-      decline(d);
-    } else if (action instanceof Action.Kill k) {
-      kill(k.taskId());
-    } else if (action instanceof Action.Reconcile r) {
-      reconcile(r);
-    } else if (action instanceof Action.Suppress) {
-      suppressed = true;
-    } else if (action instanceof Action.Revive) {
-      suppressed = false;
-      filters.clear();
-      requestOffer();
-    } else if (action instanceof Action.Teardown) {
-      teardown();
-    } else if (action instanceof Action.Acknowledge a) {
-      loop.unacked.remove(a.uuid());
-    } else {
-      throw new IllegalArgumentException("the local cluster does not know the action " + action);
-    }
+  }
+
+  private void revive() {
+    suppressed = false;
+    filters.clear();
+    requestOffer();
   }
 
   private void launch(Action.Launch l) {

@@ -115,34 +115,56 @@ public final class MesosCluster implements Cluster {
       return;
     }
     String fid = subscription.view().frameworkId();
-    if (fid == null) {
-      if (action instanceof Action.Launch launch) {
-        dropAll(launch.tasks(), "not subscribed to Mesos yet");
-      } else {
-        log.warn("cannot {} before subscribing to Mesos", action.getClass().getSimpleName());
-      }
-      return;
+    action.accept(fid == null ? new BeforeSubscribed() : new Subscribed(fid));
+  }
+
+  /**
+   * The calls each kind of action becomes, under framework {@code fid}; the visitor makes the
+   * dispatch exhaustive, so a new kind of action does not compile until it is handled here.
+   */
+  private final class Subscribed implements Action.Visitor {
+    private final String fid;
+
+    Subscribed(String fid) {
+      this.fid = fid;
     }
-    if (action instanceof Action.Launch launch) {
-      launch(fid, launch);
-    } else if (action instanceof Action.Decline d) {
+
+    @Override public void launch(Action.Launch l) { MesosCluster.this.launch(fid, l); }
+    @Override public void kill(Action.Kill k) { calls.send(Calls.kill(fid, k.taskId(), k.agentId())); }
+    @Override public void acknowledge(Action.Acknowledge a) { MesosCluster.this.acknowledge(fid, a); }
+    @Override public void reconcile(Action.Reconcile r) { calls.send(Calls.reconcile(fid, r.tasks())); }
+    @Override public void suppress(Action.Suppress s) { calls.send(Calls.suppress(fid, config.role())); }
+    @Override public void revive(Action.Revive r) { calls.send(Calls.revive(fid, config.role())); }
+
+    @Override
+    public void decline(Action.Decline d) {
       offers.decline(d.offerIds());
       calls.send(Calls.decline(fid, d.offerIds(), d.refuse()));
-    } else if (action instanceof Action.Kill k) {
-      calls.send(Calls.kill(fid, k.taskId(), k.agentId()));
-    } else if (action instanceof Action.Acknowledge a) {
-      acknowledge(fid, a);
-    } else if (action instanceof Action.Reconcile r) {
-      calls.send(Calls.reconcile(fid, r.tasks()));
-    } else if (action instanceof Action.Suppress) {
-      calls.send(Calls.suppress(fid, config.role()));
-    } else if (action instanceof Action.Revive) {
-      calls.send(Calls.revive(fid, config.role()));
-    } else if (action instanceof Action.Teardown) {
+    }
+
+    @Override
+    public void teardown(Action.Teardown t) {
       subscription.tearingDown();
       calls.teardown(Calls.teardown(fid));
-    } else {
-      log.warn("unsupported action {}", action);
+    }
+  }
+
+  /**
+   * Before SUBSCRIBED there is no framework id to send a call under: a launch's tasks are
+   * reported dropped (the scheduler places them again), anything else is only logged.
+   */
+  private final class BeforeSubscribed implements Action.Visitor {
+    @Override public void launch(Action.Launch l) { dropAll(l.tasks(), "not subscribed to Mesos yet"); }
+    @Override public void decline(Action.Decline d) { cannot(d); }
+    @Override public void kill(Action.Kill k) { cannot(k); }
+    @Override public void acknowledge(Action.Acknowledge a) { cannot(a); }
+    @Override public void reconcile(Action.Reconcile r) { cannot(r); }
+    @Override public void suppress(Action.Suppress s) { cannot(s); }
+    @Override public void revive(Action.Revive r) { cannot(r); }
+    @Override public void teardown(Action.Teardown t) { cannot(t); }
+
+    private void cannot(Action action) {
+      log.warn("cannot {} before subscribing to Mesos", action.getClass().getSimpleName());
     }
   }
 
