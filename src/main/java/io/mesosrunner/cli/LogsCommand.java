@@ -1,6 +1,5 @@
 package io.mesosrunner.cli;
 
-import io.mesosrunner.cluster.LineSplitter;
 import io.mesosrunner.cluster.mesos.AgentSandboxFiles;
 import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.cluster.mesos.MesosConfig;
@@ -10,12 +9,9 @@ import io.mesosrunner.state.RunJournal;
 import io.mesosrunner.state.RunState;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,6 +26,9 @@ import picocli.CommandLine.Parameters;
  * it: the local cluster's sandbox files, or a Mesos agent's {@code /files/read} while the agent
  * keeps the sandbox. The run's journal says which task ran each attempt, on which agent, and
  * whether it has ended (which {@code -f} waits for). Bytes are passed on as the task wrote them.
+ *
+ * <p>This class chooses what to print (which run, which attempts, read from where);
+ * {@link TaskOutputPrinter} prints and follows it.
  */
 @Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print the output of a run's tasks (stdout, or stderr with --stderr).",
@@ -39,9 +38,6 @@ import picocli.CommandLine.Parameters;
         "Exit codes: 0 printed, 2 no such job, run, instance or attempt,",
         "3 the Mesos master or agent could not be asked."})
 final class LogsCommand implements Callable<Integer> {
-
-  /** How often {@code -f} looks for new output and reads the journal again. */
-  static final Duration POLL = Duration.ofMillis(200);
 
   @Parameters(index = "0", paramLabel = "JOB", description = "The job file, the job name or the job's state directory.")
   String job;
@@ -111,7 +107,8 @@ final class LogsCommand implements Callable<Integer> {
       RunState run = findRun(target);
       List<RunState.Attempt> chosen = choose(run, target);
       try (Source source = sourceFor(run, target)) {
-        return print(target, run, chosen, source);
+        return new TaskOutputPrinter(ctx, target, run, source, follow, stderr ? "stderr" : "stdout", instance == null)
+            .print(chosen);
       }
     } catch (JobTarget.NotFoundException e) {
       ctx.err().println("runner: " + e.getMessage());
@@ -139,7 +136,7 @@ final class LogsCommand implements Callable<Integer> {
         + runs.stream().map(RunState::runId).collect(Collectors.joining(", ")));
   }
 
-  private static RunState readRun(Path dir, String file) throws Problem {
+  static RunState readRun(Path dir, String file) throws Problem {
     List<JournalRecord> records;
     try {
       records = RunJournal.read(dir, file).records();
@@ -184,7 +181,7 @@ final class LogsCommand implements Callable<Integer> {
     return chosen;
   }
 
-  private static RunState.Attempt attemptOf(RunState.Instance i, int n) {
+  static RunState.Attempt attemptOf(RunState.Instance i, int n) {
     for (RunState.Attempt a : i.attempts()) {
       if (a.attempt() == n) return a;
     }
@@ -214,142 +211,6 @@ final class LogsCommand implements Callable<Integer> {
     return new MesosSandboxes(new AgentSandboxFiles(config), run.frameworkId());
   }
 
-  private int print(JobTarget target, RunState run, List<RunState.Attempt> chosen, Source source)
-      throws Problem, InterruptedException {
-    String fileName = stderr ? "stderr" : "stdout";
-    PrintStream out = stderr ? ctx.err() : ctx.out();
-    List<Tail> tails = new ArrayList<>();
-    for (RunState.Attempt a : chosen) {
-      String prefix = instance == null ? "[" + target.jobName() + "/" + a.instance()
-          + (a.attempt() > 1 ? "#" + a.attempt() : "") + "] " : null;
-      tails.add(new Tail(a, prefix, source.filters(fileName) ? line -> source.notTheTasks(fileName, line) : null, out));
-    }
-    int gone = 0;
-    int polls = 0;
-    while (true) {
-      for (Tail t : tails) {
-        if (t.done) continue;
-        boolean wasTerminal = t.attempt.settled();
-        byte[] bytes;
-        try {
-          bytes = drain(source, t, fileName);
-        } catch (IOException e) {
-          throw new Problem(ExitCode.CLUSTER, "cannot read the " + fileName + " of " + t.attempt.taskId() + ": "
-              + (e instanceof java.net.ConnectException ? "the master or the agent refused the connection"
-              : e.getMessage() == null ? "no answer from the master or the agent" : e.getMessage()));
-        }
-        if (bytes == null) {
-          ctx.err().println("runner: " + source.gone(t.attempt, fileName));
-          t.done = true;
-          gone++;
-          continue;
-        }
-        if (!follow || wasTerminal) {
-          t.finish();
-        }
-      }
-      out.flush();
-      if (tails.stream().allMatch(t -> t.done)) break;
-      Thread.sleep(POLL.toMillis());
-      RunState now = findRunAgain(target, run);
-      if (now != null) {
-        for (Tail t : tails) {
-          RunState.Attempt fresh = attemptOf(now.instances().get(t.attempt.instance()), t.attempt.attempt());
-          if (fresh != null) t.attempt = fresh;
-        }
-        // The run ended, or no runner is attached to it any more (killed with kill -9): what has
-        // not settled is read once more and not followed further. The lock is probed about once a
-        // second, as a probe at the very instant a runner starts makes that runner wait.
-        boolean detached = !now.ended() && ++polls % 5 == 0 && !runnerAttached(target);
-        if (now.ended() || detached) {
-          if (detached) {
-            ctx.err().println("runner: no runner is attached to run " + run.runId() + " any more; stopped following");
-          }
-          for (Tail t : tails) t.attempt = settledCopy(t.attempt);
-        }
-      }
-    }
-    return gone == tails.size() ? ExitCode.USAGE : ExitCode.OK;
-  }
-
-  private static boolean runnerAttached(JobTarget target) {
-    try {
-      return JobStore.runner(target.stateDir(), target.jobName()).holds();
-    } catch (IOException e) {
-      return true;
-    }
-  }
-
-  private static RunState.Attempt settledCopy(RunState.Attempt a) {
-    if (a.settled()) return a;
-    return new RunState.Attempt(a.taskId(), a.instance(), a.attempt(), a.agentId(), a.hostname(), a.launchedAtEpochMs(),
-        io.mesosrunner.cluster.TaskState.LOST, a.exitCode(), a.message(), a.cause(), a.updatedAtEpochMs());
-  }
-
-  private RunState findRunAgain(JobTarget target, RunState run) {
-    Path dir = JobStore.jobDir(target.stateDir(), target.jobName());
-    for (String file : List.of(RunJournal.FILE_NAME, RunJournal.PREVIOUS_FILE_NAME)) {
-      try {
-        RunState r = readRun(dir, file);
-        if (r != null && r.runId().equals(run.runId())) return r;
-      } catch (Problem e) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  /** Reads everything there is now; null when the file is gone for good. */
-  private static byte[] drain(Source source, Tail t, String fileName) throws IOException, InterruptedException {
-    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-    while (true) {
-      byte[] bytes = source.read(t.attempt, fileName, t.offset);
-      if (bytes == null) return t.offset == 0 && all.size() == 0 ? null : all.toByteArray();
-      if (bytes.length == 0) break;
-      t.offset += bytes.length;
-      t.write(bytes);
-      all.write(bytes, 0, bytes.length);
-    }
-    return all.toByteArray();
-  }
-
-  /** One attempt's file being printed: raw, or split into lines each tagged with {@code prefix}. */
-  private static final class Tail {
-    RunState.Attempt attempt;
-    final PrintStream out;
-    final LineSplitter lines;
-    long offset;
-    boolean done;
-
-    /**
-     * @param prefix tag for every line, or null
-     * @param drop   lines to leave out, or null; with neither, the bytes are passed on as they are
-     */
-    Tail(RunState.Attempt attempt, String prefix, java.util.function.Predicate<byte[]> drop, PrintStream out) {
-      this.attempt = attempt;
-      this.out = out;
-      byte[] tag = prefix == null ? new byte[0] : prefix.getBytes(StandardCharsets.UTF_8);
-      this.lines = prefix == null && drop == null ? null : new LineSplitter(Integer.MAX_VALUE / 2, line -> {
-        if (drop != null && drop.test(line)) return;
-        out.write(tag, 0, tag.length);
-        out.write(line, 0, line.length);
-        out.write('\n');
-      });
-    }
-
-    void write(byte[] bytes) {
-      if (lines == null) {
-        out.write(bytes, 0, bytes.length);
-      } else {
-        lines.feed(bytes, 0, bytes.length);
-      }
-    }
-
-    void finish() {
-      if (lines != null) lines.flush();
-      done = true;
-    }
-  }
 
   /** The local cluster's sandboxes: {@code <stateDir>/runs/<job>-<runId>/<taskId>/stdout}. */
   static final class LocalSandboxes implements Source {
