@@ -88,6 +88,16 @@ class ArchitectureTest {
           .because("the adapters share only the port; shared code goes into a package of its own");
 
   @ArchTest
+  static final ArchRule cliReachesTheAdaptersOnlyThroughItsWiring =
+      noClasses()
+          .that().resideInAPackage("io.mesosrunner.cli..")
+          .and().doNotHaveFullyQualifiedName("io.mesosrunner.cli.ClusterWiring")
+          .should().dependOnClassesThat().resideInAnyPackage(
+              "io.mesosrunner.cluster.local..", "io.mesosrunner.cluster.mesos..")
+          .because("commands talk to the ports (cluster.Cluster, cluster.ClusterAdmin); cli.ClusterWiring alone"
+              + " builds adapters from options, so a new adapter is wired in one place");
+
+  @ArchTest
   static final ArchRule schedulerAndMatcherHoldNoThreads =
       noClasses()
           .that().resideInAnyPackage("io.mesosrunner.schedule", "io.mesosrunner.match")

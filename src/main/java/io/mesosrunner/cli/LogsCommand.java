@@ -1,15 +1,12 @@
 package io.mesosrunner.cli;
 
-import io.mesosrunner.cluster.mesos.AgentSandboxFiles;
-import io.mesosrunner.cluster.mesos.MasterAddress;
-import io.mesosrunner.cluster.mesos.MesosConfig;
+import io.mesosrunner.cluster.ClusterAdmin;
+import io.mesosrunner.cluster.ClusterKind;
 import io.mesosrunner.state.JobStore;
 import io.mesosrunner.state.JournalRecord;
 import io.mesosrunner.state.RunJournal;
 import io.mesosrunner.state.RunState;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,29 +64,6 @@ final class LogsCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
-  /** Where the bytes of one attempt's file come from. */
-  interface Source extends AutoCloseable {
-    /** The bytes from {@code offset} on (possibly none), or null when the file is gone for good. */
-    byte[] read(RunState.Attempt attempt, String fileName, long offset) throws IOException, InterruptedException;
-
-    /** Why {@link #read} answered null, for the user. */
-    String gone(RunState.Attempt attempt, String fileName);
-
-    /** Whether a line of {@code fileName} is the cluster's, not the task's (left out as the runner does). */
-    default boolean notTheTasks(String fileName, byte[] line) {
-      return false;
-    }
-
-    /** Whether {@link #notTheTasks} can leave out lines of {@code fileName}. */
-    default boolean filters(String fileName) {
-      return false;
-    }
-
-    /** Lets go of what reading held (a Mesos run's HTTP client). */
-    @Override
-    default void close() {}
-  }
-
   /** A user-facing problem with its exit code. */
   static final class Problem extends Exception {
     final int exitCode;
@@ -106,8 +80,8 @@ final class LogsCommand implements Callable<Integer> {
       JobTarget target = JobTarget.resolve(job, state, ctx);
       RunState run = findRun(target);
       List<RunState.Attempt> chosen = choose(run, target);
-      try (Source source = sourceFor(run, target)) {
-        return new TaskOutputPrinter(ctx, target, run, source, follow, stderr ? "stderr" : "stdout", instance == null)
+      try (ClusterAdmin admin = adminOf(run, target)) {
+        return new TaskOutputPrinter(ctx, target, run, admin, follow, stderr ? "stderr" : "stdout", instance == null)
             .print(chosen);
       }
     } catch (JobTarget.NotFoundException e) {
@@ -188,99 +162,20 @@ final class LogsCommand implements Callable<Integer> {
     return null;
   }
 
-  private Source sourceFor(RunState run, JobTarget target) throws Problem {
-    String cluster = run.started().cluster();
-    if (cluster.equals(EarlierRuns.LOCAL)) {
-      Path runDir = target.stateDir().resolve("runs").resolve(target.jobName() + "-" + run.runId())
-          .toAbsolutePath().normalize();
-      return new LocalSandboxes(runDir);
-    }
-    MasterAddress address;
+  /** The admin of the cluster the run recorded, which reads its tasks' files. */
+  private ClusterAdmin adminOf(RunState run, JobTarget target) throws Problem {
+    ClusterAdmin admin;
     try {
-      address = MasterAddress.parse(cluster);
-    } catch (IllegalArgumentException e) {
-      throw new Problem(ExitCode.USAGE, "the run was recorded on " + cluster + ", which names no master: " + e.getMessage());
-    }
-    if (run.frameworkId() == null) throw new Problem(ExitCode.USAGE, "run " + run.runId() + " never registered a framework");
-    MesosConfig config;
-    try {
-      config = access.mesosConfig(address, "logs", "*", null, ctx).build();
-    } catch (ClusterOptions.BadOptionException | IllegalArgumentException e) {
+      admin = ClusterWiring.adminOf(run, target.stateDir(), access, "logs", ctx);
+    } catch (ClusterWiring.UnknownMasterException e) {
+      throw new Problem(ExitCode.USAGE, "the run was recorded on " + e.master + ", which names no master: " + e.getMessage());
+    } catch (ClusterOptions.BadOptionException e) {
       throw new Problem(ExitCode.USAGE, e.getMessage());
     }
-    return new MesosSandboxes(new AgentSandboxFiles(config), run.frameworkId());
-  }
-
-
-  /** The local cluster's sandboxes: {@code <stateDir>/runs/<job>-<runId>/<taskId>/stdout}. */
-  static final class LocalSandboxes implements Source {
-    private static final int PAGE = 64 * 1024;
-    private final Path runDir;
-
-    LocalSandboxes(Path runDir) {
-      this.runDir = runDir;
+    if (run.started().clusterKind() instanceof ClusterKind.Mesos && run.frameworkId() == null) {
+      admin.close();
+      throw new Problem(ExitCode.USAGE, "run " + run.runId() + " never registered a framework");
     }
-
-    @Override
-    public byte[] read(RunState.Attempt attempt, String fileName, long offset) throws IOException {
-      Path file = runDir.resolve(attempt.taskId()).resolve(fileName);
-      if (!Files.exists(file)) {
-        // A task launched a moment ago may not have its files yet; a settled one never will.
-        return attempt.settled() || !Files.isDirectory(runDir) ? null : new byte[0];
-      }
-      try (InputStream in = Files.newInputStream(file)) {
-        in.skipNBytes(Math.min(offset, Files.size(file)));
-        return in.readNBytes(PAGE);
-      }
-    }
-
-    @Override
-    public String gone(RunState.Attempt attempt, String fileName) {
-      Path dir = runDir.resolve(attempt.taskId());
-      return "no " + fileName + " of " + attempt.taskId() + " (attempt " + attempt.attempt() + " of instance "
-          + attempt.instance() + "): " + (Files.isDirectory(dir) ? dir + " has no " + fileName
-              : "its sandbox " + dir + " is gone (removed, or the run's sandboxes were cleaned up)");
-    }
-  }
-
-  /** A Mesos run's sandboxes, read from their agents while the agents keep them. */
-  static final class MesosSandboxes implements Source {
-    private final AgentSandboxFiles files;
-    private final String frameworkId;
-
-    MesosSandboxes(AgentSandboxFiles files, String frameworkId) {
-      this.files = files;
-      this.frameworkId = frameworkId;
-    }
-
-    @Override
-    public byte[] read(RunState.Attempt attempt, String fileName, long offset) throws IOException, InterruptedException {
-      if (attempt.agentId() == null) return null;
-      return files.read(attempt.agentId(), frameworkId, attempt.taskId(), fileName, offset);
-    }
-
-    @Override
-    public boolean filters(String fileName) {
-      return fileName.equals("stderr");
-    }
-
-    @Override
-    public void close() {
-      files.close();
-    }
-
-    @Override
-    public boolean notTheTasks(String fileName, byte[] line) {
-      return fileName.equals("stderr") && AgentSandboxFiles.isExecutorLine(line);
-    }
-
-    @Override
-    public String gone(RunState.Attempt attempt, String fileName) {
-      if (attempt.agentId() == null) return "attempt " + attempt.attempt() + " of instance " + attempt.instance()
-          + " (" + attempt.taskId() + ") was never placed on an agent";
-      return "no " + fileName + " of " + attempt.taskId() + " (attempt " + attempt.attempt() + " of instance "
-          + attempt.instance() + ") on agent " + attempt.agentId() + (attempt.hostname() == null ? "" : " (" + attempt.hostname() + ")")
-          + ": the agent has garbage-collected the sandbox, or the agent is gone";
-    }
+    return admin;
   }
 }

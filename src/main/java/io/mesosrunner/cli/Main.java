@@ -63,8 +63,8 @@ public final class Main {
       preparation.setDaemon(true);
       preparation.start();
     }
-    // Before the JVM starts its first child process: VFORK halves the cost of each local task.
-    io.mesosrunner.cluster.local.ProcessSpawning.preferVfork();
+    // Before the JVM starts its first child process.
+    ClusterWiring.prepareProcessSpawning();
     CliContext ctx = new CliContext(System.out, System.err, System.getenv(), Clock.systemUTC(),
         Terminal.detect(System.getenv()), Signals::install, System.in);
     System.exit(execute(ctx, args));

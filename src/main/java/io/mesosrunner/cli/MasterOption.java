@@ -1,6 +1,5 @@
 package io.mesosrunner.cli;
 
-import io.mesosrunner.cluster.mesos.MasterAddress;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,16 +29,5 @@ final class MasterOption {
     if (master != null && !master.isBlank()) return "--master";
     String env = ctx.env().get(ENV);
     return env != null && !env.isBlank() ? ENV : MESOS_ENV;
-  }
-
-  /** The master parsed, or null for the local cluster; a bad address is a usage error naming its source. */
-  MasterAddress address(CliContext ctx) throws ClusterOptions.BadOptionException {
-    String url = url(ctx);
-    if (url == null) return null;
-    try {
-      return MasterAddress.parse(url);
-    } catch (IllegalArgumentException e) {
-      throw new ClusterOptions.BadOptionException(source(ctx) + ": " + e.getMessage());
-    }
   }
 }

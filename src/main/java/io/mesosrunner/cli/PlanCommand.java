@@ -59,11 +59,11 @@ final class PlanCommand implements Callable<Integer> {
     if (loaded == null) return ExitCode.USAGE;
     Job job = where.applyTo(loaded.job());
     Duration wait;
-    ClusterOptions.Opened opened;
+    ClusterWiring.Opened opened;
     try {
       wait = parseWait();
-      opened = where.open(job, jobFile.toString(), jobFile, where.stateDir(jobFile, ctx), "plan" + RunFiles.newRunId().substring(0, 4),
-          null, false, null, ctx);
+      opened = ClusterWiring.open(where, job, jobFile.toString(), jobFile, where.stateDir(jobFile, ctx),
+          "plan" + RunFiles.newRunId().substring(0, 4), null, false, null, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;

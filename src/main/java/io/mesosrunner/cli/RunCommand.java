@@ -1,7 +1,6 @@
 package io.mesosrunner.cli;
 
-import io.mesosrunner.cluster.local.RunDirectories;
-import io.mesosrunner.cluster.mesos.MasterAddress;
+import io.mesosrunner.cluster.ClusterKind;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.job.JobLoader;
@@ -87,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
       description = "Start a new run that launches only the instances the latest run did not complete (same indexes).")
   boolean retryFailed;
 
-  @Option(names = "--keep-runs", paramLabel = "N", defaultValue = "" + RunDirectories.DEFAULT_KEEP,
+  @Option(names = "--keep-runs", paramLabel = "N", defaultValue = "" + ClusterWiring.DEFAULT_KEEP_RUNS,
       description = "Local sandboxes of how many runs of the job to keep, this one included; older ones are removed when a run starts (default: ${DEFAULT-VALUE}).")
   int keepRuns;
 
@@ -132,11 +131,11 @@ final class RunCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     Path stateDir = where.stateDir(source.file(), ctx);
-    String clusterName;
+    ClusterKind cluster;
     try {
       // Before anything is recorded: a bad --master, or a job that can never start on the local
       // cluster, must not leave a run that later commands trip on.
-      clusterName = where.check(job, source.label(), stateDir, ctx);
+      cluster = ClusterWiring.check(where, job, source.label(), stateDir, ctx);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
@@ -163,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
         if (!quiet) ctx.err().println("runner: --restart: " + done);
         earlier = null;
       } else if (earlier != null) {
-        String blocker = resumeBlocker(earlier, loaded, source, clusterName);
+        String blocker = resumeBlocker(earlier, loaded, source, cluster);
         boolean nothingToResume = EarlierRuns.launchedNothing(earlier);
         if (nothingToResume && (blocker != null || earlier.frameworkId() == null)) {
           // It never launched a task: there is nothing of it to carry on or to kill.
@@ -180,11 +179,11 @@ final class RunCommand implements Callable<Integer> {
       RunInfo run;
       Resume resume = null;
       RunJournal journal;
-      boolean local = clusterName.equals(EarlierRuns.LOCAL);
       if (earlier != null) {
         run = new RunInfo(earlier.runId(), source.label(), loaded.sha256(), source.gitCommit());
-        resume = earlier.toResume(!local);
-        if (local) EarlierRuns.killLocal(stateDir, earlier);
+        resume = earlier.toResume(cluster.tasksOutliveTheRunner());
+        // What is left of tasks that die with their runner is killed; they count as lost.
+        if (!cluster.tasksOutliveTheRunner()) EarlierRuns.stop(stateDir, earlier, where.access, ctx);
         journal = store.resume();
         if (!quiet) {
           ctx.err().println("runner: resuming run " + earlier.runId() + " (started "
@@ -210,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
         }
         run = new RunInfo(RunFiles.newRunId(), source.label(), loaded.sha256(), source.gitCommit());
         journal = store.startNew(new RunStarted(run.runId(), job.name(), source.identity(), loaded.sha256(),
-            run.gitCommit(), clusterName, ctx.clock().millis(), job.instances(), loaded.text()));
+            run.gitCommit(), cluster.recorded(), ctx.clock().millis(), job.instances(), loaded.text()));
         if (!skipped.isEmpty()) {
           List<JournalRecord> carried = new ArrayList<>();
           List<Resume.Instance> done = new ArrayList<>();
@@ -280,10 +279,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Why the earlier run cannot be carried on by this command, or null. */
-  private String resumeBlocker(RunState earlier, JobFiles.Loaded now, JobSource source, String clusterName) {
-    String recordedCluster = sameSpelling(earlier.started().cluster());
-    if (!recordedCluster.equals(clusterName)) {
-      return "it ran on " + earlier.started().cluster() + ", this run would use " + clusterName;
+  private String resumeBlocker(RunState earlier, JobFiles.Loaded now, JobSource source, ClusterKind cluster) {
+    if (!ClusterWiring.sameSpelling(earlier.started().clusterKind()).equals(cluster)) {
+      return "it ran on " + earlier.started().cluster() + ", this run would use " + cluster.recorded();
     }
     String owner = earlier.started().jobFile();
     if (!source.isRecordedAs(owner)) {
@@ -305,21 +303,11 @@ final class RunCommand implements Callable<Integer> {
     return why.toString();
   }
 
-  /** A recorded cluster as {@link ClusterOptions#check} spells it today (older runs recorded the address as typed). */
-  private static String sameSpelling(String recorded) {
-    if (recorded.equals(EarlierRuns.LOCAL)) return recorded;
-    try {
-      return MasterAddress.parse(recorded).toString();
-    } catch (IllegalArgumentException e) {
-      return recorded;
-    }
-  }
-
   private int runOn(Job job, JobSource source, Path stateDir, RunInfo run, Resume resume, RunJournal journal,
       Path jobDir) throws ClusterOptions.BadOptionException {
     RunnerExit.clear(jobDir);
     // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
-    ClusterOptions.Opened opened = where.open(job, source.label(), source.file(), stateDir, run.runId(),
+    ClusterWiring.Opened opened = ClusterWiring.open(where, job, source.label(), source.file(), stateDir, run.runId(),
         resume == null ? null : resume.frameworkId(), !quiet, keepRuns, ctx);
     if (!quiet && opened.local()) {
       ctx.err().println("runner: no master named (--master, RUNNER_MASTER or MESOS_MASTER): running on the embedded local cluster");

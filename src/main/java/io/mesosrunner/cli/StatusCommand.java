@@ -1,12 +1,11 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.cluster.ClusterAdmin;
 import io.mesosrunner.state.JobStore;
 import io.mesosrunner.state.RunState;
 import io.mesosrunner.state.StateLock;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.mesosrunner.cluster.mesos.MasterTasks;
-import io.mesosrunner.cluster.mesos.MesosConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,15 +58,14 @@ final class StatusCommand implements Callable<Integer> {
       ctx.out().println("on the master: the run never registered a framework");
       return ExitCode.OK;
     }
-    try {
-      MesosConfig config = access.mesosConfig(master.address(ctx), "status", "*", null, ctx).build();
-      List<MasterTasks.Task> tasks = MasterTasks.of(config, run.frameworkId());
+    try (ClusterAdmin admin = ClusterWiring.adminAt(master, run, access, "status", ctx)) {
+      List<ClusterAdmin.KnownTask> tasks = admin.tasks();
       Map<String, Long> byState = new TreeMap<>();
-      for (MasterTasks.Task t : tasks) byState.merge(t.state(), 1L, Long::sum);
+      for (ClusterAdmin.KnownTask t : tasks) byState.merge(t.state(), 1L, Long::sum);
       ctx.out().println("on the master (framework " + run.frameworkId() + "): " + tasks.size() + " tasks"
           + (byState.isEmpty() ? "" : ", " + byState.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
               .collect(Collectors.joining(", "))));
-      tasks.stream().filter(t -> !TERMINAL.contains(t.state())).limit(20)
+      tasks.stream().filter(t -> !t.ended()).limit(20)
           .forEach(t -> ctx.out().println("  " + t.id() + " " + t.state() + " on agent " + t.agentId()));
       return ExitCode.OK;
     } catch (IllegalArgumentException | ClusterOptions.BadOptionException e) {
@@ -97,9 +95,6 @@ final class StatusCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
   }
-
-  private static final java.util.Set<String> TERMINAL = java.util.Set.of("TASK_FINISHED", "TASK_FAILED", "TASK_KILLED",
-      "TASK_ERROR", "TASK_LOST", "TASK_DROPPED", "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN");
 
   StatusCommand(CliContext ctx) {
     this.ctx = ctx;

@@ -1,5 +1,6 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.cluster.ClusterAdmin;
 import io.mesosrunner.cluster.LineSplitter;
 import io.mesosrunner.cluster.TaskState;
 import io.mesosrunner.state.JobStore;
@@ -16,9 +17,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The printing half of {@code runner logs}: given the attempts chosen and where their files are
- * read from, prints what the files hold and, with {@code -f}, keeps printing until each attempt
- * has settled. While it follows it reads the run's journal again, to learn which attempts ended
+ * The printing half of {@code runner logs}: given the attempts chosen and the admin of the
+ * cluster their files are read from, prints what the files hold and, with {@code -f}, keeps
+ * printing until each attempt has settled. While it follows it reads the run's journal again, to learn which attempts ended
  * and whether a runner is still attached to the run.
  */
 final class TaskOutputPrinter {
@@ -29,7 +30,7 @@ final class TaskOutputPrinter {
   private final CliContext ctx;
   private final JobTarget target;
   private final RunState run;
-  private final LogsCommand.Source source;
+  private final ClusterAdmin cluster;
   private final boolean follow;
   private final String fileName;
   private final boolean tagged;
@@ -40,12 +41,12 @@ final class TaskOutputPrinter {
    * @param fileName {@code stdout} or {@code stderr} (printed to the same stream of ours)
    * @param tagged   whether each line is tagged {@code [job/instance]} (several instances shown)
    */
-  TaskOutputPrinter(CliContext ctx, JobTarget target, RunState run, LogsCommand.Source source, boolean follow,
+  TaskOutputPrinter(CliContext ctx, JobTarget target, RunState run, ClusterAdmin cluster, boolean follow,
       String fileName, boolean tagged) {
     this.ctx = ctx;
     this.target = target;
     this.run = run;
-    this.source = source;
+    this.cluster = cluster;
     this.follow = follow;
     this.fileName = fileName;
     this.tagged = tagged;
@@ -58,7 +59,7 @@ final class TaskOutputPrinter {
     for (RunState.Attempt a : chosen) {
       String prefix = tagged ? "[" + target.jobName() + "/" + a.instance()
           + (a.attempt() > 1 ? "#" + a.attempt() : "") + "] " : null;
-      tails.add(new Tail(a, prefix, source.filters(fileName) ? line -> source.notTheTasks(fileName, line) : null, out));
+      tails.add(new Tail(a, prefix, cluster.filtersOutput(fileName) ? line -> cluster.isClusterLine(fileName, line) : null, out));
     }
     int gone = 0;
     while (true) {
@@ -86,7 +87,7 @@ final class TaskOutputPrinter {
             : e.getMessage() == null ? "no answer from the master or the agent" : e.getMessage()));
       }
       if (bytes == null) {
-        ctx.err().println("runner: " + source.gone(t.attempt, fileName));
+        ctx.err().println("runner: " + cluster.whyNoOutput(EarlierRuns.recorded(t.attempt), fileName));
         t.done = true;
         gone++;
         continue;
@@ -149,7 +150,7 @@ final class TaskOutputPrinter {
   private byte[] drain(Tail t) throws IOException, InterruptedException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     while (true) {
-      byte[] bytes = source.read(t.attempt, fileName, t.offset);
+      byte[] bytes = cluster.readOutput(EarlierRuns.recorded(t.attempt), fileName, t.offset);
       if (bytes == null) return t.offset == 0 && all.size() == 0 ? null : all.toByteArray();
       if (bytes.length == 0) break;
       t.offset += bytes.length;

@@ -1,5 +1,7 @@
 package io.mesosrunner.state;
 
+import io.mesosrunner.cluster.ClusterKind;
+
 import io.mesosrunner.schedule.IndexRanges;
 import java.util.List;
 
@@ -37,6 +39,11 @@ public sealed interface JournalRecord {
       if (instances < 1) {
         throw new IllegalArgumentException("instances (" + instances + ") must be at least 1");
       }
+    }
+
+    /** The cluster the run used; {@code cluster} is its text as journaled ({@link ClusterKind#recorded()}). */
+    public ClusterKind clusterKind() {
+      return ClusterKind.parse(cluster);
     }
   }
 

@@ -6,15 +6,10 @@ import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.job.Constraint;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.match.Resources;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -239,38 +234,8 @@ public final class LocalCluster implements Cluster {
     action.accept(master.actions());
   }
 
-  /** The file in a sandbox naming the task's process (its process group), for a later runner. */
+  /** The file in a sandbox naming the task's process (its process group), for a later runner ({@link LocalRunAdmin}). */
   static final String PID_FILE = ".runner-pid";
-
-  /**
-   * Kills the processes an earlier runner left in these sandboxes (it was killed before it could
-   * kill its tasks), with their whole process groups. A pid is trusted only while the process
-   * with that pid started when the file says, so a recycled pid is never killed.
-   *
-   * @return how many task processes were still running and were killed
-   */
-  public static int killLeftovers(List<Path> sandboxes) {
-    ProcessTrees trees = new ProcessTrees(new ProcessTrees.KillCommand());
-    int killed = 0;
-    for (Path sandbox : sandboxes) {
-      Path file = sandbox.resolve(PID_FILE);
-      if (!Files.isRegularFile(file)) continue;
-      try {
-        String[] parts = Files.readString(file, StandardCharsets.UTF_8).trim().split(" ");
-        long pid = Long.parseLong(parts[0]);
-        long started = Long.parseLong(parts[1]);
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) continue;
-        long actual = handle.get().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
-        if (started != 0 && Math.abs(actual - started) > 1000) continue;
-        trees.signal(pid, new HashSet<>(), true);
-        killed++;
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("cannot check for leftover processes in {}: {}", sandbox, e.getMessage());
-      }
-    }
-    return killed;
-  }
 
   /**
    * Kills every task's process tree (SIGTERM, then SIGKILL after the grace period), waits for
