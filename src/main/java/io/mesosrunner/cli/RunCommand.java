@@ -201,7 +201,7 @@ final class RunCommand implements Callable<Integer> {
           skipped = latest.completedByRun(job.instances());
           int done = skipped.values().stream().mapToInt(List::size).sum();
           if (done == job.instances()) {
-            ctx.out().println("runner: nothing to retry: all " + done + " instances completed (" + describe(skipped) + ")");
+            ctx.err().println("runner: nothing to retry: all " + done + " instances completed (" + describe(skipped) + ")");
             return ExitCode.OK;
           }
           ctx.err().println("runner: retrying run " + latest.runId() + ": launching " + (job.instances() - done) + " of "
@@ -313,7 +313,8 @@ final class RunCommand implements Callable<Integer> {
       ctx.err().println("runner: no master named (--master, RUNNER_MASTER or MESOS_MASTER): running on the embedded local cluster");
     }
     try (var cluster = opened.cluster()) {
-      // A report on standard output keeps it clean: task output and the summary go to stderr.
+      // Standard output is the tasks' stdout (as with GNU parallel, xargs, make); the runner's own
+      // text goes to stderr. A report on standard output keeps it clean: task output goes to stderr.
       java.io.PrintStream shown = reports().toStdout() ? ctx.err() : ctx.out();
       int doneBefore = resume == null ? 0 : (int) resume.instances().stream().filter(Resume.Instance::completed).count();
       TerminalUi ui = new TerminalUi(shown, ctx.err(), ctx.terminal(),
@@ -346,10 +347,10 @@ final class RunCommand implements Callable<Integer> {
       }
       RunReport r = RunReport.of(RunReports.snapshot(scheduler, where, trace.samples()), cluster::sandboxOf,
           t -> tails.getOrDefault(t, List.of()), exit);
-      boolean colour = shown == ctx.out() ? ctx.terminal().colourOnStdout() : ctx.terminal().colourOnStderr();
-      shown.print(TerminalUi.colourSummary(TextSummary.render(r, ui::stderrTail), Style.of(colour)));
-      if (skippedSummary != null) shown.println(skippedSummary);
-      shown.flush();
+      ctx.err().print(TerminalUi.colourSummary(TextSummary.render(r, ui::stderrTail),
+          Style.of(ctx.terminal().colourOnStderr())));
+      if (skippedSummary != null) ctx.err().println(skippedSummary);
+      ctx.err().flush();
       reports().write(r, ctx.out(), ctx.err());
       // Before the lock is released: a `runner wait` that sees the runner gone finds its exit code.
       RunnerExit.write(jobDir, run.runId(), exit);

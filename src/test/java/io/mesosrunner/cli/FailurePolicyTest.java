@@ -69,14 +69,14 @@ class FailurePolicyTest {
   void keepGoingRunsEveryInstanceAndExitsOneNamingEachFailedInstance() throws IOException {
     Path f = run.job(FAIL_ONE_AND_TWO);
     Cli.run(f.toString(), "--state-dir", run.state(), "--keep-going").exitedWith(1)
-        .outContains("done 0 of 4", "done 3 of 4", "2 of 4 instances failed (on_failure: continue): 1, 2",
+        .outContains("done 0 of 4", "done 3 of 4").errContains("2 of 4 instances failed (on_failure: continue): 1, 2",
             "instance 1 failed after 1 attempt", "instance 2 failed after 1 attempt");
   }
 
   @Test
   void withoutKeepGoingTheFirstFailureStopsTheRun() throws IOException {
     Path f = run.job(FAIL_ONE_AND_TWO);
-    CliResult r = Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(1).outContains("instance 1 failed 1 time");
+    CliResult r = Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(1).errContains("instance 1 failed 1 time");
     assertThat(r.out()).doesNotContain("done 3 of 4");
   }
 
@@ -91,7 +91,7 @@ class FailurePolicyTest {
         no_retry_exit: [2]
         """);
     CliResult r = Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(1)
-        .outContains("failed with exit code 2, which is not retried (no_retry_exit: [2])", "attempts:  1 (1 failed");
+        .errContains("failed with exit code 2, which is not retried (no_retry_exit: [2])", "attempts:  1 (1 failed");
     assertThat(r.out().lines().filter(l -> l.endsWith("] try"))).hasSize(1);
   }
 
@@ -110,17 +110,17 @@ class FailurePolicyTest {
           MARK: %s
         """.formatted(mark));
     CliResult first = Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(1);
-    String firstRun = first.out().lines().filter(l -> l.contains("run id:")).findFirst().orElseThrow()
+    String firstRun = first.err().lines().filter(l -> l.contains("run id:")).findFirst().orElseThrow()
         .replaceAll(".*run id:\\s*", "");
     Files.writeString(mark, "");
 
     CliResult second = Cli.run(f.toString(), "--state-dir", run.state(), "--retry-failed").exitedWith(0)
-        .outContains("[flaky/1] ran 1", "skipped as already completed: run " + firstRun + ": 0, 2")
-        .errContains("retrying run " + firstRun + ": launching 1 of 3 instances");
+        .outContains("[flaky/1] ran 1")
+        .errContains("skipped as already completed: run " + firstRun + ": 0, 2", "retrying run " + firstRun + ": launching 1 of 3 instances");
     assertThat(second.out()).doesNotContain("ran 0").doesNotContain("ran 2");
 
     Cli.run(f.toString(), "--state-dir", run.state(), "--retry-failed").exitedWith(0)
-        .outContains("nothing to retry: all 3 instances completed");
+        .errContains("nothing to retry: all 3 instances completed");
   }
 
   @Test
@@ -128,7 +128,7 @@ class FailurePolicyTest {
     String url = masterWhereInstanceOneExits(7);
     Path f = run.job("name: shards\ncommand: work\ncpus: 0.1\nmem: 16\ninstances: 3\nretries: 0\n");
     Cli.run(f.toString(), "--state-dir", run.state(), "--master", url, "--keep-going").exitedWith(1)
-        .outContains("1 of 3 instances failed (on_failure: continue): 1");
+        .errContains("1 of 3 instances failed (on_failure: continue): 1");
     assertThat(master.finishedTaskIds()).hasSize(2);
     assertThat(master.unacknowledgedUpdates()).isEmpty();
   }
@@ -138,7 +138,7 @@ class FailurePolicyTest {
     String url = masterWhereInstanceOneExits(4);
     Path f = run.job("name: shards\ncommand: work\ncpus: 0.1\nmem: 16\ninstances: 2\nretries: 3\nretry_on_exit: [75]\n");
     Cli.run(f.toString(), "--state-dir", run.state(), "--master", url).exitedWith(1)
-        .outContains("instance 1 failed with exit code 4, which is not retried (retry_on_exit: [75])");
+        .errContains("instance 1 failed with exit code 4, which is not retried (retry_on_exit: [75])");
     assertThat(master.launchedTasks()).filteredOn(t -> instanceOf(t).equals("1")).hasSize(1);
   }
 }

@@ -73,7 +73,7 @@ class LocalFitCommandLineTest {
   @Test
   void constraintsTheLocalClusterMeetsDoNotStopTheRun() throws IOException {
     run(job("instances: 2\nconstraints: [\"hostname UNIQUE\", \"rack UNLIKE r9\"]\n"), "-q").exitedWith(0)
-        .outContains("2 of 2 completed");
+        .errContains("2 of 2 completed");
   }
 
   @Test

@@ -60,8 +60,8 @@ class MesosCommandLineTest {
   @Test
   void runsHelloOnMesosWithTaggedOutputAndTearsDown() {
     Cli.run("jobs/hello.yaml", "--state-dir", state(), "--master", url()).exitedWith(0)
-        .outContains("[hello-world/0] hello world", "[hello-world/1] hello world", "[hello-world/2] hello world",
-            "3 of 3 completed", "mesos master " + url());
+        .outContains("[hello-world/0] hello world", "[hello-world/1] hello world", "[hello-world/2] hello world")
+        .errContains("3 of 3 completed", "mesos master " + url());
     assertThat(master.finishedTaskIds()).hasSize(3);
     assertThat(master.calls(Call.Type.TEARDOWN)).hasSize(1);
     assertThat(master.unacknowledgedUpdates()).isEmpty();
@@ -76,7 +76,7 @@ class MesosCommandLineTest {
   @Test
   void masterComesFromTheEnvironmentWhenNoFlagIsGiven() {
     Cli.run(Map.of("MESOS_MASTER", url()), "jobs/hello.yaml", "--state-dir", state(), "--quiet").exitedWith(0)
-        .outContains("3 of 3 completed", "mesos master");
+        .errContains("3 of 3 completed", "mesos master");
   }
 
   @Test
@@ -91,7 +91,7 @@ class MesosCommandLineTest {
     Path job = tmp.resolve("bad.yaml");
     Files.writeString(job, "name: bad\ncommand: exit 4\ncpus: 0.1\nmem: 16\nretries: 0\n");
     Cli.run(job.toString(), "--state-dir", state(), "--master", url()).exitedWith(1)
-        .outContains("bad: FAILED", "exit code 4", "stderr| cannot open input");
+        .errContains("bad: FAILED", "exit code 4", "stderr| cannot open input");
   }
 
   @Test
@@ -101,7 +101,7 @@ class MesosCommandLineTest {
     master = null;
     CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", state(), "--quiet", "--master", dead, "--connect-retries", "2").exitedWith(3)
         .noStackTrace();
-    assertThat(r.out()).contains("could not run", "cannot reach master");
+    assertThat(r.err()).contains("could not run", "cannot reach master");
     assertThat(r.err()).contains("runner: cannot reach master at http://127.0.0.1:")
         .contains("; retry 1 of 1 in 0.5 s");
   }
@@ -125,7 +125,7 @@ class MesosCommandLineTest {
 
     Files.writeString(secret, "wrong\n");
     Cli.run("jobs/hello.yaml", "--state-dir", state(), "--quiet", "--master", url(), "--principal", "runner", "--secret-file",
-        secret.toString()).exitedWith(3).outContains("authentication failed");
+        secret.toString()).exitedWith(3).errContains("authentication failed");
   }
 
   @Test
@@ -163,7 +163,7 @@ class MesosCommandLineTest {
       });
       switcher.start();
       Cli.run(job.toString(), "--state-dir", state(), "--quiet", "--master", "zk://" + zk.getConnectString() + "/mesos").exitedWith(0)
-          .outContains("2 of 2 completed");
+          .errContains("2 of 2 completed");
       switcher.join(10_000);
       assertThat(second.calls(Call.Type.SUBSCRIBE)).isNotEmpty();
       assertThat(second.calls(Call.Type.TEARDOWN)).hasSize(1);

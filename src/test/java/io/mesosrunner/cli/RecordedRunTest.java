@@ -67,7 +67,7 @@ class RecordedRunTest {
     Cli.run(Map.of("RUNNER_MASTER", "not-a-url:::"), job.toString(), "--state-dir", state().toString()).exitedWith(2)
         .errContains("RUNNER_MASTER: master address 'not-a-url:::'");
     assertThat(state()).doesNotExist();
-    Cli.run(job.toString(), "--state-dir", state().toString(), "-q").exitedWith(0).outContains("2 of 2 completed");
+    Cli.run(job.toString(), "--state-dir", state().toString(), "-q").exitedWith(0).errContains("2 of 2 completed");
   }
 
   @Test
@@ -77,7 +77,7 @@ class RecordedRunTest {
         .exitedWith(3);
     Cli.run(job.toString(), "--state-dir", state().toString()).exitedWith(0)
         .errContains("launched no task", "it ran on http://127.0.0.1:1", "starting a new run")
-        .outContains("2 of 2 completed");
+        .errContains("2 of 2 completed");
   }
 
   @Test
@@ -98,7 +98,7 @@ class RecordedRunTest {
     Cli.run(job.toString(), "--state-dir", state().toString(), "--restart", "--connect-retries", "1").exitedWith(0)
         .errContains("cannot tear its framework down on http://127.0.0.1:1", "may still run there: quick.0.1." + runId,
             "curl -X POST http://127.0.0.1:1/master/teardown -d frameworkId=fw-8")
-        .outContains("2 of 2 completed");
+        .errContains("2 of 2 completed");
     assertThat(latest().runId()).isNotEqualTo(runId);
     assertThat(latest().started().cluster()).isEqualTo("local");
   }
@@ -222,7 +222,7 @@ class RecordedRunTest {
   @Test
   void runDashReadsTheJobFromStdinAndKeepsItsStateUnderTheJobName() throws IOException {
     Cli.withStdin(QUICK, Map.of(), "run", "-", "--state-dir", state().toString(), "-q").exitedWith(0)
-        .outContains("2 of 2 completed");
+        .errContains("2 of 2 completed");
     assertThat(latest().started().jobFile()).isEqualTo("<stdin>");
     Cli.run("status", "quick", "--state-dir", state().toString()).exitedWith(0).outContains("run " + latest().runId());
     Cli.withStdin("name: quick\ncommand: [ ]\n", Map.of(), "-", "--state-dir", state().toString()).exitedWith(2)

@@ -28,8 +28,8 @@ class RunCommandTest {
   @Test
   void runsHelloOnTheLocalClusterWithTaggedOutputAndASummary() {
     CliResult r = Cli.run("jobs/hello.yaml", "--state-dir", run.state()).exitedWith(0)
-        .outContains("[hello-world/0] hello world", "[hello-world/1] hello world", "[hello-world/2] hello world",
-            "hello-world: succeeded", "3 of 3 completed")
+        .outContains("[hello-world/0] hello world", "[hello-world/1] hello world", "[hello-world/2] hello world")
+        .errContains("hello-world: succeeded", "3 of 3 completed")
         .errContains("running on the embedded local cluster");
     assertThat(r.out().lines().filter(l -> l.endsWith("hello world"))).hasSize(3);
   }
@@ -37,14 +37,14 @@ class RunCommandTest {
   @Test
   void runIsTheDefaultCommandAndRunWorksToo() {
     Cli.run("run", "jobs/hello.yaml", "--state-dir", run.state(), "--quiet").exitedWith(0)
-        .outContains("3 of 3 completed");
+        .errContains("3 of 3 completed");
   }
 
   @Test
   void quietKeepsOnlyTheSummary() {
     CliResult r = Cli.run("jobs/hello.yaml", "--quiet", "--state-dir", run.state()).exitedWith(0);
-    assertThat(r.out()).doesNotContain("[hello-world/");
-    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).startsWith("hello-world: succeeded").doesNotContain("[hello-world/");
   }
 
   @Test
@@ -57,13 +57,13 @@ class RunCommandTest {
         retries: 0
         """);
     Cli.run(f.toString(), "--state-dir", run.state()).exitedWith(1)
-        .outContains("breaks: FAILED", "instance 0 failed after 1 attempt", "exit code 7", "stderr| boom: disk full");
+        .errContains("breaks: FAILED", "instance 0 failed after 1 attempt", "exit code 7", "stderr| boom: disk full");
   }
 
   @Test
   void retriedInstanceSucceedsOnItsSecondAttempt() {
     Cli.run("jobs/retry-timeout.yaml", "--state-dir", run.state()).exitedWith(0)
-        .outContains("attempt 2: upstream ready", "attempts:  2 (1 failed, 0 lost");
+        .outContains("attempt 2: upstream ready").errContains("attempts:  2 (1 failed, 0 lost");
   }
 
   @Test
@@ -120,7 +120,7 @@ class RunCommandTest {
         """.formatted(pidFile));
     Path report = tmp.resolve("r.json");
     Cli.run(f.toString(), "--quiet", "--state-dir", run.state(), "--report", report.toString()).exitedWith(1)
-        .outContains("slow: FAILED", "timed out after");
+        .errContains("slow: FAILED", "timed out after");
     long pid = Long.parseLong(Files.readString(pidFile).trim());
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     JsonNode att = new ObjectMapper().readTree(report.toFile()).get("instances").get(0).get("attempts").get(0);
@@ -139,7 +139,7 @@ class RunCommandTest {
         deadline: 1s
         """);
     long start = System.nanoTime();
-    Cli.run(f.toString(), "--quiet", "--state-dir", run.state()).exitedWith(1).outContains("deadline", "0 of 2");
+    Cli.run(f.toString(), "--quiet", "--state-dir", run.state()).exitedWith(1).errContains("deadline", "0 of 2");
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(15);
   }
 

@@ -59,7 +59,10 @@ class RunnerJarIT {
     Process p = start("jobs/hello.yaml", "--state-dir", tmp.resolve("state").toString());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err()).isZero();
-    assertThat(out()).contains("[hello-world/0] hello world", "[hello-world/2] hello world", "3 of 3 completed");
+    // Standard output is the tasks' stdout alone; the summary is the runner's own text, on stderr.
+    assertThat(out().lines().sorted()).containsExactly("[hello-world/0] hello world", "[hello-world/1] hello world",
+        "[hello-world/2] hello world");
+    assertThat(err()).contains("hello-world: succeeded", "3 of 3 completed");
     // Not a terminal: no control characters in the log.
     assertThat(err()).doesNotContain("\033[").contains("running on the embedded local cluster");
   }
@@ -120,7 +123,7 @@ class RunnerJarIT {
     p.toHandle().destroy(); // SIGTERM
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err()).isEqualTo(130);
-    assertThat(out()).contains("long: interrupted");
+    assertThat(err()).contains("long: interrupted");
     assertNoneRunning(pids);
   }
 
@@ -145,7 +148,7 @@ class RunnerJarIT {
     assertThat(hup.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err()).isEqualTo(130);
-    assertThat(out()).contains("hangup: interrupted");
+    assertThat(err()).contains("hangup: interrupted");
     assertNoneRunning(pids);
     // The journal was closed with every task's end: nothing is left RUNNING in it.
     io.mesosrunner.state.RunState run = io.mesosrunner.state.JobStore.status(state, "hangup").orElseThrow();
@@ -165,7 +168,7 @@ class RunnerJarIT {
     assertThat(lines.stream().filter(l -> l.contains("retry")).toList()).as(err()).containsExactly(
         "runner: cannot reach master at http://127.0.0.1:1: connection refused; retry 1 of 2 in 0.5 s",
         "runner: cannot reach master at http://127.0.0.1:1: connection refused; retry 2 of 2 in 1 s");
-    assertThat(out()).contains("could not run: 3 attempts failed; cannot reach master at http://127.0.0.1:1");
+    assertThat(err()).contains("could not run: 3 attempts failed; cannot reach master at http://127.0.0.1:1");
   }
 
   /** What a finished process wrote, as bytes. */
@@ -253,7 +256,7 @@ class RunnerJarIT {
         .isZero();
     assertThat(indexOf(run.err(), bytes("\n[bytes/0] ", TASK_STDERR, "\n"))).as(run.errText()).isNotNegative();
     // The summary quotes the stderr tail as text: the letters survive (the stray byte cannot be text).
-    assertThat(new String(run.out(), StandardCharsets.UTF_8)).contains("    stderr| err \u00e9 \u2713 \ufffd\n");
+    assertThat(run.errText()).contains("    stderr| err \u00e9 \u2713 \ufffd\n");
 
     // runner logs: tagged, every instance; then one instance as written; then its stderr.
     Finished tagged = runWithoutLocale("logs", "logs", "bytes", "--state-dir", state);

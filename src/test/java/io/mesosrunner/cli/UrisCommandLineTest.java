@@ -61,8 +61,8 @@ class UrisCommandLineTest {
         uris: [etl.sh]
         """);
     CliResult r = Cli.run(job.toString(), "--state-dir", state()).exitedWith(0)
-        .outContains("[nightly-etl/0] etl shard 0 in ", "[nightly-etl/1] etl shard 1", "[nightly-etl/2] etl shard 2",
-            "3 of 3 completed");
+        .outContains("[nightly-etl/0] etl shard 0 in ", "[nightly-etl/1] etl shard 1", "[nightly-etl/2] etl shard 2")
+        .errContains("3 of 3 completed");
     assertThat(r.out()).doesNotContain("not found");
   }
 
@@ -78,7 +78,7 @@ class UrisCommandLineTest {
         retries: 0
         uris: [{value: tool.sh, executable: true}]
         """);
-    Cli.run(job.toString(), "--state-dir", state(), "--no-prefix").exitedWith(0).outContains("tool ran", "1 of 1 completed");
+    Cli.run(job.toString(), "--state-dir", state(), "--no-prefix").exitedWith(0).outContains("tool ran").errContains("1 of 1 completed");
   }
 
   @Test
@@ -117,12 +117,12 @@ class UrisCommandLineTest {
         + "command: 'cat bin/hello.txt conf/app.conf && test -f kept.tgz && test ! -e kept/bin && echo archive kept'\n"
         + "uris: [" + base + "/dl/tool.tgz, " + base + "/app.zip, {value: " + base + "/kept.tgz, extract: false}]\n");
     Cli.run(job.toString(), "--state-dir", state(), "--no-prefix").exitedWith(0)
-        .outContains("from the tarball", "from the zip", "archive kept", "1 of 1 completed");
+        .outContains("from the tarball", "from the zip", "archive kept").errContains("1 of 1 completed");
 
     Path missing = write("m.yaml", "version: 1\nname: missing\ncpus: 0.1\nmem: 16\nretries: 0\ncommand: 'true'\n"
         + "uris: [" + base + "/nothing.sh]\n");
     Cli.run(missing.toString(), "--state-dir", state()).exitedWith(1)
-        .outContains("Failed to fetch uris[0] '" + base + "/nothing.sh': HTTP 404");
+        .errContains("Failed to fetch uris[0] '" + base + "/nothing.sh': HTTP 404");
   }
 
   @Test
@@ -137,8 +137,8 @@ class UrisCommandLineTest {
         uris: [etl.sh]
         """);
     CliResult r = Cli.run(job.toString(), "--state-dir", state(), "-q").exitedWith(1)
-        .outContains("TASK_FAILED", "Failed to fetch uris[0] 'etl.sh': no such file " + tmp.resolve("jobs/etl.sh").toAbsolutePath());
-    assertThat(r.out()).doesNotContain("exit code 127");
+        .errContains("TASK_FAILED", "Failed to fetch uris[0] 'etl.sh': no such file " + tmp.resolve("jobs/etl.sh").toAbsolutePath());
+    assertThat(r.err()).doesNotContain("exit code 127");
   }
 
   @Test
