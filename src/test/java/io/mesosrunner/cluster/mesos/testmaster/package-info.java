@@ -1,0 +1,106 @@
+/**
+ * The Mesos test master: a protocol-level stand-in for a real Mesos 1.12 master, used by the
+ * tests of {@code cluster.mesos}, the CLI and the benchmarks. {@link
+ * io.mesosrunner.cluster.mesos.testmaster.TestMaster} is the facade; package-private classes own
+ * one group of habits each: offers and filters ({@code Allocator}, {@code AcceptCall}), task life
+ * ({@code TaskLife}, {@code Agents}), streams and failover ({@code Streams}, {@code
+ * SchedulerEndpoint}), operator endpoints ({@code OperatorEndpoints}) and agent files ({@code
+ * FakeAgent}). Their shared state and its one lock are in {@code MasterState}; all waiting goes
+ * through {@code MasterTimers}.
+ *
+ * <h2>The real master's habits</h2>
+ * Each row is either recorded (file under {@code src/test/resources/mesos-recordings/}) or a
+ * choice, with its reason; {@code TestMasterHabitsTest} has one test per row, named after it. The
+ * status codes, error texts and master-generated updates (the recordings' README tables) are
+ * checked by {@code TestMasterStatusTableTest}, {@code RecordedErrorsConformanceTest} and
+ * {@code TestMasterLifecycleTest}.
+ * <table>
+ * <caption>Behaviour of the test master</caption>
+ * <tr><th>row (test)</th><th>test master</th><th>backed by</th></tr>
+ * <tr><th colspan="3">Offers and filters ({@code Allocator}, {@code AcceptCall})</th></tr>
+ * <tr><td>allocationInterval</td><td>free resources are offered every {@link TestMaster.Builder#allocationInterval}
+ *     (default 1 s); a DECLINE with 0 s comes back at the next allocation</td>
+ *     <td>recorded in refuse-superset.jsonl (1006 ms after a 0 s DECLINE); README: default interval 1 s</td></tr>
+ * <tr><td>allocationPhaseMovedBySubscribe</td><td>the periodic allocation runs on the master's own
+ *     clock from its start; {@link TestMaster#phaseAllocationsAfterNextSubscribe} moves it to a chosen phase
+ *     after the next new framework's SUBSCRIBE</td><td>chosen, for benchmarks: the real allocator
+ *     ticks on its own clock (recorded ticks 1 s apart whatever the framework did), so the phase a
+ *     framework meets is luck that a comparison must not hand to one contender</td></tr>
+ * <tr><td>firstOffersAtSubscribe</td><td>SUBSCRIBED, a HEARTBEAT and the first OFFERS at once</td>
+ *     <td>recorded in happy.jsonl (offers 44 ms after SUBSCRIBED), failover.jsonl</td></tr>
+ * <tr><td>freedResourcesAtNextAllocation</td><td>resources of an ended task are offered at the next
+ *     periodic allocation, not at once</td><td>recorded in refuse-superset.jsonl (23-658 ms after
+ *     TASK_FINISHED over four runs), happy.jsonl (0.4 s)</td></tr>
+ * <tr><td>refuseFilterHoldsOnlyWhatItContains</td><td>a filter (DECLINE, or the unused rest of an
+ *     ACCEPT) holds back an agent's resources only while the refused resources contain them: freed
+ *     plus refused come back at the next allocation</td><td>recorded in refuse-superset.jsonl
+ *     (60 s filter, whole agent offered 31 ms after TASK_FINISHED)</td></tr>
+ * <tr><td>declineFilterExpiresThenNextAllocation</td><td>a filter expires after
+ *     max(refuse_seconds, allocation interval); the next allocation offers: 4 s gives 4-5 s</td>
+ *     <td>recorded in refuse-superset.jsonl (4019 ms), decline-suppress-revive.jsonl (2 s gave
+ *     2.2 s); the max() is chosen: the allocator's source (MESOS-4302)</td></tr>
+ * <tr><td>defaultRefuseSecondsIsFive</td><td>Filters without refuse_seconds (and an ACCEPT without
+ *     filters) refuse for 5 s</td><td>chosen: the default of {@code Filters.refuse_seconds} in
+ *     mesos.proto; not recorded</td></tr>
+ * <tr><td>filtersOnOneAgentExpireEachOnItsOwn</td><td>an agent keeps every live filter of a
+ *     framework; a later short filter does not end an earlier long one</td><td>chosen: the
+ *     allocator keeps a set of filters per agent and role; not recorded</td></tr>
+ * <tr><td>suppressStopsReviveClearsFiltersAndOffers</td><td>SUPPRESS: no offers; REVIVE clears the
+ *     filters and allocates at once</td><td>recorded in decline-suppress-revive.jsonl (none for 8 s;
+ *     an offer 23 ms after REVIVE)</td></tr>
+ * <tr><td>offerTimeoutRescindsAndReoffersAtNextAllocation</td><td>with {@link TestMaster.Builder#offerTimeout}
+ *     an unanswered offer gets RESCIND that long after it was made, and its resources come back at
+ *     the next allocation, without a filter; default: never</td><td>recorded in rescind.jsonl
+ *     (RESCIND 4788 ms after arrival at 5 s, new offer 349 ms later), agent-lost.jsonl (4995 ms)</td></tr>
+ * <tr><td>newAgentOfferedAtOnce</td><td>{@link TestMaster#addAgent} on a started master allocates at once</td>
+ *     <td>chosen: the allocator's path for a registering agent, as recorded for re-registration
+ *     (agent-lost.jsonl); a new agent was not recorded</td></tr>
+ * <tr><td>oneOfferPerAgentInOneEvent</td><td>each allocation offers each agent's whole free resources
+ *     as one offer, all agents' offers in one OFFERS event</td><td>recorded in happy.jsonl (whole
+ *     agent, one agent); one event for several agents is chosen (all recordings have one agent)</td></tr>
+ * <tr><th colspan="3">Task life ({@code TaskLife}, {@code Agents})</th></tr>
+ * <tr><td>executorTiming</td><td>launch to TASK_STARTING and on to TASK_RUNNING take
+ *     {@link TestMaster.Builder#stepDelay} each (default 10 ms), KILL to TASK_KILLED {@link TestMaster.Builder#killDelay}
+ *     (50 ms)</td><td>chosen for fast tests; recorded: 450-800 ms to STARTING, 20-100 ms to RUNNING
+ *     (happy.jsonl, refuse-superset.jsonl), about 80-170 ms to KILLED (kill-reconcile.jsonl,
+ *     agent-lost.jsonl)</td></tr>
+ * <tr><td>nextUpdateAfterAcknowledgementAndRetried</td><td>a task's next executor update waits for
+ *     the acknowledgement of the previous one; an unacknowledged one is sent again every
+ *     {@link TestMaster.Builder#updateRetryInterval} (10 s)</td><td>chosen: the agent's status update manager
+ *     (first retry after 10 s; its doubling up to 10 min is not modelled); not recorded (every
+ *     recorded update was acknowledged at once)</td></tr>
+ * <tr><td>lostAgentsOffersRescindedAtOnce</td><td>{@link TestMaster#removeAgent}: offers on the agent are
+ *     rescinded at once</td><td>recorded in agent-lost.jsonl (96 ms after the kill)</td></tr>
+ * <tr><td>unreachableAgentPartitionAware</td><td>after {@link TestMaster.Builder#agentRemovalDelay}: TASK_UNREACHABLE,
+ *     REASON_AGENT_REMOVED, "health check timed out", unreachable_time, no uuid, then
+ *     FAILURE{agent_id}</td><td>recorded in agent-lost.jsonl; the delay (default 200 ms) is chosen:
+ *     the real one is agent_ping_timeout x max_agent_ping_timeouts (3.7 s recorded at 1 s x 3)</td></tr>
+ * <tr><td>unreachableAgentNotPartitionAware</td><td>the same as TASK_LOST</td>
+ *     <td>recorded in agent-lost-non-pa.jsonl</td></tr>
+ * <tr><td>reregisteredAgentsTasksRunningAgain</td><td>{@link TestMaster#reAddAgent}: TASK_RUNNING,
+ *     REASON_AGENT_REREGISTERED, "Unreachable agent re-reregistered", from the master, no uuid, with
+ *     container_status, and offers at once</td><td>recorded in agent-lost.jsonl and
+ *     agent-lost-non-pa.jsonl (offers 14-22 ms later)</td></tr>
+ * <tr><td>tasksPauseWhileTheirAgentIsUnreachable</td><td>a task on an unreachable agent sends
+ *     nothing and does not end until the agent is back</td><td>chosen: not recorded (the recorded task
+ *     ran {@code sleep 300})</td></tr>
+ * <tr><th colspan="3">Streams and failover ({@code Streams}, {@code SchedulerEndpoint})</th></tr>
+ * <tr><td>failoverRemovesOffersWithoutRescind</td><td>SUBSCRIBE of a connected framework: ERROR
+ *     "Framework failed over" on the old stream, its offers dropped without RESCIND, new offers on
+ *     the new stream</td><td>recorded in failover.jsonl (no RESCIND on stream 2 though it held
+ *     offers)</td></tr>
+ * <tr><td>callOnAStreamTheMasterEndedIsARaceWithinTheGrace</td><td>a call naming a stream the
+ *     master ended ({@link TestMaster#dropStream}, a failed write, a failover by a new SUBSCRIBE, so also
+ *     after {@link TestMaster#stopHeartbeats} made the client resubscribe) is answered as the real master
+ *     answers (403 "Framework is not subscribed" while none is open, else 400 "The stream ID ...
+ *     didn't match ..."); within {@link TestMaster.Builder#raceGrace} (default 1 s) of that end it is a
+ *     {@link Race} ({@link TestMaster#races()}), later an HTTP_4xx violation</td><td>recorded: the texts in
+ *     errors.jsonl; the grace is chosen: a client cannot know its stream ended before a call it
+ *     had already sent arrives</td></tr>
+ * <tr><td>offerSentJustBeforeTeardownIsARace</td><td>an offer outstanding at TEARDOWN is
+ *     OFFER_HELD_AT_TEARDOWN only if it was sent {@link TestMaster.Builder#raceGrace} or more before
+ *     TEARDOWN arrived; a younger one is a {@link Race}</td><td>chosen: the client may have
+ *     queued TEARDOWN before the offer reached it</td></tr>
+ * </table>
+ */
+package io.mesosrunner.cluster.mesos.testmaster;
