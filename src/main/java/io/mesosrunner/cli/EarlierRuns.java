@@ -2,16 +2,21 @@ package io.mesosrunner.cli;
 
 import io.mesosrunner.cluster.ClusterAdmin;
 import io.mesosrunner.cluster.ClusterKind;
+import io.mesosrunner.job.Job;
+import io.mesosrunner.job.JobFileException;
+import io.mesosrunner.job.JobLoader;
 import io.mesosrunner.state.RunState;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Stopping what an earlier run of a job left behind (for {@code --restart}, {@code runner kill}
- * and before a local run is resumed), through the {@link ClusterAdmin} of the cluster the run
- * recorded. Whatever the earlier run recorded, stopping it ends: when its master cannot be parsed
- * or reached, the user is told what may still run there, and the run is forgotten.
+ * What becomes of an earlier, unfinished run of a job: whether a new command can carry it on,
+ * and stopping what it left behind (for {@code --restart}, {@code runner kill} and before a
+ * local run is resumed), through the {@link ClusterAdmin} of the cluster the run recorded.
+ * Whatever the earlier run recorded, stopping it ends: when its master cannot be parsed or
+ * reached, the user is told what may still run there, and the run is forgotten.
  */
 final class EarlierRuns {
 
@@ -20,6 +25,31 @@ final class EarlierRuns {
   /** Whether the run launched no task at all (so nothing of it can run, and there is nothing to carry on). */
   static boolean launchedNothing(RunState run) {
     return run.instances().stream().allMatch(i -> i.attempts().isEmpty() && !i.completed() && !i.failed());
+  }
+
+  /** Why a run of {@code now} on {@code cluster} cannot carry the earlier run on, or null. */
+  static String resumeBlocker(RunState earlier, JobFiles.Loaded now, JobSource source, ClusterKind cluster, CliContext ctx) {
+    if (!ClusterWiring.sameSpelling(earlier.started().clusterKind()).equals(cluster)) {
+      return "it ran on " + earlier.started().cluster() + ", this run would use " + cluster.recorded();
+    }
+    String owner = earlier.started().jobFile();
+    if (!source.isRecordedAs(owner)) {
+      return "it was started from " + owner + ", not " + source.label() + " (the same job name " + now.job().name()
+          + "; give this file its own --state-dir to run both)";
+    }
+    if (earlier.started().fileSha256().equals(now.sha256())) return null;
+    StringBuilder why = new StringBuilder("the job file changed since it began");
+    String before = earlier.started().jobText();
+    if (before != null) {
+      try {
+        Job old = new JobLoader(ctx.env()).parse(source.label(), before.getBytes(StandardCharsets.UTF_8));
+        List<String> changes = JobDiff.changes(old, now.job());
+        if (!changes.isEmpty()) why.append(" (").append(String.join("; ", changes)).append(')');
+      } catch (JobFileException e) {
+        // the old text no longer loads (e.g. an env variable is gone): the hashes say enough
+      }
+    }
+    return why.toString();
   }
 
   /** The run's tasks not known to have ended, as the admin port names them. */

@@ -2,8 +2,6 @@ package io.mesosrunner.cli;
 
 import io.mesosrunner.cluster.ClusterKind;
 import io.mesosrunner.job.Job;
-import io.mesosrunner.job.JobFileException;
-import io.mesosrunner.job.JobLoader;
 import io.mesosrunner.report.RunReport;
 import io.mesosrunner.report.TextSummary;
 import io.mesosrunner.run.JobRun;
@@ -20,7 +18,6 @@ import io.mesosrunner.state.RunJournal;
 import io.mesosrunner.state.RunState;
 import io.mesosrunner.state.StateLockedException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -107,15 +104,22 @@ final class RunCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
+  /** The command ends before a run begins, with this exit code; what to say was said. */
+  private static final class EndsEarly extends Exception {
+    final int exitCode;
+
+    EndsEarly(int exitCode) {
+      super(null, null, false, false);
+      this.exitCode = exitCode;
+    }
+  }
+
+  /** The run this command goes on with: the earlier one resumed, or a new one, and its journal. */
+  private record Beginning(RunInfo run, Resume resume, RunJournal journal) {}
+
   @Override
   public Integer call() throws InterruptedException {
-    if (!moreJobFiles.isEmpty()) {
-      List<String> names = java.util.stream.Stream.concat(java.util.stream.Stream.of(jobFile), moreJobFiles.stream())
-          .map(Path::toString).toList();
-      ctx.err().println("runner: one run takes one job file (got " + names.size() + ": " + String.join(", ", names)
-          + "); run them one after another, or check them all with: runner validate " + String.join(" ", names));
-      return ExitCode.USAGE;
-    }
+    if (!moreJobFiles.isEmpty()) return refuseMoreJobFiles();
     JobSource source = JobSource.of(jobFile);
     JobFiles.Loaded loaded = source.load(ctx);
     if (loaded == null) return ExitCode.USAGE;
@@ -152,78 +156,12 @@ final class RunCommand implements Callable<Integer> {
     }
     try (store) {
       RunState earlier = store.canResume() ? store.previous().orElseThrow() : null;
-      if (earlier != null && retryFailed && !restart) {
-        ctx.err().println("runner: run " + earlier.runId() + " of " + source.label() + " was interrupted: resume it with"
-            + " 'runner run " + source.label() + "', or stop it and retry its failed instances with --retry-failed --restart");
-        return ExitCode.USAGE;
-      }
-      if (earlier != null && restart) {
-        String done = EarlierRuns.stop(stateDir, earlier, where.access, ctx);
-        if (!quiet) ctx.err().println("runner: --restart: " + done);
-        earlier = null;
-      } else if (earlier != null) {
-        String blocker = resumeBlocker(earlier, loaded, source, cluster);
-        boolean nothingToResume = EarlierRuns.launchedNothing(earlier);
-        if (nothingToResume && (blocker != null || earlier.frameworkId() == null)) {
-          // It never launched a task: there is nothing of it to carry on or to kill.
-          if (!quiet && blocker != null) {
-            ctx.err().println("runner: earlier run " + earlier.runId() + " launched no task (" + blocker + "); starting a new run");
-          }
-          earlier = null;
-        } else if (blocker != null) {
-          ctx.err().println("runner: cannot resume run " + earlier.runId() + " of " + source.label() + ": " + blocker);
-          ctx.err().println("runner: run with --restart to kill what that run left and start over");
-          return ExitCode.USAGE;
-        }
-      }
-      RunInfo run;
-      Resume resume = null;
-      RunJournal journal;
-      if (earlier != null) {
-        run = new RunInfo(earlier.runId(), source.label(), loaded.sha256(), source.gitCommit());
-        resume = earlier.toResume(cluster.tasksOutliveTheRunner());
-        // What is left of tasks that die with their runner is killed; they count as lost.
-        if (!cluster.tasksOutliveTheRunner()) EarlierRuns.stop(stateDir, earlier, where.access, ctx);
-        journal = store.resume();
-        if (!quiet) {
-          ctx.err().println("runner: resuming run " + earlier.runId() + " (started "
-              + Instant.ofEpochMilli(earlier.started().startedAtEpochMs()) + "): " + earlier.completedCount() + " of "
-              + job.instances() + " instances already completed");
-        }
-      } else {
-        Map<String, List<Integer>> skipped = Map.of();
-        if (retryFailed) {
-          RunState latest = store.previous().orElse(null);
-          if (latest == null) {
-            ctx.err().println("runner: --retry-failed: no earlier run of " + job.name() + " in " + stateDir);
-            return ExitCode.USAGE;
-          }
-          skipped = latest.completedByRun(job.instances());
-          int done = skipped.values().stream().mapToInt(List::size).sum();
-          if (done == job.instances()) {
-            ctx.err().println("runner: nothing to retry: all " + done + " instances completed (" + describe(skipped) + ")");
-            return ExitCode.OK;
-          }
-          ctx.err().println("runner: retrying run " + latest.runId() + ": launching " + (job.instances() - done) + " of "
-              + job.instances() + " instances; skipped as already completed: " + describe(skipped));
-        }
-        run = new RunInfo(RunFiles.newRunId(), source.label(), loaded.sha256(), source.gitCommit());
-        journal = store.startNew(new RunStarted(run.runId(), job.name(), source.identity(), loaded.sha256(),
-            run.gitCommit(), cluster.recorded(), ctx.clock().millis(), job.instances(), loaded.text()));
-        if (!skipped.isEmpty()) {
-          List<JournalRecord> carried = new ArrayList<>();
-          List<Resume.Instance> done = new ArrayList<>();
-          for (Map.Entry<String, List<Integer>> e : skipped.entrySet()) {
-            carried.add(new InstancesCarriedOver(e.getKey(), IndexRanges.format(e.getValue()), ctx.clock().millis()));
-            for (int i : e.getValue()) done.add(new Resume.Instance(i, true, false, 0, 0, 0, List.of()));
-          }
-          done.sort(java.util.Comparator.comparingInt(Resume.Instance::index));
-          journal.append(carried);
-          resume = new Resume(null, done, false);
-          skippedSummary = "skipped as already completed: " + describe(skipped);
-        }
-      }
-      return runOn(job, source, stateDir, run, resume, journal, store.dir());
+      if (earlier != null) earlier = carriedOn(earlier, loaded, source, stateDir, cluster);
+      Beginning begun = earlier != null ? resume(earlier, job, source, loaded, stateDir, cluster, store)
+          : startNew(job, source, loaded, stateDir, cluster, store);
+      return runOn(job, source, stateDir, begun.run(), begun.resume(), begun.journal(), store.dir());
+    } catch (EndsEarly e) {
+      return e.exitCode;
     } catch (IOException e) {
       ctx.err().println("runner: cannot write the run journal in " + stateDir + ": " + StateDirProblem.reason(e));
       return ExitCode.USAGE;
@@ -231,6 +169,102 @@ final class RunCommand implements Callable<Integer> {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
     }
+  }
+
+  private int refuseMoreJobFiles() {
+    List<String> names = java.util.stream.Stream.concat(java.util.stream.Stream.of(jobFile), moreJobFiles.stream())
+        .map(Path::toString).toList();
+    ctx.err().println("runner: one run takes one job file (got " + names.size() + ": " + String.join(", ", names)
+        + "); run them one after another, or check them all with: runner validate " + String.join(" ", names));
+    return ExitCode.USAGE;
+  }
+
+  /**
+   * The unfinished earlier run, if this command carries it on; null when a new run starts (with
+   * --restart, what the earlier run left is stopped first). Ends the command when the earlier
+   * run can be neither carried on nor silently replaced.
+   */
+  private RunState carriedOn(RunState earlier, JobFiles.Loaded loaded, JobSource source, Path stateDir,
+      ClusterKind cluster) throws EndsEarly, ClusterOptions.BadOptionException, InterruptedException {
+    if (retryFailed && !restart) {
+      ctx.err().println("runner: run " + earlier.runId() + " of " + source.label() + " was interrupted: resume it with"
+          + " 'runner run " + source.label() + "', or stop it and retry its failed instances with --retry-failed --restart");
+      throw new EndsEarly(ExitCode.USAGE);
+    }
+    if (restart) {
+      String done = EarlierRuns.stop(stateDir, earlier, where.access, ctx);
+      if (!quiet) ctx.err().println("runner: --restart: " + done);
+      return null;
+    }
+    String blocker = EarlierRuns.resumeBlocker(earlier, loaded, source, cluster, ctx);
+    boolean nothingToResume = EarlierRuns.launchedNothing(earlier);
+    if (nothingToResume && (blocker != null || earlier.frameworkId() == null)) {
+      // It never launched a task: there is nothing of it to carry on or to kill.
+      if (!quiet && blocker != null) {
+        ctx.err().println("runner: earlier run " + earlier.runId() + " launched no task (" + blocker + "); starting a new run");
+      }
+      return null;
+    }
+    if (blocker != null) {
+      ctx.err().println("runner: cannot resume run " + earlier.runId() + " of " + source.label() + ": " + blocker);
+      ctx.err().println("runner: run with --restart to kill what that run left and start over");
+      throw new EndsEarly(ExitCode.USAGE);
+    }
+    return earlier;
+  }
+
+  /** Carries the earlier run on, under its own id and journal. */
+  private Beginning resume(RunState earlier, Job job, JobSource source, JobFiles.Loaded loaded, Path stateDir,
+      ClusterKind cluster, JobStore store) throws IOException, ClusterOptions.BadOptionException, InterruptedException {
+    RunInfo run = new RunInfo(earlier.runId(), source.label(), loaded.sha256(), source.gitCommit());
+    Resume resume = earlier.toResume(cluster.tasksOutliveTheRunner());
+    // What is left of tasks that die with their runner is killed; they count as lost.
+    if (!cluster.tasksOutliveTheRunner()) EarlierRuns.stop(stateDir, earlier, where.access, ctx);
+    RunJournal journal = store.resume();
+    if (!quiet) {
+      ctx.err().println("runner: resuming run " + earlier.runId() + " (started "
+          + Instant.ofEpochMilli(earlier.started().startedAtEpochMs()) + "): " + earlier.completedCount() + " of "
+          + job.instances() + " instances already completed");
+    }
+    return new Beginning(run, resume, journal);
+  }
+
+  /** Starts a new run (with --retry-failed, of the instances the latest run did not complete) in a new journal. */
+  private Beginning startNew(Job job, JobSource source, JobFiles.Loaded loaded, Path stateDir, ClusterKind cluster,
+      JobStore store) throws IOException, EndsEarly {
+    Map<String, List<Integer>> skipped = retryFailed ? completedEarlier(job, stateDir, store) : Map.of();
+    RunInfo run = new RunInfo(RunFiles.newRunId(), source.label(), loaded.sha256(), source.gitCommit());
+    RunJournal journal = store.startNew(new RunStarted(run.runId(), job.name(), source.identity(), loaded.sha256(),
+        run.gitCommit(), cluster.recorded(), ctx.clock().millis(), job.instances(), loaded.text()));
+    if (skipped.isEmpty()) return new Beginning(run, null, journal);
+    List<JournalRecord> carried = new ArrayList<>();
+    List<Resume.Instance> done = new ArrayList<>();
+    for (Map.Entry<String, List<Integer>> e : skipped.entrySet()) {
+      carried.add(new InstancesCarriedOver(e.getKey(), IndexRanges.format(e.getValue()), ctx.clock().millis()));
+      for (int i : e.getValue()) done.add(new Resume.Instance(i, true, false, 0, 0, 0, List.of()));
+    }
+    done.sort(java.util.Comparator.comparingInt(Resume.Instance::index));
+    journal.append(carried);
+    skippedSummary = "skipped as already completed: " + describe(skipped);
+    return new Beginning(run, new Resume(null, done, false), journal);
+  }
+
+  /** For --retry-failed: the instances earlier runs completed, by run; ends the command when there is nothing to retry. */
+  private Map<String, List<Integer>> completedEarlier(Job job, Path stateDir, JobStore store) throws EndsEarly {
+    RunState latest = store.previous().orElse(null);
+    if (latest == null) {
+      ctx.err().println("runner: --retry-failed: no earlier run of " + job.name() + " in " + stateDir);
+      throw new EndsEarly(ExitCode.USAGE);
+    }
+    Map<String, List<Integer>> skipped = latest.completedByRun(job.instances());
+    int done = skipped.values().stream().mapToInt(List::size).sum();
+    if (done == job.instances()) {
+      ctx.err().println("runner: nothing to retry: all " + done + " instances completed (" + describe(skipped) + ")");
+      throw new EndsEarly(ExitCode.OK);
+    }
+    ctx.err().println("runner: retrying run " + latest.runId() + ": launching " + (job.instances() - done) + " of "
+        + job.instances() + " instances; skipped as already completed: " + describe(skipped));
+    return skipped;
   }
 
   /** {@code run a1b2: 0-2, 4; run c3d4: 5}. */
@@ -276,31 +310,6 @@ final class RunCommand implements Callable<Integer> {
       ctx.err().println("runner: the run journal was damaged (" + e.getMessage() + "); kept it as " + aside);
       return JobStore.open(stateDir, jobName);
     }
-  }
-
-  /** Why the earlier run cannot be carried on by this command, or null. */
-  private String resumeBlocker(RunState earlier, JobFiles.Loaded now, JobSource source, ClusterKind cluster) {
-    if (!ClusterWiring.sameSpelling(earlier.started().clusterKind()).equals(cluster)) {
-      return "it ran on " + earlier.started().cluster() + ", this run would use " + cluster.recorded();
-    }
-    String owner = earlier.started().jobFile();
-    if (!source.isRecordedAs(owner)) {
-      return "it was started from " + owner + ", not " + source.label() + " (the same job name " + now.job().name()
-          + "; give this file its own --state-dir to run both)";
-    }
-    if (earlier.started().fileSha256().equals(now.sha256())) return null;
-    StringBuilder why = new StringBuilder("the job file changed since it began");
-    String before = earlier.started().jobText();
-    if (before != null) {
-      try {
-        Job old = new JobLoader(ctx.env()).parse(source.label(), before.getBytes(StandardCharsets.UTF_8));
-        List<String> changes = JobDiff.changes(old, now.job());
-        if (!changes.isEmpty()) why.append(" (").append(String.join("; ", changes)).append(')');
-      } catch (JobFileException e) {
-        // the old text no longer loads (e.g. an env variable is gone): the hashes say enough
-      }
-    }
-    return why.toString();
   }
 
   private int runOn(Job job, JobSource source, Path stateDir, RunInfo run, Resume resume, RunJournal journal,
