@@ -18,10 +18,13 @@ public final class ProcessSpawning {
    * {@code jdk.lang.Process.launchMechanism} unless it is set already, on Linux only. It takes
    * effect only if called before the JVM starts its first child process, so {@code main} should
    * call it first thing. Returns whether the property now asks for {@code VFORK}.
+   *
+   * <p>Only before Java 21: later JDKs deprecate {@code VFORK} and print a four-line warning on
+   * stderr at the first child process (seen on Temurin 25), a cost no user should see.
    */
   public static boolean preferVfork() {
     String key = "jdk.lang.Process.launchMechanism";
-    if (System.getProperty(key) == null
+    if (System.getProperty(key) == null && Runtime.version().feature() < 21
         && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
       System.setProperty(key, "VFORK");
     }
