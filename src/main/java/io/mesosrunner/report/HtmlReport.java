@@ -136,9 +136,11 @@ public final class HtmlReport {
     }
   }
 
+  /** One attempt on the time line: its instance, its times in epoch milliseconds. */
+  private record Row(int instance, RunReport.Attempt a, long start, long end) {}
+
   /** The columnar data the script draws. */
   private static void data(StringBuilder b, RunReport r) {
-    record Row(int instance, RunReport.Attempt a, long start, long end) {}
     long t0 = r.startedAt() == null ? Long.MAX_VALUE : Times.epochMillis(r.startedAt());
     long tEnd = r.endedAt() == null ? Long.MIN_VALUE : Times.epochMillis(r.endedAt());
     List<Row> rows = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8, r.attempts()));
@@ -160,18 +162,8 @@ public final class HtmlReport {
     if (tEnd < t0) tEnd = t0;
     long unit = Math.max(1, (tEnd - t0 + MAX_TICKS - 1) / MAX_TICKS);
     rows.sort(Comparator.comparingLong(Row::start).thenComparingInt(Row::instance));
-    // Agents in the order of their names (then ids), so rows are where a reader looks for them.
-    Map<String, String> nameOf = new HashMap<>();
-    for (Row row : rows) nameOf.putIfAbsent(row.a().agentId() == null ? "?" : row.a().agentId(), agentName(row.a()));
-    List<String> agentKeys = new ArrayList<>(nameOf.keySet());
-    agentKeys.sort(Comparator.comparing((String key) -> nameOf.get(key), HtmlReport::naturally)
-        .thenComparing(Comparator.naturalOrder()));
     Map<String, Integer> agents = new HashMap<>();
-    List<String> agentNames = new ArrayList<>();
-    for (String key : agentKeys) {
-      agents.put(key, agents.size());
-      agentNames.add(nameOf.get(key));
-    }
+    List<String> agentNames = agentOrder(rows, agents);
     StringBuilder i = new StringBuilder(), n = new StringBuilder(), g = new StringBuilder(), s = new StringBuilder(),
         d = new StringBuilder(), o = new StringBuilder(), x = new StringBuilder(), detail = new StringBuilder();
     int k = 0;
@@ -189,22 +181,7 @@ public final class HtmlReport {
       d.append(sep).append(Math.max(0, end - row.start()) / unit);
       o.append(sep).append(outcome);
       x.append(sep).append(a.exitCode() == null ? "null" : a.exitCode().toString());
-      if (outcome != FINISHED) {
-        detail.append(detail.length() == 0 ? "" : ",").append('"').append(k).append("\":{\"id\":");
-        json(detail, a.taskId());
-        detail.append(",\"st\":");
-        json(detail, a.state());
-        detail.append(",\"c\":");
-        json(detail, a.cause());
-        detail.append(",\"m\":");
-        json(detail, a.message());
-        detail.append(",\"e\":[");
-        for (int l = 0; l < a.stderrTail().size(); l++) {
-          if (l > 0) detail.append(',');
-          json(detail, a.stderrTail().get(l));
-        }
-        detail.append("]}");
-      }
+      if (outcome != FINISHED) failureDetail(detail, k, a);
       k++;
     }
     b.append("{\"job\":");
@@ -222,6 +199,42 @@ public final class HtmlReport {
         .append("],\n\"x\":[").append(x).append("]},\n\"detail\":{").append(detail).append("},\n");
     utilisation(b, r, t0, unit);
     b.append('}');
+  }
+
+  /**
+   * The agents in the order of their names (then ids), so rows are where a reader looks for
+   * them: their names, and in {@code agents} each agent id's index among them.
+   */
+  private static List<String> agentOrder(List<Row> rows, Map<String, Integer> agents) {
+    Map<String, String> nameOf = new HashMap<>();
+    for (Row row : rows) nameOf.putIfAbsent(row.a().agentId() == null ? "?" : row.a().agentId(), agentName(row.a()));
+    List<String> agentKeys = new ArrayList<>(nameOf.keySet());
+    agentKeys.sort(Comparator.comparing((String key) -> nameOf.get(key), HtmlReport::naturally)
+        .thenComparing(Comparator.naturalOrder()));
+    List<String> agentNames = new ArrayList<>();
+    for (String key : agentKeys) {
+      agents.put(key, agents.size());
+      agentNames.add(nameOf.get(key));
+    }
+    return agentNames;
+  }
+
+  /** What the page shows of the k-th attempt when it did not finish: task id, state, cause, message, stderr tail. */
+  private static void failureDetail(StringBuilder detail, int k, RunReport.Attempt a) {
+    detail.append(detail.length() == 0 ? "" : ",").append('"').append(k).append("\":{\"id\":");
+    json(detail, a.taskId());
+    detail.append(",\"st\":");
+    json(detail, a.state());
+    detail.append(",\"c\":");
+    json(detail, a.cause());
+    detail.append(",\"m\":");
+    json(detail, a.message());
+    detail.append(",\"e\":[");
+    for (int l = 0; l < a.stderrTail().size(); l++) {
+      if (l > 0) detail.append(',');
+      json(detail, a.stderrTail().get(l));
+    }
+    detail.append("]}");
   }
 
   private static void utilisation(StringBuilder b, RunReport r, long t0, long unit) {
