@@ -32,6 +32,17 @@ need_hyperfine() {
   command -v hyperfine >/dev/null 2>&1 || { echo "hyperfine could not be installed" >&2; exit 1; }
 }
 
+# Installs GNU parallel when missing (Debian package), silencing its citation notice.
+need_parallel() {
+  if ! command -v parallel >/dev/null 2>&1; then
+    log "installing GNU parallel"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get install -y parallel >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y parallel >/dev/null; }
+  fi
+  mkdir -p "$HOME/.parallel" && touch "$HOME/.parallel/will-cite"
+}
+
 # True when the jar is missing or older than any file under the given source directories.
 stale() {
   local jar="$1"; shift

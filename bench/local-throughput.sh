@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local cluster throughput: N instances of `true` (0.1 cpus each, --local-cpus 2: 20 at a time)
-# through the runner, against `xargs -P 20` running the same N `sh -c true`, whole processes,
-# timed in alternating rounds. Bar: median runner/xargs ratio at most 1.3 (N = 2000).
+# through the runner (bin/runner, the launcher users type), against `xargs -P 20` running the
+# same N `sh -c true`, and GNU parallel -j 20, whole processes, timed in alternating rounds.
+# Bars: median runner/xargs ratio at most 1.3 (N = 2000); GNU parallel at least 3x the runner.
 # Usage: bench/local-throughput.sh [--smoke]
 source "$(dirname "$0")/lib.sh"
 need_hyperfine
@@ -30,9 +31,12 @@ mkdir -p "$TMP/old"
 PREP="mkdir -p $TMP/state && mv $TMP/state $TMP/old/\$(date +%s%N)"
 XARGS="seq $N | xargs -P 20 -I{} sh -c true"
 
-CMDS=(xargs "$XARGS" runner "java -jar $RUNNER_JAR $TMP/job.yaml $RUN")
+CMDS=(xargs "$XARGS" runner "$ROOT_DIR/bin/runner $TMP/job.yaml $RUN" runner-jar "java -jar $RUNNER_JAR $TMP/job.yaml $RUN")
 if [ "$SMOKE" = 0 ]; then
-  CMDS+=(xargs-setsid "seq $N | xargs -P 20 -I{} setsid -w sh -c true"
+  need_parallel
+  CMDS+=(parallel "seq $N | parallel -j 20 sh -c true"
+         runner-launcher-C1 "env RUNNER_JAVA_OPTS=-XX:TieredStopAtLevel=1 $ROOT_DIR/bin/runner $TMP/job.yaml $RUN"
+         xargs-setsid "seq $N | xargs -P 20 -I{} setsid -w sh -c true"
          runner-jdk-starter "java -Drunner.local.starter=jdk -jar $RUNNER_JAR $TMP/job.yaml $RUN"
          jvm-spawn-only "java -Djdk.lang.Process.launchMechanism=VFORK -cp $BENCH_JAR io.mesosrunner.bench.SpawnOnly $N 20")
   # The AppCDS archive comes from a 20-task run, so that no timed run writes it.
@@ -68,6 +72,11 @@ if [ "$SMOKE" = 0 ]; then
 fi
 
 VERDICT="bar (<= 1.3 at N=2000): $(awk -v r="$RATIO" 'BEGIN {print (r <= 1.3 ? "MET" : "NOT MET")}')"
+PARALLEL_LINE=""
+if [ "$SMOKE" = 0 ]; then
+  PR="$(awk '$1=="TIME" && $2=="parallel" {p=$3} $1=="TIME" && $2=="runner" {r=$3} END {if (r > 0) printf "%.2f", p / r}' "$TMP/r1.txt")"
+  PARALLEL_LINE="GNU parallel / runner median ratio: **$PR** (bar >= 3: $(awk -v r="$PR" 'BEGIN {print (r >= 3 ? "MET" : "NOT MET")}'))"
+fi
 [ "$SMOKE" = 1 ] && VERDICT="smoke run (N=$N, not comparable to the bar)"
 {
   echo "### Local cluster throughput ($N x \`true\`, 20 at a time)"
@@ -77,6 +86,7 @@ VERDICT="bar (<= 1.3 at N=2000): $(awk -v r="$RATIO" 'BEGIN {print (r <= 1.3 ? "
   echo "$TABLE"
   echo
   echo "runner / xargs median ratio: **$RATIO** ($VERDICT)"
+  if [ -n "$PARALLEL_LINE" ]; then echo; echo "$PARALLEL_LINE"; fi
   if [ -n "$SPLIT" ]; then echo; echo "$SPLIT"; fi
 } > "$BENCH_OUT/local-throughput.md"
 cat "$BENCH_OUT/local-throughput.md"
