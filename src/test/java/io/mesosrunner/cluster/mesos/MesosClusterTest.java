@@ -23,9 +23,9 @@ import java.util.Base64;
 import java.util.List;
 import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.scheduler.Protos.Call;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(60)
 class MesosClusterTest {
@@ -33,16 +33,7 @@ class MesosClusterTest {
   static final String STREAM = "5af6160d-06b9-4650-98a0-113a3ec125ba";
   static final String FID = "8c68452b-dc02-4f4b-8848-d7d8ea33163a-0012";
 
-  PlaybackMaster master;
-  PlaybackMaster other;
-  MesosCluster cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) cluster.close();
-    if (master != null) master.close();
-    if (other != null) other.close();
-  }
+  @RegisterExtension final PlaybackRun run = new PlaybackRun();
 
   static byte[] recorded(int seq) {
     return Recordings.bytes(Recordings.seq("happy.jsonl", seq));
@@ -64,12 +55,9 @@ class MesosClusterTest {
   }
 
   @Test
-  void subscribesWithProtobufThenDeclinesWithTheStreamId() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void subscribesWithProtobufThenDeclinesWithTheStreamId(PlaybackMaster master, RecordingListener listener) throws Exception {
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()));
 
     Received subscribe = master.next(Call.Type.SUBSCRIBE);
     assertThat(subscribe.header("Content-Type")).isEqualTo("application/x-protobuf");
@@ -101,12 +89,9 @@ class MesosClusterTest {
   }
 
   @Test
-  void sendsBasicCredentialsOnEveryCallAndPutsThePrincipalInFrameworkInfo() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void sendsBasicCredentialsOnEveryCallAndPutsThePrincipalInFrameworkInfo(PlaybackMaster master, RecordingListener listener) throws Exception {
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).principal("rec-principal").secret("pw").build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()).principal("rec-principal").secret("pw"));
     Received subscribe = master.next(Call.Type.SUBSCRIBE);
     String expected = "Basic " + Base64.getEncoder().encodeToString("rec-principal:pw".getBytes(StandardCharsets.UTF_8));
     assertThat(subscribe.header("Authorization")).isEqualTo(expected);
@@ -117,8 +102,7 @@ class MesosClusterTest {
   }
 
   @Test
-  void launchSendsOneAcceptAndTailsTheTasksOutputWithoutExecutorLogLines() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void launchSendsOneAcceptAndTailsTheTasksOutputWithoutExecutorLogLines(PlaybackMaster master, RecordingListener listener) throws Exception {
     Protos.Offer recordedOffer = Recordings.event("happy.jsonl", 5).getOffers().getOffers(0);
     Protos.Offer offerHere = recordedOffer.toBuilder()
         .setUrl(recordedOffer.getUrl().toBuilder().setAddress(recordedOffer.getUrl().getAddress().toBuilder().setPort(master.port())))
@@ -134,9 +118,7 @@ class MesosClusterTest {
         + "to-stderr\n"
         + "I1125 15:06:40.980525 30077 executor.cpp:1041] Command exited with status 0 (pid: 30085)\n");
 
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()));
     Offer offer = listener.next(Event.OffersReceived.class).offers().get(0);
     TaskSpec t = task("happy-1", job("happy", Command.shell("echo hello world; echo to-stderr >&2")), offer,
         cpusMem(0.1, 32), List.of());
@@ -183,12 +165,9 @@ class MesosClusterTest {
   }
 
   @Test
-  void aLaunchOnAnOfferNoLongerHeldComesBackAsDroppedTasks() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void aLaunchOnAnOfferNoLongerHeldComesBackAsDroppedTasks(PlaybackMaster master, RecordingListener listener) throws Exception {
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()));
     Offer offer = listener.next(Event.OffersReceived.class).offers().get(0);
     master.push(org.apache.mesos.v1.scheduler.Protos.Event.newBuilder()
         .setType(org.apache.mesos.v1.scheduler.Protos.Event.Type.RESCIND)
@@ -205,14 +184,11 @@ class MesosClusterTest {
   }
 
   @Test
-  void followsA307ToTheLeaderAndKeepsUsingIt() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
-    other = new PlaybackMaster("/master/api/v1/scheduler");
+  void followsA307ToTheLeaderAndKeepsUsingIt(PlaybackMaster master, RecordingListener listener) throws Exception {
+    PlaybackMaster other = run.otherMaster("/master/api/v1/scheduler");
     master.answerNextSubscribe(SubscribeAnswer.redirect("//" + other.hostPort() + "/master/api/v1/scheduler"));
     other.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()));
     listener.next(Event.Subscribed.class);
     assertThat(cluster.leaderUri()).isEqualTo(URI.create("http://" + other.hostPort() + "/master/api/v1/scheduler"));
     cluster.execute(new Action.Suppress());
@@ -233,13 +209,10 @@ class MesosClusterTest {
   }
 
   @Test
-  void aDroppedStreamIsReportedAndTheFrameworkResubscribesWithItsId() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void aDroppedStreamIsReportedAndTheFrameworkResubscribesWithItsId(PlaybackMaster master, RecordingListener listener) throws Exception {
     master.answerNextSubscribe(SubscribeAnswer.streamThenEnd(STREAM, happyStart()));
     master.answerNextSubscribe(SubscribeAnswer.stream("second-stream", List.of(recorded(3), recorded(4))));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()));
     listener.next(Event.Subscribed.class);
     assertThat(listener.next(Event.Disconnected.class).reason()).contains("closed the event stream");
     master.next(Call.Type.SUBSCRIBE);
@@ -252,82 +225,65 @@ class MesosClusterTest {
   }
 
   @Test
-  void missingHeartbeatsCountAsADisconnection() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void missingHeartbeatsCountAsADisconnection(PlaybackMaster master, RecordingListener listener) throws Exception {
     org.apache.mesos.v1.scheduler.Protos.Event subscribed = Recordings.event("happy.jsonl", 3);
     byte[] fastHeartbeat = subscribed.toBuilder()
         .setSubscribed(subscribed.getSubscribed().toBuilder().setHeartbeatIntervalSeconds(0.2))
         .build().toByteArray();
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, List.of(fastHeartbeat)));
     master.answerNextSubscribe(SubscribeAnswer.stream("second", List.of(recorded(3))));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).heartbeatMissFactor(2).build());
-    cluster.start(listener);
+    run.start(config(master.hostPort()).heartbeatMissFactor(2));
     listener.next(Event.Subscribed.class);
     assertThat(listener.next(Event.Disconnected.class).reason()).contains("no heartbeat");
     assertThat(listener.next(Event.Subscribed.class).frameworkId()).isEqualTo(FID);
   }
 
   @Test
-  void unauthorizedSubscriptionFailsTheClusterAtOnce() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void unauthorizedSubscriptionFailsTheClusterAtOnce(PlaybackMaster master, RecordingListener listener) throws Exception {
     master.answerNextSubscribe(SubscribeAnswer.error(401, "401 Unauthorized."));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    run.start(config(master.hostPort()));
     assertThat(listener.next(Event.ClusterFailed.class).reason()).contains("authentication failed");
   }
 
   @Test
-  void refusedSubscriptionFailsWithTheMastersMessageAfterBoundedRetries() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void refusedSubscriptionFailsWithTheMastersMessageAfterBoundedRetries(PlaybackMaster master, RecordingListener listener) throws Exception {
     String text = "Failed to validate scheduler::Call: Authenticated principal 'a' does not match principal 'b'";
     for (int i = 0; i < 3; i++) {
       master.answerNextSubscribe(SubscribeAnswer.error(400, text));
     }
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    run.start(config(master.hostPort()));
     assertThat(listener.next(Event.ClusterFailed.class).reason()).contains(text).contains("400");
     assertThat(master.received).hasSizeLessThanOrEqualTo(3);
   }
 
   @Test
-  void unreachableMasterFailsAfterTheConfiguredAttempts() throws Exception {
+  void unreachableMasterFailsAfterTheConfiguredAttempts(RecordingListener listener) throws Exception {
     int freePort;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       freePort = s.getLocalPort();
     }
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config("127.0.0.1:" + freePort).build());
-    cluster.start(listener);
+    run.start(config("127.0.0.1:" + freePort));
     Event.ClusterFailed failed = listener.next(Event.ClusterFailed.class);
     assertThat(failed.reason()).contains("cannot reach master at http://127.0.0.1:" + freePort).contains("3 attempts");
     assertThat(listener.events()).noneMatch(e -> e instanceof Event.Disconnected);
   }
 
   @Test
-  void frameworkRemovedErrorFailsTheCluster() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void frameworkRemovedErrorFailsTheCluster(PlaybackMaster master, RecordingListener listener) throws Exception {
     byte[] error = org.apache.mesos.v1.scheduler.Protos.Event.newBuilder()
         .setType(org.apache.mesos.v1.scheduler.Protos.Event.Type.ERROR)
         .setError(org.apache.mesos.v1.scheduler.Protos.Event.Error.newBuilder().setMessage("Framework has been removed"))
         .build().toByteArray();
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, List.of(recorded(3), error)));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    run.start(config(master.hostPort()));
     listener.next(Event.Subscribed.class);
     assertThat(listener.next(Event.ClusterFailed.class).reason()).contains("Framework has been removed");
   }
 
   @Test
-  void teardownIsSentAndEndsTheStreamWithoutADisconnection() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void teardownIsSentAndEndsTheStreamWithoutADisconnection(PlaybackMaster master, RecordingListener listener) throws Exception {
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()));
     listener.next(Event.Subscribed.class);
     cluster.execute(new Action.Teardown());
     assertThat(master.next(Call.Type.TEARDOWN).call().getFrameworkId().getValue()).isEqualTo(FID);
@@ -337,8 +293,7 @@ class MesosClusterTest {
   }
 
   @Test
-  void inverseOffersAreDeclinedAtOnce() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void inverseOffersAreDeclinedAtOnce(PlaybackMaster master) throws Exception {
     byte[] inverse = org.apache.mesos.v1.scheduler.Protos.Event.newBuilder()
         .setType(org.apache.mesos.v1.scheduler.Protos.Event.Type.INVERSE_OFFERS)
         .setInverseOffers(org.apache.mesos.v1.scheduler.Protos.Event.InverseOffers.newBuilder()
@@ -349,32 +304,25 @@ class MesosClusterTest {
                     .setStart(Protos.TimeInfo.newBuilder().setNanoseconds(0)))))
         .build().toByteArray();
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, List.of(recorded(3), inverse)));
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(new RecordingListener());
+    run.start(config(master.hostPort()));
     Received decline = master.next(Call.Type.DECLINE_INVERSE_OFFERS);
     assertThat(decline.call().getDeclineInverseOffers().getInverseOfferIdsList())
         .extracting(Protos.OfferID::getValue).containsExactly("inv-1");
   }
 
   @Test
-  void agentFailureBecomesAgentLost() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void agentFailureBecomesAgentLost(PlaybackMaster master, RecordingListener listener) throws Exception {
     byte[] failure = Recordings.bytes(Recordings.seq("agent-lost.jsonl", 14));
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, List.of(recorded(3), failure)));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    run.start(config(master.hostPort()));
     assertThat(listener.next(Event.AgentLost.class).agentId()).isEqualTo("a8cd731e-db89-4c1b-a43d-68fb7b5a8a3d-S0");
   }
 
   @Test
-  void anAcceptTheMasterRejectsComesBackAsDroppedTasksWithItsMessage() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void anAcceptTheMasterRejectsComesBackAsDroppedTasksWithItsMessage(PlaybackMaster master, RecordingListener listener) throws Exception {
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
     master.callAnswers.put(Call.Type.ACCEPT, java.util.Map.entry(403, "Framework is not subscribed"));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).tailOutput(false).build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()).tailOutput(false));
     Offer offer = listener.next(Event.OffersReceived.class).offers().get(0);
     TaskSpec t = task("rejected-1", job("r", Command.shell("true")), offer, cpusMem(0.1, 32), List.of());
     cluster.execute(new Action.Launch(offer.id(), offer.agentId(), List.of(t), Duration.ofSeconds(1)));
@@ -384,25 +332,19 @@ class MesosClusterTest {
   }
 
   @Test
-  void aCallAnswered401FailsTheCluster() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void aCallAnswered401FailsTheCluster(PlaybackMaster master, RecordingListener listener) throws Exception {
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
     master.callAnswers.put(Call.Type.REVIVE, java.util.Map.entry(401, "401 Unauthorized."));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()));
     listener.next(Event.Subscribed.class);
     cluster.execute(new Action.Revive());
     assertThat(listener.next(Event.ClusterFailed.class).reason()).contains("authentication failed for REVIVE");
   }
 
   @Test
-  void executeNeverBlocksTheCallerEvenWhenTheMasterIsUnreachable() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void executeNeverBlocksTheCallerEvenWhenTheMasterIsUnreachable(PlaybackMaster master, RecordingListener listener) throws Exception {
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, happyStart()));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    MesosCluster cluster = run.start(config(master.hostPort()));
     listener.next(Event.Subscribed.class);
     master.close();
     long start = System.nanoTime();
@@ -413,7 +355,7 @@ class MesosClusterTest {
   }
 
   @Test
-  void aMasterThatNeverAnswersSubscribeCountsAsUnreachable() throws Exception {
+  void aMasterThatNeverAnswersSubscribeCountsAsUnreachable(RecordingListener listener) throws Exception {
     try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
       Thread acceptor = new Thread(() -> {
         List<java.net.Socket> held = new java.util.ArrayList<>();
@@ -425,8 +367,7 @@ class MesosClusterTest {
       });
       acceptor.setDaemon(true);
       acceptor.start();
-      RecordingListener listener = new RecordingListener();
-      cluster = new MesosCluster(config("127.0.0.1:" + silent.getLocalPort()).maxReconnectAttempts(2).build());
+      MesosCluster cluster = run.cluster(config("127.0.0.1:" + silent.getLocalPort()).maxReconnectAttempts(2));
       cluster.subscribeTimeout(Duration.ofMillis(300));
       cluster.start(listener);
       assertThat(listener.next(Event.ClusterFailed.class).reason()).contains("no answer to SUBSCRIBE");
@@ -434,26 +375,20 @@ class MesosClusterTest {
   }
 
   @Test
-  void anEventTypeFromANewerMasterIsSkippedAndTheStreamGoesOn() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void anEventTypeFromANewerMasterIsSkippedAndTheStreamGoesOn(PlaybackMaster master, RecordingListener listener) throws Exception {
     byte[] unknownType = {0x08, 0x63, (byte) 0xfa, 0x3e, 0x01, 0x00};
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, List.of(recorded(3), unknownType, recorded(5))));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    run.start(config(master.hostPort()));
     assertThat(listener.next(Event.OffersReceived.class).offers()).hasSize(1);
     assertThat(listener.events()).noneMatch(e -> e instanceof Event.Disconnected);
   }
 
   @Test
-  void recordedFailedOverErrorLeadsToAResubscription() throws Exception {
-    master = new PlaybackMaster("/api/v1/scheduler");
+  void recordedFailedOverErrorLeadsToAResubscription(PlaybackMaster master, RecordingListener listener) throws Exception {
     byte[] failedOver = Recordings.bytes(Recordings.seq("failover.jsonl", 26));
     master.answerNextSubscribe(SubscribeAnswer.stream(STREAM, List.of(recorded(3), failedOver)));
     master.answerNextSubscribe(SubscribeAnswer.stream("s2", List.of(recorded(3))));
-    RecordingListener listener = new RecordingListener();
-    cluster = new MesosCluster(config(master.hostPort()).build());
-    cluster.start(listener);
+    run.start(config(master.hostPort()));
     listener.next(Event.Subscribed.class);
     assertThat(listener.next(Event.Disconnected.class).reason()).contains("Framework failed over");
     assertThat(listener.next(Event.Subscribed.class).frameworkId()).isEqualTo(FID);

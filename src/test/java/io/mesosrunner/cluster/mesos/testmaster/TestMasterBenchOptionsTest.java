@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.FrameworkID;
@@ -17,31 +15,20 @@ import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.Value;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The options that let benchmarks run thousands of agents: no files servers, whole-agent refuse filters. */
 @Timeout(30)
 class TestMasterBenchOptionsTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private TestMaster master;
-    private final List<SchedulerTestClient.Subscription> subs = new ArrayList<>();
-
-    @AfterEach
-    void close() {
-        subs.forEach(SchedulerTestClient.Subscription::close);
-        if (master != null) {
-            master.close();
-        }
-    }
+    @RegisterExtension
+    final TestMasterRun run = new TestMasterRun();
 
     private SchedulerTestClient.Subscription subscribe() {
-        SchedulerTestClient.Subscription s = new SchedulerTestClient(master.uri())
-                .subscribe(SchedulerTestClient.framework("bench-options"));
-        subs.add(s);
-        return s;
+        return run.subscribe(SchedulerTestClient.framework("bench-options"));
     }
 
     private static double cpus(Offer offer) {
@@ -61,7 +48,7 @@ class TestMasterBenchOptionsTest {
         Call accept = Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(fid)
                 .setAccept(Call.Accept.newBuilder().addOfferIds(offer.getId()).addOperations(op)
                         .setFilters(Filters.newBuilder().setRefuseSeconds(60))).build();
-        assertThat(new SchedulerTestClient(master.uri()).call(accept, s.streamId()).statusCode()).isEqualTo(202);
+        assertThat(run.client().call(accept, s.streamId()).statusCode()).isEqualTo(202);
     }
 
     private TestMaster.Builder builder() {
@@ -71,8 +58,8 @@ class TestMasterBenchOptionsTest {
 
     @Test
     void agentsWithoutFilesServerBindNoPortAndAreStillOffered() {
-        master = builder().agentFilesServers(false).build().start();
-        FakeAgent agent = master.addAgent(AgentSpec.standard());
+        run.start(builder().agentFilesServers(false), 0);
+        FakeAgent agent = run.master().addAgent(AgentSpec.standard());
         assertThat(agent.port()).isZero();
         Offer offer = subscribe().next(Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
         assertThat(offer.getAgentId().getValue()).isEqualTo(agent.agentId());
@@ -82,22 +69,22 @@ class TestMasterBenchOptionsTest {
 
     @Test
     void byDefaultResourcesFreedByAnEndedTaskAreOfferedBeforeTheFilterExpires() {
-        master = builder().build().start();
-        master.addAgent(AgentSpec.standard());
+        run.start(builder(), 0);
+        run.master().addAgent(AgentSpec.standard());
         SchedulerTestClient.Subscription s = subscribe();
         FrameworkID fid = s.frameworkId(WAIT);
         Offer first = s.next(Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
         launchOneRefusingTheRest(s, fid, first);
 
         Offer next = s.next(Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
-        assertThat(master.finishedTaskIds()).containsExactly("t1");
+        assertThat(run.master().finishedTaskIds()).containsExactly("t1");
         assertThat(cpus(next)).isEqualTo(2.0);
     }
 
     @Test
     void wholeAgentFiltersHoldBackTheWholeAgentUntilTheyExpire() {
-        master = builder().resourceRefuseFilters(false).build().start();
-        master.addAgent(AgentSpec.standard());
+        run.start(builder().resourceRefuseFilters(false), 0);
+        run.master().addAgent(AgentSpec.standard());
         SchedulerTestClient.Subscription s = subscribe();
         FrameworkID fid = s.frameworkId(WAIT);
         Offer first = s.next(Event.Type.OFFERS, WAIT).getOffers().getOffers(0);
@@ -105,6 +92,6 @@ class TestMasterBenchOptionsTest {
 
         assertThatThrownBy(() -> s.next(Event.Type.OFFERS, Duration.ofSeconds(1))).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("no matching event");
-        assertThat(master.finishedTaskIds()).containsExactly("t1");
+        assertThat(run.master().finishedTaskIds()).containsExactly("t1");
     }
 }

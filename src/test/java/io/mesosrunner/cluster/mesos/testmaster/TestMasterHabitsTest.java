@@ -1,5 +1,6 @@
 package io.mesosrunner.cluster.mesos.testmaster;
 
+import io.mesosrunner.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,9 +29,9 @@ import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.Protos.Value;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One test per row of the table of habits in {@link TestMaster}'s class comment, named after the
@@ -46,37 +47,14 @@ class TestMasterHabitsTest {
      * call are 30-50 ms short: a call is recorded when it is answered, after its timers were set. */
     private static final long SLACK_MS = 150;
 
-    private TestMaster master;
-    private SchedulerTestClient client;
-    private final List<SchedulerTestClient.Subscription> subs = new ArrayList<>();
-
-    @AfterEach
-    void close() {
-        subs.forEach(SchedulerTestClient.Subscription::close);
-        if (master != null) {
-            master.close();
-        }
-    }
+    @RegisterExtension
+    final TestMasterRun run = new TestMasterRun();
 
     // ------------------------------------------------------------------------------------------
     // helpers
 
-    private void start(TestMaster.Builder builder, int agents) {
-        master = builder.build().start();
-        for (int i = 0; i < agents; i++) {
-            master.addAgent(AgentSpec.standard());
-        }
-        client = new SchedulerTestClient(master.uri());
-    }
-
     private static TestMaster.Builder every(long allocationMs) {
         return TestMaster.builder().allocationInterval(Duration.ofMillis(allocationMs));
-    }
-
-    private SchedulerTestClient.Subscription subscribe(FrameworkInfo info) {
-        SchedulerTestClient.Subscription s = client.subscribe(info);
-        subs.add(s);
-        return s;
     }
 
     private static Offer offerIn(Event e) {
@@ -89,26 +67,26 @@ class TestMasterHabitsTest {
 
     /** When the master wrote the OFFERS event holding this offer. */
     private Instant sentAt(Offer offer) {
-        return master.sentEvents().stream().filter(e -> e.event().getType() == Event.Type.OFFERS
+        return run.master().sentEvents().stream().filter(e -> e.event().getType() == Event.Type.OFFERS
                 && e.event().getOffers().getOffersList().stream().anyMatch(o -> o.getId().equals(offer.getId())))
                 .findFirst().orElseThrow().at();
     }
 
     /** When the master wrote the first event of this type after {@code after}. */
     private Instant sentAt(Event.Type type, Instant after) {
-        return master.sentEvents().stream().filter(e -> e.event().getType() == type && !e.at().isBefore(after))
+        return run.master().sentEvents().stream().filter(e -> e.event().getType() == type && !e.at().isBefore(after))
                 .findFirst().orElseThrow().at();
     }
 
     /** When the master wrote the first update with this state. */
     private Instant sentAt(TaskState state) {
-        return master.sentEvents().stream().filter(e -> e.event().getType() == Event.Type.UPDATE
+        return run.master().sentEvents().stream().filter(e -> e.event().getType() == Event.Type.UPDATE
                 && e.event().getUpdate().getStatus().getState() == state).findFirst().orElseThrow().at();
     }
 
     /** When the latest call of this type arrived. */
     private Instant lastCallAt(Call.Type type) {
-        List<ReceivedCall> c = master.calls(type);
+        List<ReceivedCall> c = run.master().calls(type);
         return c.get(c.size() - 1).at();
     }
 
@@ -141,7 +119,7 @@ class TestMasterHabitsTest {
         if (refuseSeconds >= 0) {
             a.setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds));
         }
-        assertThat(client.call(Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(fid).setAccept(a).build(),
+        assertThat(run.client().call(Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(fid).setAccept(a).build(),
                 s.streamId()).statusCode()).isEqualTo(202);
     }
 
@@ -151,12 +129,12 @@ class TestMasterHabitsTest {
         if (refuseSeconds >= 0) {
             d.setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds));
         }
-        assertThat(client.call(Call.newBuilder().setType(Call.Type.DECLINE).setFrameworkId(fid).setDecline(d).build(),
+        assertThat(run.client().call(Call.newBuilder().setType(Call.Type.DECLINE).setFrameworkId(fid).setDecline(d).build(),
                 s.streamId()).statusCode()).isEqualTo(202);
     }
 
     private void call(SchedulerTestClient.Subscription s, FrameworkID fid, Call.Type type) {
-        assertThat(client.call(Call.newBuilder().setType(type).setFrameworkId(fid).build(), s.streamId()).statusCode())
+        assertThat(run.client().call(Call.newBuilder().setType(type).setFrameworkId(fid).build(), s.streamId()).statusCode())
                 .isEqualTo(202);
     }
 
@@ -164,7 +142,7 @@ class TestMasterHabitsTest {
         Call ack = Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setFrameworkId(fid)
                 .setAcknowledge(Call.Acknowledge.newBuilder().setAgentId(st.getAgentId()).setTaskId(st.getTaskId())
                         .setUuid(st.getUuid())).build();
-        assertThat(client.call(ack, s.streamId()).statusCode()).isEqualTo(202);
+        assertThat(run.client().call(ack, s.streamId()).statusCode()).isEqualTo(202);
     }
 
     private static TaskStatus nextUpdate(SchedulerTestClient.Subscription s, String taskId, Duration timeout) {
@@ -187,17 +165,13 @@ class TestMasterHabitsTest {
 
     /** Waits until the framework holds an offer (the client may have skipped its event). */
     private Offer heldOffer() {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (master.outstandingOffers().isEmpty()) {
-            assertThat(System.nanoTime()).as("an outstanding offer within " + WAIT).isLessThan(deadline);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        try {
+            Await.until("an outstanding offer", WAIT, () -> !run.master().outstandingOffers().isEmpty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
-        return master.outstandingOffers().get(0);
+        return run.master().outstandingOffers().get(0);
     }
 
     private static void assertNoOffer(SchedulerTestClient.Subscription s, Duration within) {
@@ -243,7 +217,7 @@ class TestMasterHabitsTest {
     }
 
     private Running runForever(String taskId, FrameworkInfo.Capability.Type... capabilities) {
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("habits", capabilities));
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("habits", capabilities));
         FrameworkID fid = s.frameworkId(WAIT);
         Offer offer = nextOffer(s, WAIT);
         accept(s, fid, offer, 0, task(taskId, offer, 0.1));
@@ -259,8 +233,8 @@ class TestMasterHabitsTest {
         // Recorded: a 0 s DECLINE came back after one allocation interval (1 s).
         assertThat(recordedGapMs("refuse-superset.jsonl", 18, 19)).isBetween(1000L, 1100L);
         long interval = 500;
-        start(every(interval), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("interval"));
+        run.start(every(interval), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("interval"));
         FrameworkID fid = s.frameworkId(WAIT);
         Offer offer = nextOffer(s, WAIT);
         decline(s, fid, offer.getId(), 0);
@@ -281,22 +255,22 @@ class TestMasterHabitsTest {
     void allocationPhaseMovedBySubscribe() {
         // The master's own ticks are 10 s apart, starting now: without the move, the offer declined
         // below would come back about 10 s after SUBSCRIBE.
-        start(every(10_000), 1);
-        master.phaseAllocationsAfterNextSubscribe(Duration.ofMillis(400));
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("phase"));
+        run.start(every(10_000), 1);
+        run.master().phaseAllocationsAfterNextSubscribe(Duration.ofMillis(400));
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("phase"));
         FrameworkID fid = s.frameworkId(WAIT);
         Instant subscribed = sentAt(Event.Type.SUBSCRIBED, Instant.EPOCH);
         decline(s, fid, nextOffer(s, WAIT).getId(), 0);
         Offer again = nextOffer(s, WAIT);
         assertThat(ms(subscribed, sentAt(again))).isBetween(350L, 5_000L);
-        assertThatThrownBy(() -> master.phaseAllocationsAfterNextSubscribe(Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> run.master().phaseAllocationsAfterNextSubscribe(Duration.ofSeconds(10)))
             .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void firstOffersAtSubscribe() {
-        start(every(10_000), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("first"));
+        run.start(every(10_000), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("first"));
         List<Event.Type> first = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             first.add(s.next(e -> true, Duration.ofSeconds(2)).getType());
@@ -308,9 +282,9 @@ class TestMasterHabitsTest {
     @Test
     void freedResourcesAtNextAllocation() {
         long interval = 1000;
-        start(every(interval).stepDelay(Duration.ofMillis(5))
+        run.start(every(interval).stepDelay(Duration.ofMillis(5))
                 .behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(interval / 2))), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("freed"));
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("freed"));
         FrameworkID fid = s.frameworkId(WAIT);
         decline(s, fid, nextOffer(s, WAIT).getId(), 0);
         Offer onTick = nextOffer(s, WAIT);
@@ -335,15 +309,15 @@ class TestMasterHabitsTest {
         // came back 31 ms after TASK_FINISHED.
         assertThat(recordedGapMs("refuse-superset.jsonl", 10, 13)).isLessThan(1000);
         assertThat(cpus(offerIn(recordedEvent("refuse-superset.jsonl", 13)))).isEqualTo(2.0);
-        start(every(100).stepDelay(Duration.ofMillis(5)).behaviours(t -> TaskBehaviour.runForever()), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("superset"));
+        run.start(every(100).stepDelay(Duration.ofMillis(5)).behaviours(t -> TaskBehaviour.runForever()), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("superset"));
         FrameworkID fid = s.frameworkId(WAIT);
         Offer offer = nextOffer(s, WAIT);
         accept(s, fid, offer, 60, task("superset-1", offer, 0.5));
         ackUntil(s, fid, "superset-1", TaskState.TASK_RUNNING);
         // The rest is what was refused: held back for as long as nothing is freed.
         assertNoOffer(s, Duration.ofMillis(800));
-        master.completeTask("superset-1", 0);
+        run.master().completeTask("superset-1", 0);
         ackUntil(s, fid, "superset-1", TaskState.TASK_FINISHED);
         Offer back = nextOffer(s, WAIT);
         assertThat(cpus(back)).isEqualTo(2.0);
@@ -354,8 +328,8 @@ class TestMasterHabitsTest {
         // Recorded: DECLINE with 4 s, next offer 4019 ms later.
         assertThat(recordedGapMs("refuse-superset.jsonl", 15, 16)).isBetween(4000L, 5000L);
         long interval = 200;
-        start(every(interval), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("expiry"));
+        run.start(every(interval), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("expiry"));
         FrameworkID fid = s.frameworkId(WAIT);
         decline(s, fid, nextOffer(s, WAIT).getId(), 0.8);
         Instant declined = lastCallAt(Call.Type.DECLINE);
@@ -363,11 +337,10 @@ class TestMasterHabitsTest {
         assertThat(ms(declined, sentAt(next))).isBetween(770L, 800 + interval + SLACK_MS);
 
         // A filter shorter than the allocation interval still lasts one interval.
-        master.close();
-        subs.clear();
+        // run.start closes the first master and its subscription
         long longInterval = 600;
-        start(every(longInterval), 1);
-        s = subscribe(SchedulerTestClient.framework("expiry-short"));
+        run.start(every(longInterval), 1);
+        s = run.subscribe(SchedulerTestClient.framework("expiry-short"));
         fid = s.frameworkId(WAIT);
         decline(s, fid, nextOffer(s, WAIT).getId(), 0.05);
         declined = lastCallAt(Call.Type.DECLINE);
@@ -377,8 +350,8 @@ class TestMasterHabitsTest {
 
     @Test
     void defaultRefuseSecondsIsFive() {
-        start(every(100), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("default-filter"));
+        run.start(every(100), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("default-filter"));
         FrameworkID fid = s.frameworkId(WAIT);
         decline(s, fid, nextOffer(s, WAIT).getId(), -1);
         Instant declined = lastCallAt(Call.Type.DECLINE);
@@ -388,14 +361,14 @@ class TestMasterHabitsTest {
 
     @Test
     void filtersOnOneAgentExpireEachOnItsOwn() {
-        start(every(100).stepDelay(Duration.ofMillis(5)).behaviours(t -> TaskBehaviour.runForever()), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("two-filters"));
+        run.start(every(100).stepDelay(Duration.ofMillis(5)).behaviours(t -> TaskBehaviour.runForever()), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("two-filters"));
         FrameworkID fid = s.frameworkId(WAIT);
         Offer offer = nextOffer(s, WAIT);
         accept(s, fid, offer, 3, task("long-1", offer, 1));
         Instant longFilter = lastCallAt(Call.Type.ACCEPT);
         ackUntil(s, fid, "long-1", TaskState.TASK_RUNNING);
-        master.completeTask("long-1", 0);
+        run.master().completeTask("long-1", 0);
         ackUntil(s, fid, "long-1", TaskState.TASK_FINISHED);
         // The whole agent is not inside the 3 s filter: offered, and a second task refuses the same
         // rest for only 0.2 s.
@@ -412,8 +385,8 @@ class TestMasterHabitsTest {
     void suppressStopsReviveClearsFiltersAndOffers() {
         // Recorded: an offer 23 ms after REVIVE.
         assertThat(MesosRecordings.lines("decline-suppress-revive.jsonl")).isNotEmpty();
-        start(every(2_000), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("suppress"));
+        run.start(every(2_000), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("suppress"));
         FrameworkID fid = s.frameworkId(WAIT);
         decline(s, fid, nextOffer(s, WAIT).getId(), 0);
         call(s, fid, Call.Type.SUPPRESS);
@@ -432,8 +405,8 @@ class TestMasterHabitsTest {
         assertThat(recordedGapMs("rescind.jsonl", 5, 7)).isBetween(1L, 1000L);
         long interval = 400;
         long timeout = 600;
-        start(every(interval).offerTimeout(Duration.ofMillis(timeout)), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("timeout"));
+        run.start(every(interval).offerTimeout(Duration.ofMillis(timeout)), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("timeout"));
         FrameworkID fid = s.frameworkId(WAIT);
         decline(s, fid, nextOffer(s, WAIT).getId(), 0);
         Offer held = nextOffer(s, WAIT);
@@ -450,11 +423,11 @@ class TestMasterHabitsTest {
     @Test
     void lostAgentsOffersRescindedAtOnce() {
         assertThat(recordedGapMs("agent-lost.jsonl", 11, 12)).isLessThan(200);
-        start(every(100).stepDelay(Duration.ofMillis(5)).behaviours(t -> TaskBehaviour.runForever()), 1);
+        run.start(every(100).stepDelay(Duration.ofMillis(5)).behaviours(t -> TaskBehaviour.runForever()), 1);
         Running r = runForever("al-sleep", FrameworkInfo.Capability.Type.PARTITION_AWARE);
         Offer held = heldOffer();
         Instant removed = Instant.now();
-        master.removeAgent(held.getAgentId().getValue());
+        run.master().removeAgent(held.getAgentId().getValue());
         assertThat(r.s.next(Event.Type.RESCIND, WAIT).getRescind().getOfferId()).isEqualTo(held.getId());
         assertThat(ms(removed, sentAt(Event.Type.RESCIND, removed))).isLessThan(100);
     }
@@ -473,10 +446,10 @@ class TestMasterHabitsTest {
     private void unreachableLikeTheRecording(String file, FrameworkInfo.Capability.Type... capabilities) {
         TaskStatus recorded = recordedEvent(file, 13).getUpdate().getStatus();
         Event recordedFailure = recordedEvent(file, 14);
-        start(every(100).stepDelay(Duration.ofMillis(5)).agentRemovalDelay(Duration.ofMillis(100))
+        run.start(every(100).stepDelay(Duration.ofMillis(5)).agentRemovalDelay(Duration.ofMillis(100))
                 .behaviours(t -> TaskBehaviour.runForever()), 1);
         Running r = runForever("al-sleep", capabilities);
-        master.removeAgent(r.offer.getAgentId().getValue());
+        run.master().removeAgent(r.offer.getAgentId().getValue());
         TaskStatus lost = nextUpdate(r.s, "al-sleep", WAIT);
         assertThat(shape(lost)).isEqualTo(shape(recorded));
         Event failure = r.s.next(Event.Type.FAILURE, WAIT);
@@ -492,14 +465,14 @@ class TestMasterHabitsTest {
             assertThat(recordedGapMs(file, 18, 19)).isLessThan(100);
         }
         TaskStatus recorded = recordedEvent("agent-lost-non-pa.jsonl", 18).getUpdate().getStatus();
-        start(every(5_000).stepDelay(Duration.ofMillis(5)).agentRemovalDelay(Duration.ofMillis(100))
+        run.start(every(5_000).stepDelay(Duration.ofMillis(5)).agentRemovalDelay(Duration.ofMillis(100))
                 .behaviours(t -> TaskBehaviour.runForever()), 1);
         Running r = runForever("al-sleep");
         String agent = r.offer.getAgentId().getValue();
-        master.removeAgent(agent);
+        run.master().removeAgent(agent);
         assertThat(nextUpdate(r.s, "al-sleep", WAIT).getState()).isEqualTo(TaskState.TASK_LOST);
         Instant back = Instant.now();
-        master.reAddAgent(agent);
+        run.master().reAddAgent(agent);
         TaskStatus running = nextUpdate(r.s, "al-sleep", WAIT);
         assertThat(shape(running)).isEqualTo(shape(recorded));
         // Offers at once, not at the next periodic allocation 5 s away.
@@ -508,29 +481,29 @@ class TestMasterHabitsTest {
 
     @Test
     void tasksPauseWhileTheirAgentIsUnreachable() {
-        start(every(100).stepDelay(Duration.ofMillis(200)).agentRemovalDelay(Duration.ofMillis(50))
+        run.start(every(100).stepDelay(Duration.ofMillis(200)).agentRemovalDelay(Duration.ofMillis(50))
                 .behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(100))), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("pause",
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("pause",
                 FrameworkInfo.Capability.Type.PARTITION_AWARE));
         FrameworkID fid = s.frameworkId(WAIT);
         Offer offer = nextOffer(s, WAIT);
         accept(s, fid, offer, 0, task("pause-1", offer, 0.1));
         // Gone before its executor said anything: nothing from it until the agent is back.
-        master.removeAgent(offer.getAgentId().getValue());
+        run.master().removeAgent(offer.getAgentId().getValue());
         assertThat(nextUpdate(s, "pause-1", WAIT).getState()).isEqualTo(TaskState.TASK_UNREACHABLE);
         assertThatThrownBy(() -> nextUpdate(s, "pause-1", Duration.ofMillis(1000)))
                 .isInstanceOf(AssertionError.class);
-        master.reAddAgent(offer.getAgentId().getValue());
+        run.master().reAddAgent(offer.getAgentId().getValue());
         assertThat(ackUntil(s, fid, "pause-1", TaskState.TASK_FINISHED).getSource())
                 .isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
     }
 
     @Test
     void newAgentOfferedAtOnce() {
-        start(every(10_000), 0);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("new-agent"));
+        run.start(every(10_000), 0);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("new-agent"));
         s.frameworkId(WAIT);
-        FakeAgent agent = master.addAgent(AgentSpec.standard());
+        FakeAgent agent = run.master().addAgent(AgentSpec.standard());
         Offer offer = nextOffer(s, Duration.ofSeconds(2));
         assertThat(offer.getAgentId().getValue()).isEqualTo(agent.agentId());
     }
@@ -539,8 +512,8 @@ class TestMasterHabitsTest {
     void oneOfferPerAgentInOneEvent() {
         Offer recorded = offerIn(recordedEvent("happy.jsonl", 5));
         assertThat(cpus(recorded)).isEqualTo(2.0);
-        start(every(100), 3);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("three"));
+        run.start(every(100), 3);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("three"));
         s.frameworkId(WAIT);
         Event offers = s.next(Event.Type.OFFERS, WAIT);
         assertThat(offers.getOffers().getOffersList()).hasSize(3)
@@ -552,9 +525,9 @@ class TestMasterHabitsTest {
 
     @Test
     void executorTiming() {
-        start(every(100).stepDelay(Duration.ofMillis(150)).killDelay(Duration.ofMillis(200))
+        run.start(every(100).stepDelay(Duration.ofMillis(150)).killDelay(Duration.ofMillis(200))
                 .behaviours(t -> TaskBehaviour.runForever()), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("timing",
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("timing",
                 FrameworkInfo.Capability.Type.PARTITION_AWARE));
         FrameworkID fid = s.frameworkId(WAIT);
         Offer offer = nextOffer(s, WAIT);
@@ -567,7 +540,7 @@ class TestMasterHabitsTest {
         // A call is recorded when it is answered, a little after its timers were set: bounds 30 ms short.
         assertThat(ms(accepted, starting)).isGreaterThanOrEqualTo(120);
         assertThat(ms(starting, running)).isGreaterThanOrEqualTo(120);
-        assertThat(client.call(Call.newBuilder().setType(Call.Type.KILL).setFrameworkId(fid)
+        assertThat(run.client().call(Call.newBuilder().setType(Call.Type.KILL).setFrameworkId(fid)
                 .setKill(Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue("timing-1"))).build(),
                 s.streamId()).statusCode()).isEqualTo(202);
         Instant killCall = lastCallAt(Call.Type.KILL);
@@ -578,9 +551,9 @@ class TestMasterHabitsTest {
 
     @Test
     void nextUpdateAfterAcknowledgementAndRetried() {
-        start(every(100).stepDelay(Duration.ofMillis(5)).updateRetryInterval(Duration.ofMillis(400))
+        run.start(every(100).stepDelay(Duration.ofMillis(5)).updateRetryInterval(Duration.ofMillis(400))
                 .ackGrace(Duration.ofSeconds(10)).behaviours(t -> TaskBehaviour.runForever()), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("acks"));
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("acks"));
         FrameworkID fid = s.frameworkId(WAIT);
         Offer offer = nextOffer(s, WAIT);
         accept(s, fid, offer, 0, task("acks-1", offer, 0.1));
@@ -590,7 +563,7 @@ class TestMasterHabitsTest {
         TaskStatus again = nextUpdate(s, "acks-1", WAIT);
         assertThat(again.getState()).isEqualTo(TaskState.TASK_STARTING);
         assertThat(again.getUuid()).isEqualTo(starting.getUuid());
-        List<Instant> sent = master.sentEvents().stream().filter(e -> e.event().getType() == Event.Type.UPDATE)
+        List<Instant> sent = run.master().sentEvents().stream().filter(e -> e.event().getType() == Event.Type.UPDATE)
                 .map(TestMaster.SentEvent::at).toList();
         assertThat(ms(sent.get(0), sent.get(1))).isGreaterThanOrEqualTo(395);
         ack(s, fid, again);
@@ -604,12 +577,12 @@ class TestMasterHabitsTest {
                 .map(l -> Event.Type.valueOf(l.path("json").path("type").asText())).toList();
         assertThat(recordedStream2).contains(Event.Type.OFFERS).doesNotContain(Event.Type.RESCIND)
                 .endsWith(Event.Type.ERROR);
-        start(every(100), 1);
+        run.start(every(100), 1);
         FrameworkInfo info = SchedulerTestClient.framework("failover");
-        SchedulerTestClient.Subscription first = subscribe(info);
+        SchedulerTestClient.Subscription first = run.subscribe(info);
         FrameworkID fid = first.frameworkId(WAIT);
         Offer held = nextOffer(first, WAIT);
-        SchedulerTestClient.Subscription second = subscribe(info.toBuilder().setId(fid).build());
+        SchedulerTestClient.Subscription second = run.subscribe(info.toBuilder().setId(fid).build());
         assertThat(second.frameworkId(WAIT)).isEqualTo(fid);
         List<Event.Type> rest = new ArrayList<>();
         while (true) {
@@ -628,7 +601,7 @@ class TestMasterHabitsTest {
 
     /** A call carrying {@code s}'s stream id, as a client whose call was already in flight sends it. */
     private java.net.http.HttpResponse<String> callOn(SchedulerTestClient.Subscription s, FrameworkID fid, Call.Type type) {
-        return client.call(Call.newBuilder().setType(type).setFrameworkId(fid).build(), s.streamId());
+        return run.client().call(Call.newBuilder().setType(type).setFrameworkId(fid).build(), s.streamId());
     }
 
     /** Lets more than {@code grace} pass: what is being tested is time gone by, not a condition. */
@@ -638,70 +611,70 @@ class TestMasterHabitsTest {
 
     @Test
     void callOnAStreamTheMasterEndedIsARaceWithinTheGrace() throws InterruptedException {
-        start(every(1000).raceGrace(Duration.ofSeconds(10)), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("race"));
+        run.start(every(1000).raceGrace(Duration.ofSeconds(10)), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("race"));
         FrameworkID fid = s.frameworkId(WAIT);
-        master.dropStream();
+        run.master().dropStream();
         var dropped = callOn(s, fid, Call.Type.SUPPRESS);
         assertThat(dropped.statusCode()).isEqualTo(403);
         assertThat(dropped.body()).isEqualTo("Framework is not subscribed");
         // A new stream: the old id now gets the recorded 400 text, still a race within the grace.
-        SchedulerTestClient.Subscription again = subscribe(SchedulerTestClient.framework("race").toBuilder().setId(fid).build());
+        SchedulerTestClient.Subscription again = run.subscribe(SchedulerTestClient.framework("race").toBuilder().setId(fid).build());
         assertThat(again.frameworkId(WAIT)).isEqualTo(fid);
         var stale = callOn(s, fid, Call.Type.REVIVE);
         assertThat(stale.statusCode()).isEqualTo(400);
         assertThat(stale.body()).isEqualTo("The stream ID '" + s.streamId() + "' included in this request didn't match"
                 + " the stream ID currently associated with framework ID " + fid.getValue());
-        assertThat(master.violations()).isEmpty();
-        assertThat(master.races()).extracting(Race::kind).containsExactly("STALE_STREAM_IN_FLIGHT", "STALE_STREAM_IN_FLIGHT");
+        assertThat(run.master().violations()).isEmpty();
+        assertThat(run.master().races()).extracting(Race::kind).containsExactly("STALE_STREAM_IN_FLIGHT", "STALE_STREAM_IN_FLIGHT");
     }
 
     @Test
     void callOnAStreamTheMasterEndedIsAViolationAfterTheGrace() throws InterruptedException {
         Duration grace = Duration.ofMillis(50);
-        start(every(1000).raceGrace(grace), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("late"));
+        run.start(every(1000).raceGrace(grace), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("late"));
         FrameworkID fid = s.frameworkId(WAIT);
-        master.dropStream();
+        run.master().dropStream();
         outlast(grace);
         assertThat(callOn(s, fid, Call.Type.SUPPRESS).statusCode()).isEqualTo(403);
-        assertThat(master.races()).isEmpty();
-        assertThat(master.violations()).extracting(Violation::kind).containsExactly("HTTP_403");
+        assertThat(run.master().races()).isEmpty();
+        assertThat(run.master().violations()).extracting(Violation::kind).containsExactly("HTTP_403");
     }
 
     @Test
     void callOnAStreamTheMasterNeverEndedIsAViolation() {
-        start(every(1000).raceGrace(Duration.ofSeconds(10)), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("made-up"));
+        run.start(every(1000).raceGrace(Duration.ofSeconds(10)), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("made-up"));
         FrameworkID fid = s.frameworkId(WAIT);
-        var wrong = client.call(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(fid).build(),
+        var wrong = run.client().call(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(fid).build(),
                 java.util.UUID.randomUUID().toString());
         assertThat(wrong.statusCode()).isEqualTo(400);
-        assertThat(master.races()).isEmpty();
-        assertThat(master.violations()).extracting(Violation::kind).containsExactly("HTTP_400");
+        assertThat(run.master().races()).isEmpty();
+        assertThat(run.master().violations()).extracting(Violation::kind).containsExactly("HTTP_400");
     }
 
     @Test
     void offerSentJustBeforeTeardownIsARace() {
-        start(every(1000).raceGrace(Duration.ofSeconds(10)), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("young-offer"));
+        run.start(every(1000).raceGrace(Duration.ofSeconds(10)), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("young-offer"));
         FrameworkID fid = s.frameworkId(WAIT);
         nextOffer(s, WAIT);
         call(s, fid, Call.Type.TEARDOWN);
-        assertThat(master.violations()).isEmpty();
-        assertThat(master.races()).extracting(Race::kind).containsExactly("OFFER_SENT_AT_TEARDOWN");
+        assertThat(run.master().violations()).isEmpty();
+        assertThat(run.master().races()).extracting(Race::kind).containsExactly("OFFER_SENT_AT_TEARDOWN");
     }
 
     @Test
     void offerHeldLongerThanTheGraceAtTeardownIsAViolation() throws InterruptedException {
         Duration grace = Duration.ofMillis(50);
-        start(every(1000).raceGrace(grace), 1);
-        SchedulerTestClient.Subscription s = subscribe(SchedulerTestClient.framework("old-offer"));
+        run.start(every(1000).raceGrace(grace), 1);
+        SchedulerTestClient.Subscription s = run.subscribe(SchedulerTestClient.framework("old-offer"));
         FrameworkID fid = s.frameworkId(WAIT);
         nextOffer(s, WAIT);
         outlast(grace);
         call(s, fid, Call.Type.TEARDOWN);
-        assertThat(master.races()).isEmpty();
-        assertThat(master.violations()).extracting(Violation::kind).containsExactly("OFFER_HELD_AT_TEARDOWN");
+        assertThat(run.master().races()).isEmpty();
+        assertThat(run.master().violations()).extracting(Violation::kind).containsExactly("OFFER_HELD_AT_TEARDOWN");
     }
 }
