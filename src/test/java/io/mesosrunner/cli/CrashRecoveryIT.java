@@ -1,5 +1,6 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,11 +63,8 @@ class CrashRecoveryIT {
       if (kills % 2 == 1) {
         // Every other kill comes a random moment after this start first wrote to the journal, so
         // that kills land in the middle of the work even when a loaded machine starts JVMs slowly.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (p.isAlive() && (Files.exists(journal) ? Files.size(journal) : -1) == journalBefore
-            && System.nanoTime() < deadline) {
-          Thread.sleep(5);
-        }
+        Await.until("the start writes to the journal or exits", Duration.ofSeconds(30),
+            () -> !p.isAlive() || (Files.exists(journal) ? Files.size(journal) : -1) != journalBefore);
         wait = random.nextInt(maxMs - minMs);
       }
       if (p.waitFor(wait, TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,6 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.cluster.mesos.testmaster.AgentSpec;
@@ -180,7 +181,7 @@ class MesosCommandLineTest {
     java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<String>> ctrlC = new java.util.concurrent.atomic.AtomicReference<>();
     var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run(Map.of(), ctrlC::set, "jobs/hello.yaml",
         "--state-dir", state(), "--master", url()));
-    for (int i = 0; i < 200 && master.runningTaskIds().size() < 3; i++) Thread.sleep(50);
+    Await.until("three tasks run at the master", Duration.ofSeconds(10), () -> master.runningTaskIds().size() >= 3);
     CliResult status = Cli.run("status", "jobs/hello.yaml", "--state-dir", state(), "--master", url()).exitedWith(0);
     assertThat(status.out()).contains("on the master (framework ", "3 tasks", "3 TASK_RUNNING", "hello-world.0.1.");
     assertThat(master.calls(Call.Type.SUBSCRIBE)).hasSize(1);

@@ -1,5 +1,7 @@
 package io.mesosrunner.cli;
 
+import java.time.Duration;
+import io.mesosrunner.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,11 +39,7 @@ class RunWatchTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean);
   }
 
   private void awaitJournal(String jobName) throws InterruptedException {

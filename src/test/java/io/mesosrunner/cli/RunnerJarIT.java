@@ -1,5 +1,7 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.testing.Await;
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -89,9 +91,12 @@ class RunnerJarIT {
 
   /** Waits (30 s at most) until the tasks have written {@code n} pid files into {@code pids}. */
   private void awaitPidFiles(Path pids, int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (countFiles(pids) < n && System.nanoTime() < deadline) Thread.sleep(50);
-    assertThat(countFiles(pids)).as(err()).isEqualTo(n);
+    try {
+      Await.until(n + " pid files in " + pids, Duration.ofSeconds(30), () -> countFiles(pids) >= n);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; the runner's stderr: " + err(), e);
+    }
+    assertThat(countFiles(pids)).isEqualTo(n);
   }
 
   /** No process whose pid a task wrote into {@code pids} is still running. */
@@ -119,7 +124,9 @@ class RunnerJarIT {
         """.formatted(pids));
     Process p = start(job.toString(), "--state-dir", tmp.resolve("state").toString());
     awaitPidFiles(pids, 6);
-    Thread.sleep(300);
+    // Each task's 'started' on the runner's stdout: the runner has the tasks as running.
+    Await.until("the runner printed the three tasks' 'started'", Duration.ofSeconds(30),
+        () -> out().split("started", -1).length - 1 >= 3);
     p.toHandle().destroy(); // SIGTERM
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(err()).isEqualTo(130);

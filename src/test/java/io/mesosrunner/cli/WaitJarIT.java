@@ -1,5 +1,7 @@
 package io.mesosrunner.cli;
 
+import java.time.Duration;
+import io.mesosrunner.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -26,11 +28,8 @@ class WaitJarIT {
     Process runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
         job.toString(), "--state-dir", state).redirectOutput(tmp.resolve("out").toFile())
         .redirectError(tmp.resolve("err").toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.readString(tmp.resolve("out")).contains("[long/0] started")) {
-      assertThat(System.nanoTime()).as("the task starts").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Await.until("the task starts", Duration.ofSeconds(60),
+        () -> Files.readString(tmp.resolve("out")).contains("[long/0] started"));
     Cli.run("wait", job.toString(), "--state-dir", state, "--timeout", "300ms").exitedWith(124);
     runner.destroyForcibly(); // SIGKILL: no summary, no exit code kept, the journal says RUNNING
     assertThat(runner.waitFor(30, TimeUnit.SECONDS)).isTrue();

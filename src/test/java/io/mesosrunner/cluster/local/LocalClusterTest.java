@@ -1,5 +1,6 @@
 package io.mesosrunner.cluster.local;
 
+import io.mesosrunner.testing.Await;
 import io.mesosrunner.testing.RecordingListener;
 
 import io.mesosrunner.testing.FakeClock;
@@ -64,11 +65,8 @@ class LocalClusterTest {
   }
 
   private static void awaitDead(long pid) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.until("process " + pid + " ends", Duration.ofSeconds(5),
+        () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
   }
 
   private static boolean alive(long pid) {

@@ -1,5 +1,6 @@
 package io.mesosrunner.cluster.local;
 
+import io.mesosrunner.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -113,12 +114,9 @@ class PerlProcessStarterTest {
   @Timeout(20)
   void signalsWholeProcessGroups() throws Exception {
     Outcome o = startedTask("g", "sleep 60 & sleep 60; wait");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    List<ProcessHandle> children = new ArrayList<>();
-    while (children.size() < 2 && System.nanoTime() < deadline) {
-      children = ProcessHandle.of(o.pid).map(h -> h.children().toList()).orElse(List.of());
-      Thread.sleep(10);
-    }
+    Await.until("the task's two children", Duration.ofSeconds(5),
+        () -> ProcessHandle.of(o.pid).map(h -> h.children().count()).orElse(0L) >= 2);
+    List<ProcessHandle> children = ProcessHandle.of(o.pid).map(h -> h.children().toList()).orElse(List.of());
     assertThat(children).hasSize(2);
     starter.signalGroups(List.of(o.pid), "TERM");
     o.awaitEnd();

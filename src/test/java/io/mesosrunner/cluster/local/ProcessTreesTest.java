@@ -1,5 +1,7 @@
 package io.mesosrunner.cluster.local;
 
+import java.time.Duration;
+import io.mesosrunner.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -68,10 +70,7 @@ class ProcessTreesTest {
       assertThat(shell.waitFor(5, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(shell.exitValue()).isEqualTo(128 + 9);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    Await.until("the child " + child + " ends", Duration.ofSeconds(5),
+        () -> !ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false));
   }
 }

@@ -1,5 +1,6 @@
 package io.mesosrunner.cluster.mesos;
 
+import io.mesosrunner.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -157,13 +158,7 @@ class AgentFileTailerCloseTest {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(10);
-    }
+    Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean);
   }
 
   @Test

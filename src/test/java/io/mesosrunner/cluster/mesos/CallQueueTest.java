@@ -31,10 +31,12 @@ class CallQueueTest {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     CountDownLatch threeStarted = new CountDownLatch(3);
+    CountDownLatch fourStarted = new CountDownLatch(4);
     for (int i = 0; i < 5; i++) {
       q.submit(true, () -> {
         most.accumulateAndGet(running.incrementAndGet(), Math::max);
         threeStarted.countDown();
+        fourStarted.countDown();
         try {
           release.await();
         } catch (InterruptedException e) {
@@ -44,7 +46,8 @@ class CallQueueTest {
       });
     }
     assertThat(threeStarted.await(5, TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(100);
+    // A fourth call must not start while three run: a bounded window in which it would.
+    assertThat(fourStarted.await(100, TimeUnit.MILLISECONDS)).as("a fourth call started while three ran").isFalse();
     assertThat(most.get()).isEqualTo(3);
     release.countDown();
     assertThat(q.close(Duration.ofSeconds(5))).isTrue();

@@ -1,5 +1,6 @@
 package io.mesosrunner.cluster.mesos;
 
+import io.mesosrunner.testing.Await;
 import static io.mesosrunner.cluster.mesos.FaultChecks.assertCompletedExactlyOnce;
 import static io.mesosrunner.cluster.mesos.FaultChecks.attempts;
 import static io.mesosrunner.cluster.mesos.MesosRun.instanceOf;
@@ -78,11 +79,7 @@ class MesosFaultsTest {
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-      Thread.sleep(20);
-    }
+    Await.until(what, WAIT, condition::getAsBoolean);
   }
 
   /** Waits until {@code n} tasks run at the master and every update so far was acknowledged. */
