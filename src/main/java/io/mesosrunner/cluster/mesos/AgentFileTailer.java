@@ -1,127 +1,133 @@
 package io.mesosrunner.cluster.mesos;
 
 import io.mesosrunner.cluster.ClusterListener;
-import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
-import io.mesosrunner.cluster.LineSplitter;
 import io.mesosrunner.cluster.TaskSpec;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tails the stdout and stderr of launched tasks through their agents' {@code /files/read}
- * endpoint and hands each complete line to the listener (the local cluster's counterpart reads
- * the sandbox files directly: {@code cluster.local.SandboxFileTailer}). The bytes of a line are
- * passed on as the task wrote them: the agent puts them into the JSON answer's {@code data}
- * unchanged (only control characters escaped), so the answer is decoded here byte by byte, not
- * as UTF-8 text (see {@link #dataBytes}). The command executor's own glog lines
- * are dropped from stderr. A task is read once more after its terminal update and forgotten
- * {@code linger} later.
+ * endpoint ({@link FilesRead}) and hands each complete line to the listener (the local cluster's
+ * counterpart reads the sandbox files directly: {@code cluster.local.SandboxFileTailer}). Every
+ * {@code interval} a poll round reads the tracked tasks one at a time; a task is read once more
+ * after its terminal update and forgotten {@code linger} later. At the end of the run {@link
+ * #drain} reads what every task not yet read to the end wrote, {@link #DRAIN_READERS} tasks at a
+ * time, taking over from a poll round in flight once it has finished its task.
  *
- * <p>Threading: {@link #track}, {@link #terminal} and {@link #close} may be called from any
- * thread; polling runs on the given scheduled executor, one task at a time; the final
- * {@link #drain} reads on a few threads of its own, and lines reach the listener one at a time.
+ * <p>Threads. One thread, {@code mesos-output}, owns every tracked task's {@link TaskOutput} and
+ * the round and drain in progress; it alone passes lines to the listener, so they reach it one at
+ * a time. It never blocks on a read: requests go out asynchronously, and the HTTP client's thread
+ * puts each answer in the inbox. Others put a {@link TailerMessage} in the inbox and return: the
+ * scheduler's thread a task to track or forget, the subscription thread a task's end, the closing
+ * thread the drain (and waits for it) and the close. The owner waits on nothing but the inbox, so
+ * the next round and the drain's budget are timeouts of that wait, counted on the injected clock.
+ * Other threads read only the {@link View}, which the owner replaces whole.
  */
 final class AgentFileTailer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AgentFileTailer.class);
-  private static final int PAGE = 64 * 1024;
-  private static final int MAX_PAGES_PER_POLL = 16;
-  private static final int MAX_PARTIAL_LINE = 64 * 1024;
   /** How many tasks a final drain reads at once (each read is two or more {@code /files/read} requests). */
   static final int DRAIN_READERS = 8;
+  /** How much longer than its budget the closing thread waits for a drain, should the owner be stuck. */
+  private static final long DRAIN_GRACE_MS = 1000;
+  private static final long NEVER = Long.MAX_VALUE;
 
-  /** The prefix glog puts on every line: {@code I1125 15:06:40.403369 30065 exec.cpp:164] }. */
-  static final Pattern GLOG_LINE = Pattern.compile("^[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+ +\\d+ \\S+:\\d+\\] ");
+  /** What other threads may know of the tailer, published whole by its thread. */
+  record View(Set<String> tracking, Set<String> readToEnd, long rounds, boolean ended) {
+    View {
+      tracking = Set.copyOf(tracking);
+      readToEnd = Set.copyOf(readToEnd);
+    }
+  }
 
-  private final HttpClient http;
-  private final ScheduledExecutorService timer;
+  private final FilesRead files;
   private final ClusterListener listener;
   private final Clock clock;
   private final Duration interval;
   private final Duration linger;
-  private final String authorization;
-  private final Map<String, Tail> tails = new ConcurrentHashMap<>();
-  private final Object lock = new Object();
-  /** Held while reading, so a final drain never reads the same bytes as a poll in flight. */
-  private final ReentrantLock pollLock = new ReentrantLock();
-  /** Held while feeding read bytes to the line splitters, so output reaches the listener one line at a time. */
-  private final Object emitLock = new Object();
-  /** Set under {@link #emitLock} when a drain has flushed: a read still answering then is dropped. */
-  private boolean abandoned;
-  private ScheduledFuture<?> poller;
-  private volatile boolean closed;
-  /** Set by {@link #drain}: a poll round in flight stops at the next task and leaves the rest to it. */
-  private volatile boolean draining;
+  private final BlockingQueue<TailerMessage> inbox = new LinkedBlockingQueue<>();
+  /** Completed when the owner thread ends, whatever the reason. */
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final Thread thread;
+  private volatile View view = new View(Set.of(), Set.of(), 0, false);
 
-  AgentFileTailer(HttpClient http, ScheduledExecutorService timer, ClusterListener listener, Clock clock,
-      Duration interval, Duration linger, String authorization) {
-    this.http = http;
-    this.timer = timer;
+  // The owner thread's own.
+  private final Map<String, TaskOutput> tasks = new LinkedHashMap<>();
+  /** The poll round in progress; null between rounds. */
+  private PollRound round;
+  private long nextRoundAt = NEVER;
+  /** Poll rounds finished. */
+  private long rounds;
+  private FinalDrain drain;
+  private boolean ended;
+  private boolean changed;
+
+  private AgentFileTailer(FilesRead files, ClusterListener listener, Clock clock, Duration interval, Duration linger) {
+    this.files = files;
     this.listener = listener;
     this.clock = clock;
     this.interval = interval;
     this.linger = linger;
-    this.authorization = authorization;
+    this.thread = new Thread(this::run, "mesos-output");
+    thread.setDaemon(true);
   }
+
+  /**
+   * Starts the tailer's thread. {@code http} is shared with the adapter's calls (same TLS and
+   * connections); {@code authorization} is the HTTP Basic header value, or null.
+   */
+  static AgentFileTailer start(HttpClient http, ClusterListener listener, Clock clock, Duration interval,
+      Duration linger, String authorization) {
+    AgentFileTailer tailer = new AgentFileTailer(new FilesRead(http, authorization), listener, clock, interval, linger);
+    tailer.thread.start();
+    return tailer;
+  }
+
+  // ------------------------------------------------------------ messages, from any thread
 
   /** Starts tailing a task's sandbox on the agent at {@code agentBase}. */
   void track(TaskSpec task, URI agentBase, String frameworkId) {
-    if (closed) {
-      return;
-    }
-    tails.put(task.taskId(), new Tail(task, agentBase, frameworkId));
-    synchronized (lock) {
-      if (poller == null && !closed) {
-        long ms = interval.toMillis();
-        poller = timer.scheduleWithFixedDelay(this::pollAll, ms, ms, TimeUnit.MILLISECONDS);
-      }
-    }
+    post(new TailerMessage.Track(task, agentBase, frameworkId));
   }
 
   /** The task ended: read it once more, then stop after the linger time. */
   void terminal(String taskId) {
-    Tail tail = tails.get(taskId);
-    if (tail != null && tail.terminalAt < 0) {
-      tail.terminalAt = clock.millis();
-    }
+    post(new TailerMessage.Terminal(taskId));
   }
 
   /** Stops tailing a task at once (it never launched). */
   void forget(String taskId) {
-    tails.remove(taskId);
+    post(new TailerMessage.Forget(taskId));
   }
 
-  boolean isTracking(String taskId) {
-    return tails.containsKey(taskId);
+  /** Puts a message in the inbox, unless the owner has ended (then nothing would take it). */
+  private void post(TailerMessage m) {
+    if (!stopped.isDone()) {
+      inbox.add(m);
+    }
   }
 
-  /** Whether the task's output was read to the end after its terminal update (a close reads it no more). */
+  View view() {
+    return view;
+  }
+
+  /** Whether the task's output was read to the end after its terminal update (a drain reads it no more). */
   boolean isReadToEnd(String taskId) {
-    Tail tail = tails.get(taskId);
-    return tail != null && tail.complete;
+    return view.readToEnd().contains(taskId);
   }
 
   /**
@@ -133,377 +139,258 @@ final class AgentFileTailer implements AutoCloseable {
    * then is given up.
    */
   void drain(Duration budget) {
-    draining = true;
-    synchronized (lock) {
-      if (poller != null) {
-        poller.cancel(false);
-      }
-    }
-    long end = System.nanoTime() + budget.toNanos();
-    boolean locked = false;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    inbox.add(new TailerMessage.Drain(budget, done));
     try {
-      locked = pollLock.tryLock(budget.toNanos(), TimeUnit.NANOSECONDS);
+      CompletableFuture.anyOf(done, stopped).get(budget.toMillis() + DRAIN_GRACE_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("the output tailer did not finish its drain within {} ms", budget.toMillis());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("neither future fails", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try {
-      List<Tail> unread = tails.values().stream().filter(t -> !t.complete).toList();
-      if (locked && !unread.isEmpty() && !closed) {
-        readConcurrently(unread, end);
-      }
-      synchronized (emitLock) {
-        abandoned = true;
-        for (Tail tail : tails.values()) {
-          tail.stdout.flush(tail.task);
-          tail.stderr.flush(tail.task);
-        }
-      }
-      tails.clear();
-    } finally {
-      if (locked) {
-        pollLock.unlock();
-      }
-    }
   }
 
-  private void readConcurrently(List<Tail> unread, long endNanos) {
-    int readers = Math.min(DRAIN_READERS, unread.size());
-    ExecutorService pool = Executors.newFixedThreadPool(readers, r -> {
-      Thread t = new Thread(r, "mesos-output-drain");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<?>> reads = new ArrayList<>(unread.size());
-      for (Tail tail : unread) {
-        reads.add(pool.submit(() -> {
-          try {
-            poll(tail, tail.stdout);
-            poll(tail, tail.stderr);
-          } catch (RuntimeException e) {
-            log.warn("reading output of {} failed: {}", tail.task.taskId(), e.toString());
-          }
-        }));
-      }
-      for (Future<?> read : reads) {
-        long left = endNanos - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        try {
-          read.get(left, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-          break;
-        } catch (ExecutionException e) {
-          log.debug("reading output failed: {}", e.getCause().toString());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      long unanswered = reads.stream().filter(f -> !f.isDone()).count();
-      if (unanswered > 0) {
-        log.warn("output of {} task(s) not read to the end within the close time; giving up on it", unanswered);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private void pollAll() {
-    if (!pollLock.tryLock()) {
-      return; // a drain has taken over
-    }
-    try {
-      pollAllLocked();
-    } finally {
-      pollLock.unlock();
-    }
-  }
-
-  private void pollAllLocked() {
-    for (Tail tail : tails.values()) {
-      if (closed || draining) {
-        return;
-      }
-      try {
-        boolean ended = tail.terminalAt >= 0;
-        boolean last = ended && clock.millis() >= tail.terminalAt + linger.toMillis();
-        boolean outToEnd = poll(tail, tail.stdout);
-        boolean errToEnd = poll(tail, tail.stderr);
-        if (ended && outToEnd && errToEnd) {
-          tail.complete = true;
-        }
-        if (last) {
-          tail.stdout.flush(tail.task);
-          tail.stderr.flush(tail.task);
-          tails.remove(tail.task.taskId());
-        }
-      } catch (RuntimeException e) {
-        log.warn("reading output of {} failed: {}", tail.task.taskId(), e.toString());
-      }
-    }
-  }
-
-  /**
-   * Reads a stream from where the last read stopped; true when it was read to the end of the
-   * file as the agent has it (an answer shorter than a page).
-   */
-  private boolean poll(Tail tail, StreamState stream) {
-    for (int page = 0; page < MAX_PAGES_PER_POLL && !closed; page++) {
-      URI uri = readUri(tail.agentBase, tail.frameworkId, tail.task.taskId(), stream.fileName, stream.offset, PAGE);
-      HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
-      if (authorization != null) {
-        req.header("Authorization", authorization);
-      }
-      HttpResponse<byte[]> resp;
-      try {
-        resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-      } catch (IOException e) {
-        log.debug("reading {} of {} failed: {}", stream.fileName, tail.task.taskId(), e.toString());
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-      if (resp.statusCode() == 404) {
-        return false;
-      }
-      if (resp.statusCode() != 200) {
-        log.debug("reading {} of {}: agent answered {}", stream.fileName, tail.task.taskId(), resp.statusCode());
-        return false;
-      }
-      byte[] bytes;
-      try {
-        bytes = dataBytes(resp.body());
-      } catch (IllegalArgumentException e) {
-        log.debug("reading {} of {}: bad JSON: {}", stream.fileName, tail.task.taskId(), e.getMessage());
-        return false;
-      }
-      synchronized (emitLock) {
-        if (abandoned) {
-          return false;
-        }
-        stream.offset += bytes.length;
-        stream.feed(bytes, tail.task);
-      }
-      if (bytes.length < PAGE) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The {@code /files/read} request for a task's sandbox file, by the virtual path of the latest
-   * run of its executor (the command executor's id is the task id), which needs no agent lookup.
-   */
-  static URI readUri(URI agentBase, String frameworkId, String taskId, String fileName, long offset, int length) {
-    String path = "/frameworks/" + frameworkId + "/executors/" + taskId + "/runs/latest/" + fileName;
-    return URI.create(agentBase + "/files/read?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
-        + "&offset=" + offset + "&length=" + length);
-  }
-
+  /** Stops at once, without reading or flushing; waits a little for the thread to end. */
   @Override
   public void close() {
-    closed = true;
-    synchronized (lock) {
-      if (poller != null) {
-        poller.cancel(false);
+    inbox.add(new TailerMessage.Close());
+    try {
+      thread.join(DRAIN_GRACE_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ------------------------------------------------------------ the tailer's thread
+
+  private void run() {
+    try {
+      while (!ended) {
+        TailerMessage m = next();
+        if (m != null) {
+          handle(m);
+        }
+        if (!ended) {
+          onTime(clock.millis());
+        }
+        if (changed) {
+          publish();
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("the Mesos output tailer stopped unexpectedly", e);
+    } finally {
+      stop();
+    }
+  }
+
+  private void handle(TailerMessage m) {
+    if (m instanceof TailerMessage.PageRead p) {
+      answered(p);
+    } else if (m instanceof TailerMessage.Track t) {
+      if (drain == null) {
+        tasks.put(t.task().taskId(), new TaskOutput(t.task(), t.agentBase(), t.frameworkId(), listener));
+        changed = true;
+        if (nextRoundAt == NEVER) {
+          nextRoundAt = clock.millis() + interval.toMillis();
+        }
+      }
+    } else if (m instanceof TailerMessage.Terminal t) {
+      TaskOutput out = tasks.get(t.taskId());
+      if (out != null && out.terminalAt < 0) {
+        out.terminalAt = clock.millis();
+      }
+    } else if (m instanceof TailerMessage.Forget f) {
+      changed |= tasks.remove(f.taskId()) != null;
+    } else if (m instanceof TailerMessage.Drain d) {
+      startDrain(d);
+    } else if (m instanceof TailerMessage.Close) {
+      ended = true;
+    } else {
+      throw new IllegalStateException("unknown message " + m);
+    }
+  }
+
+  /** What is due at {@code now}: the next poll round, or the end of the drain's budget. */
+  private void onTime(long now) {
+    if (drain != null) {
+      if (now >= drain.deadline()) {
+        drain.giveUp();
+        finishDrain();
+      }
+    } else if (round == null && now >= nextRoundAt) {
+      round = new PollRound(tasks.keySet());
+      nextInRound();
+    }
+  }
+
+  /** Starts reading the round's next task; ends the round when none is left or a drain waits. */
+  private void nextInRound() {
+    TaskOutput.Read read = drain == null ? round.next(tasks, clock.millis(), linger) : null;
+    if (read != null) {
+      ask(read);
+      return;
+    }
+    round = null;
+    rounds++;
+    changed = true;
+    // With nothing to read the thread sleeps until the next task is tracked.
+    nextRoundAt = tasks.isEmpty() ? NEVER : clock.millis() + interval.toMillis();
+    if (drain != null) {
+      drain.begin(tasks.values());
+      fillDrain();
+    }
+  }
+
+  private void startDrain(TailerMessage.Drain d) {
+    if (drain != null) {
+      d.done().complete(null);
+      return;
+    }
+    drain = new FinalDrain(clock.millis() + d.budget().toMillis(), d.done());
+    if (round == null) {
+      drain.begin(tasks.values());
+      fillDrain();
+    }
+    // Otherwise the round stops once the task it is reading is read, and the drain begins then.
+  }
+
+  /** Starts drain reads up to {@link #DRAIN_READERS} at once; finishes the drain when all are done. */
+  private void fillDrain() {
+    TaskOutput next;
+    while (drain.canStartAnother(DRAIN_READERS) && (next = drain.nextTask()) != null) {
+      if (tasks.get(next.taskId()) == next) {
+        TaskOutput.Read read = next.new Read(TaskOutput.Purpose.DRAIN, false, false);
+        drain.started(read);
+        ask(read);
       }
     }
-    tails.clear();
-  }
-
-  private final class Tail {
-    final TaskSpec task;
-    final URI agentBase;
-    final String frameworkId;
-    final StreamState stdout = new StreamState("stdout", OutputStreamKind.STDOUT);
-    final StreamState stderr = new StreamState("stderr", OutputStreamKind.STDERR);
-    volatile long terminalAt = -1;
-    /** Both files were read to the end by a poll that began after the terminal update. */
-    volatile boolean complete;
-
-    Tail(TaskSpec task, URI agentBase, String frameworkId) {
-      this.task = task;
-      this.agentBase = agentBase;
-      this.frameworkId = frameworkId;
+    if (drain.isDone()) {
+      finishDrain();
     }
   }
 
-  private final class StreamState {
-    final String fileName;
-    final OutputStreamKind kind;
-    final LineSplitter lines;
-    TaskSpec task;
-    long offset;
+  /** Every unfinished last line is passed on, what is still in flight given up, and the tailer ends. */
+  private void finishDrain() {
+    forgetAll(true);
+    drain.done().complete(null);
+    ended = true;
+  }
 
-    StreamState(String fileName, OutputStreamKind kind) {
-      this.fileName = fileName;
-      this.kind = kind;
-      this.lines = new LineSplitter(MAX_PARTIAL_LINE, this::emit);
+  /** Asks for the next page of a read; the answer comes back through the inbox. */
+  private void ask(TaskOutput.Read read) {
+    TaskOutput out = read.output();
+    out.read = read;
+    TaskOutput.SandboxFile file = read.file();
+    try {
+      read.inFlight = files.ask(out.agentBase, out.frameworkId, out.taskId(), file.name, file.offset);
+      read.inFlight.whenComplete((response, failure) -> inbox.add(new TailerMessage.PageRead(read, response, failure)));
+    } catch (RuntimeException e) {
+      // The client refuses the request (it is shut down, the URI is bad): the read ends here.
+      inbox.add(new TailerMessage.PageRead(read, null, e));
     }
+  }
 
-    void feed(byte[] data, TaskSpec task) {
-      this.task = task;
-      lines.feed(data, 0, data.length);
+  private void answered(TailerMessage.PageRead p) {
+    TaskOutput.Read read = p.read();
+    TaskOutput out = read.output();
+    if (read.abandoned) {
+      return;
     }
-
-    void flush(TaskSpec task) {
-      this.task = task;
-      lines.flush();
+    if (tasks.get(out.taskId()) != out) {
+      readEnded(read, false); // forgotten meanwhile
+      return;
     }
+    FilesRead.Page page = FilesRead.page(p.response(), p.failure());
+    if (!page.ok()) {
+      log.debug("reading {} of {}: {}", read.file().name, out.taskId(), page.failure());
+    }
+    boolean more;
+    try {
+      more = read.apply(page);
+    } catch (RuntimeException e) {
+      log.warn("reading output of {} failed: {}", out.taskId(), e.toString());
+      readEnded(read, false);
+      return;
+    }
+    if (more) {
+      ask(read);
+    } else {
+      readEnded(read, true);
+    }
+  }
 
-    private void emit(byte[] line) {
-      if (kind == OutputStreamKind.STDERR && isGlogLine(line)) {
-        return;
+  /** A read is over ({@code finished}: not cut short by an error); what started it goes on. */
+  private void readEnded(TaskOutput.Read read, boolean finished) {
+    TaskOutput out = read.output();
+    out.read = null;
+    if (read.purpose == TaskOutput.Purpose.DRAIN) {
+      drain.ended(read);
+      fillDrain();
+      return;
+    }
+    if (finished && read.ended && read.toEnd() && !out.complete) {
+      out.complete = true;
+      changed = true;
+    }
+    if (finished && read.last) {
+      out.flush();
+      tasks.remove(out.taskId());
+      changed = true;
+    }
+    if (round != null && round.isReading(read)) {
+      nextInRound();
+    }
+  }
+
+  /** The next message, waiting no longer than the next thing due. */
+  private TailerMessage next() {
+    long now = clock.millis();
+    long due = drain != null ? drain.deadline() : round == null ? nextRoundAt : NEVER;
+    try {
+      if (due == NEVER) {
+        return inbox.take();
       }
-      listener.onOutput(task, kind, line);
+      return due <= now ? inbox.poll() : inbox.poll(due - now, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      // Nobody interrupts this thread but a JVM going down: treat it as a close.
+      return new TailerMessage.Close();
     }
-  }
-
-  /** Whether a line of stderr is one of the command executor's own glog lines. */
-  static boolean isGlogLine(byte[] line) {
-    // The prefix is ASCII: decoding only its first bytes as Latin-1 keeps offsets and costs little.
-    int n = Math.min(line.length, 64);
-    return GLOG_LINE.matcher(new String(line, 0, n, StandardCharsets.ISO_8859_1)).find();
   }
 
   /**
-   * The bytes of the {@code data} member of a {@code /files/read} answer. Mesos writes the file's
-   * bytes into the JSON string as they are, escaping only {@code "}, {@code \}, {@code /} and
-   * control characters, so the bytes need not be UTF-8; a {@code \}{@code uXXXX} escape above 0x7F
-   * (which other writers use) becomes that character's UTF-8 bytes.
-   *
-   * @throws IllegalArgumentException when the answer is not a JSON object with a string {@code data}
+   * The owner thread ends: nothing in flight is waited for, and the drain in progress is answered
+   * (one asked for later is answered by {@code stopped}).
    */
-  static byte[] dataBytes(byte[] body) {
-    JsonBytes in = new JsonBytes(body);
-    in.skipSpace();
-    in.expect('{');
-    in.skipSpace();
-    if (in.peek() == '}') {
-      throw new IllegalArgumentException("no data member");
+  private void stop() {
+    ended = true;
+    forgetAll(false);
+    if (drain != null) {
+      drain.done().complete(null);
     }
-    while (true) {
-      in.skipSpace();
-      String key = new String(in.string(), StandardCharsets.UTF_8);
-      in.skipSpace();
-      in.expect(':');
-      in.skipSpace();
-      if (key.equals("data")) {
-        if (in.peek() != '"') {
-          throw new IllegalArgumentException("data is not a string");
-        }
-        return in.string();
-      }
-      in.skipValue();
-      in.skipSpace();
-      if (in.peek() == ',') {
-        in.pos++;
-        continue;
-      }
-      throw new IllegalArgumentException("no data member");
-    }
+    publish();
+    stopped.complete(null);
   }
 
-  /** A cursor over JSON text as bytes, for {@link #dataBytes}. */
-  private static final class JsonBytes {
-    final byte[] b;
-    int pos;
-
-    JsonBytes(byte[] b) {
-      this.b = b;
-    }
-
-    int peek() {
-      if (pos >= b.length) {
-        throw new IllegalArgumentException("unexpected end at " + pos);
+  /** Gives up every read in flight and forgets every task, passing on unfinished last lines first when {@code flush}. */
+  private void forgetAll(boolean flush) {
+    for (TaskOutput out : tasks.values()) {
+      if (out.read != null) {
+        out.read.abandon();
       }
-      return b[pos] & 0xff;
-    }
-
-    void expect(char c) {
-      if (peek() != c) {
-        throw new IllegalArgumentException("expected '" + c + "' at " + pos);
-      }
-      pos++;
-    }
-
-    void skipSpace() {
-      while (pos < b.length && (b[pos] == ' ' || b[pos] == '\t' || b[pos] == '\n' || b[pos] == '\r')) {
-        pos++;
+      if (flush) {
+        out.flush();
       }
     }
+    tasks.clear();
+    changed = true;
+  }
 
-    /** Skips a number, literal or string (the other members of the answer are numbers). */
-    void skipValue() {
-      if (peek() == '"') {
-        string();
-        return;
-      }
-      int start = pos;
-      while (pos < b.length && b[pos] != ',' && b[pos] != '}' && b[pos] != ' ') {
-        pos++;
-      }
-      if (pos == start) {
-        throw new IllegalArgumentException("expected a value at " + pos);
-      }
-    }
-
-    /** The bytes of the JSON string at the cursor, escapes resolved. */
-    byte[] string() {
-      expect('"');
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
-      int runStart = pos;
-      while (true) {
-        int c = peek();
-        if (c == '"') {
-          out.write(b, runStart, pos - runStart);
-          pos++;
-          return out.toByteArray();
-        }
-        if (c != '\\') {
-          pos++;
-          continue;
-        }
-        out.write(b, runStart, pos - runStart);
-        pos++;
-        int e = peek();
-        pos++;
-        switch (e) {
-          case '"', '\\', '/' -> out.write(e);
-          case 'b' -> out.write('\b');
-          case 'f' -> out.write('\f');
-          case 'n' -> out.write('\n');
-          case 'r' -> out.write('\r');
-          case 't' -> out.write('\t');
-          case 'u' -> {
-            int cp = hex4();
-            if (cp < 0x80) {
-              out.write(cp);
-            } else {
-              if (Character.isHighSurrogate((char) cp) && pos + 1 < b.length && b[pos] == '\\' && b[pos + 1] == 'u') {
-                pos += 2;
-                cp = Character.toCodePoint((char) cp, (char) hex4());
-              }
-              out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
-            }
-          }
-          default -> throw new IllegalArgumentException("bad escape at " + (pos - 1));
-        }
-        runStart = pos;
-      }
-    }
-
-    private int hex4() {
-      if (pos + 4 > b.length) {
-        throw new IllegalArgumentException("unexpected end at " + pos);
-      }
-      int v = Integer.parseInt(new String(b, pos, 4, StandardCharsets.US_ASCII), 16);
-      pos += 4;
-      return v;
-    }
+  private void publish() {
+    changed = false;
+    List<String> readToEnd = tasks.values().stream().filter(t -> t.complete).map(TaskOutput::taskId).toList();
+    view = new View(tasks.keySet(), Set.copyOf(readToEnd), rounds, ended);
   }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * Reads the files of a task's sandbox from its agent's {@code /files/read}, for {@code runner
  * logs}: the agent is found by its id in the master's {@code GET /master/slaves} (its {@code pid},
  * {@code slave(1)@host:port}), the file by the virtual path of the executor's latest run, and the
- * answer decoded as {@link AgentFileTailer} decodes it (the file's bytes, unchanged). Never
+ * answer decoded as {@link FilesRead} decodes it for the {@link AgentFileTailer} (the file's bytes, unchanged). Never
  * subscribes, so reading a run's output never disturbs the runner that is running it.
  *
  * <p>Not thread-safe: one caller at a time.
@@ -53,7 +53,7 @@ public final class AgentSandboxFiles implements AutoCloseable {
       throws IOException, InterruptedException {
     URI agent = agentBase(agentId);
     if (agent == null) return null;
-    URI uri = AgentFileTailer.readUri(agent, frameworkId, taskId, fileName, offset, PAGE);
+    URI uri = FilesRead.readUri(agent, frameworkId, taskId, fileName, offset, PAGE);
     HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
     if (authorization != null) req.header("Authorization", authorization);
     HttpResponse<byte[]> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -62,7 +62,7 @@ public final class AgentSandboxFiles implements AutoCloseable {
       throw new IOException("agent " + agent + " answered " + resp.statusCode() + " to " + uri.getPath());
     }
     try {
-      return AgentFileTailer.dataBytes(resp.body());
+      return FilesRead.dataBytes(resp.body());
     } catch (IllegalArgumentException e) {
       throw new IOException("agent " + agent + " answered something other than a file read: " + e.getMessage(), e);
     }
@@ -73,7 +73,7 @@ public final class AgentSandboxFiles implements AutoCloseable {
    * runner leaves out of the task's output).
    */
   public static boolean isExecutorLine(byte[] line) {
-    return AgentFileTailer.isGlogLine(line);
+    return TaskOutput.isGlogLine(line);
   }
 
   /** The agent's HTTP base URI, from the master's list of agents (asked once), or null when unknown. */

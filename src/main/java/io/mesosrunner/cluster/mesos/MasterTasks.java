@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads a framework's tasks from the master's operator endpoint {@code GET /master/tasks}. It
@@ -25,6 +29,8 @@ public final class MasterTasks {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int LIMIT = 100_000;
+  /** How long to wait for ZooKeeper to name the leading master. */
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
 
   private MasterTasks() {}
 
@@ -82,16 +88,21 @@ public final class MasterTasks {
   private static URI leaderBase(MesosConfig config) throws IOException, InterruptedException {
     if (config.master() instanceof MasterAddress.Http h) return h.baseUri();
     MasterAddress.ZooKeeper zk = (MasterAddress.ZooKeeper) config.master();
-    try (ZooKeeperLeaderDetector detector = new ZooKeeperLeaderDetector(zk, leader -> { })) {
-      detector.start();
-      for (int i = 0; i < 100; i++) {
-        Optional<ZooKeeperLeaderDetector.Leader> leader = detector.current();
-        if (leader.isPresent()) {
-          String scheme = config.caCert() != null ? "https" : "http";
-          return URI.create(scheme + "://" + leader.get().host() + ":" + leader.get().port());
-        }
-        Thread.sleep(100);
+    // The detector names the leader on its own thread, null while none is registered.
+    CompletableFuture<ZooKeeperLeaderDetector.Leader> found = new CompletableFuture<>();
+    try (ZooKeeperLeaderDetector detector = new ZooKeeperLeaderDetector(zk, leader -> {
+      if (leader != null) {
+        found.complete(leader);
       }
+    })) {
+      detector.start();
+      ZooKeeperLeaderDetector.Leader leader = found.get(LEADER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      String scheme = config.caCert() != null ? "https" : "http";
+      return URI.create(scheme + "://" + leader.host() + ":" + leader.port());
+    } catch (TimeoutException e) {
+      // Falls through to the message below.
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the future is only ever completed with a value", e);
     }
     throw new IOException("no leading master registered in ZooKeeper at " + zk);
   }

@@ -11,8 +11,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.slf4j.Logger;
@@ -32,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *       never blocks; a failed call becomes a log line or an event, never an exception.</li>
  *   <li>{@link OfferBook}: the offers held, per event stream.</li>
  *   <li>{@link SchedulerHttpClient}: HTTP, TLS, credentials and 307s.</li>
- *   <li>{@link AgentFileTailer} ({@code mesos-timer}): task output from the agents.</li>
+ *   <li>{@link AgentFileTailer} ({@code mesos-output}): task output from the agents; others
+ *       only post to its inbox.</li>
  * </ul>
  *
  * <p>This class turns the scheduler's {@link Action}s into calls, on the caller's thread (the
@@ -52,7 +51,6 @@ public final class MesosCluster implements Cluster {
   private final Subscription subscription;
   private final CallDispatcher calls;
   private final OfferBook offers = new OfferBook();
-  private final ScheduledExecutorService timer;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -71,7 +69,6 @@ public final class MesosCluster implements Cluster {
     this.http = new SchedulerHttpClient(config);
     this.subscription = new Subscription(config, http);
     this.calls = new CallDispatcher(http, subscription);
-    this.timer = Executors.newScheduledThreadPool(2, CallDispatcher.daemon("mesos-timer"));
   }
 
   @Override
@@ -86,7 +83,7 @@ public final class MesosCluster implements Cluster {
     this.listener = listener;
     AgentFileTailer t = null;
     if (config.tailOutput()) {
-      t = new AgentFileTailer(http.http(), timer, listener, config.clock(), config.outputPollInterval(),
+      t = AgentFileTailer.start(http.http(), listener, config.clock(), config.outputPollInterval(),
           config.outputLinger(), http.authorization());
       tailer = t;
     }
@@ -290,7 +287,6 @@ public final class MesosCluster implements Cluster {
       t.drain(Duration.ofSeconds(3));
       t.close();
     }
-    timer.shutdownNow();
     offers.clear();
     // Last: the tailer's reads and the calls above share this client.
     HttpClientShutdown.stop(http.http());

@@ -32,7 +32,8 @@ import java.util.Objects;
  * @param reconnectMax          largest backoff
  * @param maxReconnectAttempts  failed attempts in a row before {@code ClusterFailed}
  * @param frameworkId           a framework id to resubscribe as (resuming an earlier run), or null
- * @param clock                 time source for heartbeat deadlines and output linger
+ * @param clock                 time source for heartbeat deadlines, output polling, linger and
+ *                              the close-time output drain
  * @param tailOutput            read task stdout/stderr from the agents
  * @param outputPollInterval    how often task output is polled
  * @param outputLinger          how long output is still read after a task's terminal update

@@ -99,8 +99,8 @@ public final class MesosRunAdmin implements ClusterAdmin {
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     try (MesosCluster cluster = new MesosCluster(config.toBuilder().tailOutput(false).build())) {
       cluster.start(ClusterListener.eventsInto(events));
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TEARDOWN_PATIENCE_SECONDS);
-      while (System.nanoTime() < end) {
+      long end = config.clock().millis() + TimeUnit.SECONDS.toMillis(TEARDOWN_PATIENCE_SECONDS);
+      while (config.clock().millis() < end) {
         Event e = events.poll(100, TimeUnit.MILLISECONDS);
         if (e instanceof Event.ClusterFailed f) return f.reason();
         if (e instanceof Event.OffersReceived o) {

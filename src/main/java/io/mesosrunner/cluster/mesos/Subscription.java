@@ -391,9 +391,9 @@ final class Subscription {
     publish(null);
     abortReason = null;
     log.debug("resubscribing in {} ms (attempt {} of {})", ms, reconnects.nextAttempt(), config.maxReconnectAttempts());
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    long deadline = clock.millis() + ms;
     while (!ending()) {
-      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      long left = deadline - clock.millis();
       if (left <= 0) {
         return;
       }

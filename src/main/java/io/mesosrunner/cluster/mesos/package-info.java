@@ -19,8 +19,9 @@
  *       order, independent ones in parallel; {@code Calls} builds them (TaskInfos are built from
  *       a placement only, with resources copied from the offer's own).</li>
  *   <li>{@code SchedulerHttpClient}: the HTTP client with TLS, credentials and 307s; stateless.</li>
- *   <li>{@code AgentFileTailer}, thread {@code mesos-timer}: task stdout/stderr through the agents'
- *       {@code /files/read}.</li>
+ *   <li>{@code AgentFileTailer}, thread {@code mesos-output}: task stdout/stderr through the agents'
+ *       {@code /files/read} ({@code FilesRead}); it owns each task's {@code TaskOutput} and the
+ *       {@code FinalDrain}, others post {@code TailerMessage}s to its inbox and read its {@code View}.</li>
  *   <li>{@link io.mesosrunner.cluster.mesos.MasterAddress}: parses {@code host:port},
  *       {@code http(s)://host:port} and {@code zk://hosts/path};
  *       {@link io.mesosrunner.cluster.mesos.ZooKeeperLeaderDetector} (Curator's thread) finds the

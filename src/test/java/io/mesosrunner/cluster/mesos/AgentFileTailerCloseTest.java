@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.cluster.Event;
 import io.mesosrunner.cluster.TaskSpec;
+import io.mesosrunner.testing.FakeClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -50,7 +50,7 @@ class AgentFileTailerCloseTest {
   private volatile boolean hangEveryRead;
   private final CountDownLatch release = new CountDownLatch(1);
   private final ExecutorService serverThreads = Executors.newCachedThreadPool();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private final List<AgentFileTailer> tailers = new ArrayList<>();
   private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   private HttpServer server;
 
@@ -61,7 +61,7 @@ class AgentFileTailerCloseTest {
       server.stop(0);
     }
     serverThreads.shutdownNow();
-    timer.shutdownNow();
+    tailers.forEach(AgentFileTailer::close);
   }
 
   private URI startAgent() throws IOException {
@@ -137,7 +137,16 @@ class AgentFileTailerCloseTest {
         + reads.getOrDefault(path(taskId, "stderr"), new AtomicInteger()).get();
   }
 
+  /** A linger far longer than the test: the poll loop never forgets a task by itself. */
   private AgentFileTailer tailer(Duration interval) {
+    return tailer(Clock.systemUTC(), interval);
+  }
+
+  private AgentFileTailer tailer(Clock clock, Duration interval) {
+    return tailer(clock, interval, Duration.ofHours(1));
+  }
+
+  private AgentFileTailer tailer(Clock clock, Duration interval, Duration linger) {
     ClusterListener listener = new ClusterListener() {
       @Override
       public void onEvent(Event event) {}
@@ -148,8 +157,9 @@ class AgentFileTailerCloseTest {
       }
     };
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    // A linger far longer than the test: the poll loop never forgets a task by itself.
-    return new AgentFileTailer(http, timer, listener, Clock.systemUTC(), interval, Duration.ofHours(1), null);
+    AgentFileTailer tailer = AgentFileTailer.start(http, listener, clock, interval, linger, null);
+    tailers.add(tailer);
+    return tailer;
   }
 
   private static TaskSpec task(String id) {
@@ -164,19 +174,24 @@ class AgentFileTailerCloseTest {
   @Test
   void aTaskReadToTheEndAfterItsTerminalUpdateIsNotReadAgainAtCloseWhileTheOthersAre() throws Exception {
     URI agent = startAgent();
-    AgentFileTailer tailer = tailer(Duration.ofMillis(20));
+    // Poll rounds fall due only when the test moves the clock: one round for each step.
+    FakeClock clock = new FakeClock();
+    Duration interval = Duration.ofMillis(20);
+    AgentFileTailer tailer = tailer(clock, interval);
     write("done", "d1\nd2\n");
     write("running", "r1\n");
     tailer.track(task("done"), agent, FID);
     tailer.track(task("running"), agent, FID);
     tailer.terminal("done");
-    await(() -> tailer.isReadToEnd("done"), "a read of the ended task after its terminal update");
+    await(() -> tailer.view().tracking().size() == 2, "both tasks tracked");
+    while (!tailer.isReadToEnd("done") || !lines.contains("running:r1")) {
+      long rounds = tailer.view().rounds();
+      clock.advance(interval);
+      await(() -> tailer.view().rounds() > rounds, "a poll round");
+      assertThat(rounds).as("poll rounds before the ended task is read to the end").isLessThan(5);
+    }
     assertThat(tailer.isReadToEnd("running")).isFalse();
-    await(() -> lines.contains("running:r1"), "the running task's first line");
-    // The poll loop stops here, so every read counted from now on is the close's.
-    timer.shutdownNow();
-    assertThat(timer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-
+    // The round is over and no other falls due: every read counted from now on is the close's.
     write("running", "r1\nr2\nlast without newline");
     int doneReads = readsOf("done");
     int runningReads = readsOf("running");
@@ -261,5 +276,29 @@ class AgentFileTailerCloseTest {
     // Waiting for the round instead would be 12 reads by the round and 12 by close.
     assertThat(total).as("reads by the poll round and close").isLessThanOrEqualTo(2 + 12);
     assertThat(lines).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void pollsAndForgetsAnEndedTaskOnTheInjectedClockOnly() throws Exception {
+    URI agent = startAgent();
+    FakeClock clock = new FakeClock();
+    AgentFileTailer tailer = tailer(clock, Duration.ofMillis(50), Duration.ofSeconds(3));
+    write("t", "first\nunfinished");
+    tailer.track(task("t"), agent, FID);
+    tailer.terminal("t");
+    await(() -> tailer.view().tracking().contains("t"), "the task tracked");
+    // Six poll intervals of real time pass, the injected clock stands still: no round falls due.
+    Thread.sleep(300);
+    assertThat(readsOf("t")).as("reads before the clock moves").isZero();
+
+    clock.advance(Duration.ofMillis(50));
+    await(() -> tailer.view().rounds() == 1, "the first poll round");
+    assertThat(lines).containsExactly("t:first");
+    assertThat(tailer.view().tracking()).contains("t");
+
+    // Past the linger time the next round is the task's last: its unfinished line is passed on.
+    clock.advance(Duration.ofSeconds(3));
+    await(() -> !tailer.view().tracking().contains("t"), "the task forgotten after its linger time");
+    assertThat(lines).containsExactly("t:first", "t:unfinished");
   }
 }

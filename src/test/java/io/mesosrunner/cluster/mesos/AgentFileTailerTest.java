@@ -18,18 +18,18 @@ class AgentFileTailerTest {
     List<String> recorded = Recordings.lines("happy.jsonl").stream()
         .filter(l -> l.path("seq").asInt() == 25).findFirst().orElseThrow()
         .path("json").path("data").asText().lines().toList();
-    assertThat(recorded).filteredOn(l -> !AgentFileTailer.isGlogLine(ascii(l))).containsExactly("to-stderr");
-    assertThat(AgentFileTailer.isGlogLine(ascii("W1125 15:06:40.403369 30065 exec.cpp:164] careful"))).isTrue();
-    assertThat(AgentFileTailer.isGlogLine(ascii("I1125 is how my task logs too"))).isFalse();
-    assertThat(AgentFileTailer.isGlogLine(ascii("error: I1125 15:06:40.403369 30065 exec.cpp:164] x"))).isFalse();
+    assertThat(recorded).filteredOn(l -> !TaskOutput.isGlogLine(ascii(l))).containsExactly("to-stderr");
+    assertThat(TaskOutput.isGlogLine(ascii("W1125 15:06:40.403369 30065 exec.cpp:164] careful"))).isTrue();
+    assertThat(TaskOutput.isGlogLine(ascii("I1125 is how my task logs too"))).isFalse();
+    assertThat(TaskOutput.isGlogLine(ascii("error: I1125 15:06:40.403369 30065 exec.cpp:164] x"))).isFalse();
   }
 
   @Test
   void readsTheDataOfAFilesReadAnswerAsBytes() {
-    assertThat(AgentFileTailer.dataBytes(ascii("{\"data\":\"hello world\\n\",\"offset\":0}")))
+    assertThat(FilesRead.dataBytes(ascii("{\"data\":\"hello world\\n\",\"offset\":0}")))
         .isEqualTo(ascii("hello world\n"));
-    assertThat(AgentFileTailer.dataBytes(ascii("{\"offset\":12, \"data\":\"\"}"))).isEmpty();
-    assertThat(AgentFileTailer.dataBytes(ascii("{\"data\":\"a\\\"b\\\\c\\/d\\t\\u0001\\u007f\\u00e9\"}")))
+    assertThat(FilesRead.dataBytes(ascii("{\"offset\":12, \"data\":\"\"}"))).isEmpty();
+    assertThat(FilesRead.dataBytes(ascii("{\"data\":\"a\\\"b\\\\c\\/d\\t\\u0001\\u007f\\u00e9\"}")))
         .isEqualTo(new byte[] {'a', '"', 'b', '\\', 'c', '/', 'd', '\t', 1, 0x7f, (byte) 0xC3, (byte) 0xA9});
   }
 
@@ -38,17 +38,17 @@ class AgentFileTailerTest {
     // Mesos (stout's jsonify) writes bytes above 0x7E as they are, valid UTF-8 or not.
     byte[] body = {'{', '"', 'd', 'a', 't', 'a', '"', ':', '"', 'c', 'a', 'f', (byte) 0xC3, (byte) 0xA9,
         (byte) 0xFF, (byte) 0xC3, '"', ',', '"', 'o', 'f', 'f', 's', 'e', 't', '"', ':', '0', '}'};
-    assertThat(AgentFileTailer.dataBytes(body))
+    assertThat(FilesRead.dataBytes(body))
         .isEqualTo(new byte[] {'c', 'a', 'f', (byte) 0xC3, (byte) 0xA9, (byte) 0xFF, (byte) 0xC3});
   }
 
   @Test
   void rejectsAnswersWithoutStringData() {
-    assertThatThrownBy(() -> AgentFileTailer.dataBytes(ascii("{\"offset\":3}")))
+    assertThatThrownBy(() -> FilesRead.dataBytes(ascii("{\"offset\":3}")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> AgentFileTailer.dataBytes(ascii("{\"data\":\"abc")))
+    assertThatThrownBy(() -> FilesRead.dataBytes(ascii("{\"data\":\"abc")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> AgentFileTailer.dataBytes(ascii("not json")))
+    assertThatThrownBy(() -> FilesRead.dataBytes(ascii("not json")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
