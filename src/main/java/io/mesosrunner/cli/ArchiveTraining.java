@@ -27,7 +27,7 @@ public final class ArchiveTraining {
     String state = Path.of(args[1]).resolve("state").toString();
     String html = Path.of(args[1]).resolve("run.html").toString();
     Main.configureLogging(new String[0]);
-    io.mesosrunner.cluster.local.ProcessSpawning.preferVfork();
+    ClusterWiring.prepareProcessSpawning();
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true);
     CliContext ctx = new CliContext(discard, discard, System.getenv(), Clock.systemUTC(), Terminal.none(),
         CliContext.SignalHook.NONE);
