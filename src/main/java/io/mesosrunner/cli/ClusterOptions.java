@@ -49,6 +49,10 @@ final class ClusterOptions {
   }
 
   /** The job as these options run it: {@code --role} wins over the file's role. */
+  io.mesosrunner.job.Pipeline applyTo(io.mesosrunner.job.Pipeline pipeline) {
+    return role != null ? pipeline.withRole(role) : pipeline;
+  }
+
   Job applyTo(Job job) {
     return role != null ? job.withRole(role) : job;
   }

@@ -1,6 +1,7 @@
 package io.mesosrunner.cli;
 
 import io.mesosrunner.job.Job;
+import io.mesosrunner.job.Pipeline;
 import io.mesosrunner.job.JobError;
 import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.job.JobLoader;
@@ -19,8 +20,13 @@ import java.util.List;
  */
 final class JobFiles {
 
-  /** A loaded job and the hash of the bytes it came from. */
-  record Loaded(Job job, String sha256, String text) {}
+  /** A loaded job (or pipeline) and the hash of the bytes it came from. */
+  record Loaded(Pipeline pipeline, String sha256, String text) {
+    /** The job, or a pipeline's top-level view (its name, role, deadline, every step's instances). */
+    Job job() {
+      return pipeline.summary();
+    }
+  }
 
   private JobFiles() {}
 
@@ -38,8 +44,8 @@ final class JobFiles {
   /** The job in {@code content} (named {@code name} in messages), or null after printing its errors. */
   static Loaded parse(String name, byte[] content, CliContext ctx) {
     try {
-      Job job = new JobLoader(ctx.env()).parse(name, content);
-      return new Loaded(job, RunFiles.sha256(content), new String(content, StandardCharsets.UTF_8));
+      Pipeline pipeline = new JobLoader(ctx.env()).parsePipeline(name, content);
+      return new Loaded(pipeline, RunFiles.sha256(content), new String(content, StandardCharsets.UTF_8));
     } catch (JobFileException e) {
       for (JobError error : e.errors()) ctx.err().println(error);
       return null;

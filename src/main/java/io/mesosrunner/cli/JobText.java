@@ -12,6 +12,20 @@ final class JobText {
         job.instances() == 1 ? "" : "s", shortCommand(job), num(job.cpus()), num(job.memMb()));
   }
 
+  /** A job as {@link #describe(Job)}; a pipeline as its steps in dependency order with their instances. */
+  static String describe(io.mesosrunner.job.Pipeline pipeline) {
+    if (pipeline.single()) return describe(pipeline.summary());
+    StringBuilder b = new StringBuilder(pipeline.name()).append(": pipeline of ").append(pipeline.steps().size())
+        .append(" steps, ").append(pipeline.instances()).append(" instances (");
+    String sep = "";
+    for (io.mesosrunner.job.Step s : pipeline.steps()) {
+      b.append(sep).append(s.name()).append(' ').append(s.size());
+      if (!s.needs().isEmpty()) b.append(" after ").append(String.join("+", s.needs()));
+      sep = ", ";
+    }
+    return b.append(')').toString();
+  }
+
   /** The command's first line, at most 60 characters. */
   static String shortCommand(Job job) {
     String text = job.command().display().strip();

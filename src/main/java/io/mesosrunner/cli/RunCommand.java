@@ -2,6 +2,7 @@ package io.mesosrunner.cli;
 
 import io.mesosrunner.cluster.ClusterKind;
 import io.mesosrunner.job.Job;
+import io.mesosrunner.job.Pipeline;
 import io.mesosrunner.report.RunReport;
 import io.mesosrunner.report.TextSummary;
 import io.mesosrunner.run.JobRun;
@@ -123,8 +124,9 @@ final class RunCommand implements Callable<Integer> {
     JobSource source = JobSource.of(jobFile);
     JobFiles.Loaded loaded = source.load(ctx);
     if (loaded == null) return ExitCode.USAGE;
-    Job job = where.applyTo(loaded.job());
-    if (keepGoing) job = job.withOnFailure(OnFailure.CONTINUE);
+    Pipeline pipeline = where.applyTo(loaded.pipeline());
+    if (keepGoing) pipeline = pipeline.withOnFailure(OnFailure.CONTINUE);
+    Job job = pipeline.summary();
     List<String> unwritable = reports().problems();
     if (!unwritable.isEmpty()) {
       unwritable.forEach(p -> ctx.err().println("runner: " + p));
@@ -159,7 +161,7 @@ final class RunCommand implements Callable<Integer> {
       if (earlier != null) earlier = carriedOn(earlier, loaded, source, stateDir, cluster);
       Beginning begun = earlier != null ? resume(earlier, job, source, loaded, stateDir, cluster, store)
           : startNew(job, source, loaded, stateDir, cluster, store);
-      return runOn(job, source, stateDir, begun.run(), begun.resume(), begun.journal(), store.dir());
+      return runOn(pipeline, source, stateDir, begun.run(), begun.resume(), begun.journal(), store.dir());
     } catch (EndsEarly e) {
       return e.exitCode;
     } catch (IOException e) {
@@ -312,8 +314,9 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int runOn(Job job, JobSource source, Path stateDir, RunInfo run, Resume resume, RunJournal journal,
+  private int runOn(Pipeline pipeline, JobSource source, Path stateDir, RunInfo run, Resume resume, RunJournal journal,
       Path jobDir) throws ClusterOptions.BadOptionException {
+    Job job = pipeline.summary();
     RunnerExit.clear(jobDir);
     // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
     ClusterWiring.Opened opened = ClusterWiring.open(where, job, source.label(), source.file(), stateDir, run.runId(),
@@ -329,8 +332,10 @@ final class RunCommand implements Callable<Integer> {
       TerminalUi ui = new TerminalUi(shown, ctx.err(), ctx.terminal(),
           new TerminalUi.Options(quiet, noPrefix, Duration.ofSeconds(5)), ctx.clock(), job.name(), job.parallelism(),
           doneBefore);
+      ui.showing(pipeline);
       JournalWriter writer = new JournalWriter(journal);
-      JobScheduler scheduler = new JobScheduler(job, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer, resume);
+      JobScheduler scheduler = new JobScheduler(pipeline, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer,
+          resume);
       RunTrace trace = new RunTrace(ctx.clock(), job.cpus(), writer);
       // On Mesos offers change, so a job that fits none waits; a line says so (the local cluster
       // refused such a job before the run).

@@ -162,6 +162,12 @@ final class RunEvents {
    */
   static String attemptEnded(int instance, int attempt, EndCause cause, TaskState state, Integer exitCode,
       String message, boolean givenUp, Duration retryIn) {
+    return attemptEnded(Integer.toString(instance), attempt, cause, state, exitCode, message, givenUp, retryIn);
+  }
+
+  /** As above, for an instance named by a label ({@code 3}, or {@code transform/3} in a pipeline). */
+  static String attemptEnded(String instance, int attempt, EndCause cause, TaskState state, Integer exitCode,
+      String message, boolean givenUp, Duration retryIn) {
     StringBuilder b = new StringBuilder("instance ").append(instance).append(" attempt ").append(attempt).append(' ');
     switch (cause) {
       case TIMED_OUT -> b.append("timed out");

@@ -48,6 +48,7 @@ final class TerminalUi implements JobRun.Observer {
   private final Style errStyle;
   private final StatusLine statusLine;
   private final Map<Integer, Tail> tails = new HashMap<>();
+  private io.mesosrunner.job.Pipeline pipeline;
   private String shownStatus = "";
   private Instant lastPlain = Instant.MIN;
 
@@ -95,8 +96,23 @@ final class TerminalUi implements JobRun.Observer {
     return task.attempt() > 1 ? task.tag() + "#" + task.attempt() : task.tag();
   }
 
+  /** The run's steps, so a step's task is kept under its run-wide instance index. */
+  synchronized void showing(io.mesosrunner.job.Pipeline steps) {
+    this.pipeline = steps;
+  }
+
+  private int runWideIndex(TaskSpec task) {
+    return task.step() == null || pipeline == null ? task.instance() : pipeline.step(task.step()).first() + task.instance();
+  }
+
+  private String label(int index) {
+    if (pipeline == null || pipeline.single()) return Integer.toString(index);
+    String tag = pipeline.tag(index);
+    return tag.substring(tag.indexOf('/') + 1);
+  }
+
   private void keepTail(TaskSpec task, String line) {
-    Tail t = tails.computeIfAbsent(task.instance(), k -> new Tail());
+    Tail t = tails.computeIfAbsent(runWideIndex(task), k -> new Tail());
     if (!task.taskId().equals(t.taskId)) {
       // Keep only the latest attempt's lines: that is the one the summary explains.
       t.taskId = task.taskId();
@@ -114,7 +130,7 @@ final class TerminalUi implements JobRun.Observer {
 
   @Override
   public synchronized void onAttemptEnded(AttemptEnded e) {
-    printEvent(new RunEvents.Line(RunEvents.attemptEnded(e.instance(), e.attempt(), e.cause(), e.state(), e.exitCode(),
+    printEvent(new RunEvents.Line(RunEvents.attemptEnded(label(e.instance()), e.attempt(), e.cause(), e.state(), e.exitCode(),
         e.message(), !e.retried(), e.retried() ? e.retryIn() : Duration.ZERO), !e.retried()));
   }
 

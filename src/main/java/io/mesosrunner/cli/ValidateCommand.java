@@ -1,6 +1,5 @@
 package io.mesosrunner.cli;
 
-import io.mesosrunner.job.Job;
 import io.mesosrunner.job.JobError;
 import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.job.JobLoader;
@@ -34,12 +33,11 @@ final class ValidateCommand implements Callable<Integer> {
       if (source.isStdin()) {
         JobFiles.Loaded loaded = source.load(ctx);
         if (loaded == null) bad++;
-        else ctx.out().println(JobSource.STDIN + ": ok (" + JobText.describe(loaded.job()) + ")");
+        else ctx.out().println(JobSource.STDIN + ": ok (" + JobText.describe(loaded.pipeline()) + ")");
         continue;
       }
       try {
-        Job job = JobFiles.parse(f, loader);
-        ctx.out().println(f + ": ok (" + JobText.describe(job) + ")");
+        ctx.out().println(f + ": ok (" + JobText.describe(loader.parsePipeline(f.toString(), JobFiles.read(f))) + ")");
       } catch (JobFileException e) {
         bad++;
         for (JobError error : e.errors()) ctx.err().println(error);

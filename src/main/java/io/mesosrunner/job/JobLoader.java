@@ -33,7 +33,8 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
- * Reads job files (version 1) into validated {@link Job}s.
+ * Reads job files (version 1) into validated {@link Job}s, and pipeline files (a {@code steps}
+ * mapping) into {@link Pipeline}s.
  *
  * <p>The file is parsed safely: only to YAML nodes (no object construction, so no tag can
  * instantiate a Java type), at most {@value #MAX_BYTES} bytes, at most {@value #MAX_ALIASES}
@@ -86,11 +87,22 @@ public final class JobLoader {
    * @throws JobFileException with every error, when the content is not a valid job
    */
   public Job parse(String fileName, byte[] content) throws JobFileException {
+    return parsePipeline(fileName, content).summary();
+  }
+
+  /**
+   * Parses and validates a job file that may hold a pipeline ({@code steps}); a single-job file
+   * comes back as a pipeline of one step ({@link Pipeline#of}).
+   *
+   * @throws JobFileException with every error, when the content is not a valid job or pipeline
+   */
+  public Pipeline parsePipeline(String fileName, byte[] content) throws JobFileException {
     try {
       if (content.length > MAX_BYTES) throw new JobFileException(List.of(tooLarge(fileName, content.length)));
       String text = decode(fileName, content);
       Node root = compose(fileName, text);
-      return new JobReader(fileName, environment).read(root);
+      if (PipelineReader.isPipeline(root)) return new PipelineReader(fileName, environment).read((MappingNode) root);
+      return Pipeline.of(new JobReader(fileName, environment).read(root));
     } catch (JobFileException e) {
       throw e;
     } catch (RuntimeException | StackOverflowError e) {

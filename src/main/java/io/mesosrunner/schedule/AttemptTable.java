@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every instance of a run with its attempts, the count of instances in each state, and the task-id
- * format {@code <job>.<instance>.<attempt>.<run>}. Instances are created when first launched (or
+ * Every instance of a run with its attempts, the count of instances in each state (in the whole
+ * run and per step, see {@link StepGraph}), and the task-id format {@code <job>.<instance>.<attempt>.<run>}
+ * ({@code <pipeline>.<step>.<instance in step>.<attempt>.<run>} for a step of a pipeline). Instances are created when first launched (or
  * restored): an instance never launched is null here and counts as PENDING (ABANDONED once the
  * run stops). Not thread-safe: owned by the scheduler's thread.
  */
@@ -18,9 +19,11 @@ final class AttemptTable {
 
   private final String jobName;
   private final String runId;
+  private final StepGraph steps;
+  private final boolean single;
   private final Instance[] instances;
-  /** Instances never launched are exactly the null ones with index >= nextFresh. */
-  private int nextFresh;
+  /** Per step: its instances never launched are exactly the null ones from this index to the step's end. */
+  private final int[] nextFresh;
   private final int[] counts = new int[InstanceState.values().length];
   private long attemptTotal;
   /** Attempts not yet terminal (including duplicates being killed), by task id, in launch order. */
@@ -28,11 +31,20 @@ final class AttemptTable {
   /** Status messages seen, shared: "Command exited with status 0" a million times is one string. */
   private final Map<String, String> messages = new HashMap<>();
 
-  AttemptTable(String jobName, String runId, int size) {
-    this.jobName = jobName;
+  AttemptTable(StepGraph steps, String runId) {
+    this.jobName = steps.pipeline().name();
     this.runId = runId;
+    this.steps = steps;
+    this.single = steps.pipeline().single();
+    int size = steps.pipeline().instances();
     this.instances = new Instance[size];
+    this.nextFresh = new int[steps.size()];
+    for (int s = 0; s < steps.size(); s++) nextFresh[s] = steps.step(s).first();
     counts[InstanceState.PENDING.ordinal()] = size;
+  }
+
+  StepGraph steps() {
+    return steps;
   }
 
   int size() {
@@ -50,6 +62,7 @@ final class AttemptTable {
   void move(Instance instance, InstanceState to) {
     counts[instance.state.ordinal()]--;
     counts[to.ordinal()]++;
+    steps.moved(instance.index, instance.state, to);
     instance.state = to;
   }
 
@@ -74,18 +87,37 @@ final class AttemptTable {
     return instance;
   }
 
-  /** The next instance never launched, now created (PENDING), or null when there is none. */
-  Instance nextFresh() {
-    while (nextFresh < instances.length) {
-      if (instances[nextFresh] != null) {
-        nextFresh++; // restored from an earlier run: it is in the queue or settled
-        continue;
-      }
-      Instance instance = new Instance(nextFresh);
-      instances[nextFresh++] = instance;
+  /** The next instance of step {@code s} never launched, now created (PENDING), or null when there is none. */
+  Instance nextFresh(int s) {
+    int end = steps.step(s).first() + steps.step(s).size();
+    while (nextFresh[s] < end) {
+      int i = nextFresh[s]++;
+      // One restored from an earlier run is in the queue or settled.
+      if (instances[i] != null) continue;
+      Instance instance = new Instance(i);
+      instances[i] = instance;
       return instance;
     }
     return null;
+  }
+
+  /**
+   * Step {@code s} will not run (a step it needs failed): its instances never launched, and those
+   * waiting, become ABANDONED.
+   */
+  void skip(int s) {
+    int end = steps.step(s).first() + steps.step(s).size();
+    for (int i = steps.step(s).first(); i < end; i++) {
+      Instance instance = instances[i];
+      if (instance == null) {
+        instance = new Instance(i);
+        instances[i] = instance;
+      }
+      if (instance.state == InstanceState.PENDING || instance.state == InstanceState.BACKOFF) {
+        move(instance, InstanceState.ABANDONED);
+      }
+    }
+    nextFresh[s] = end;
   }
 
   /** Every waiting instance (PENDING, BACKOFF, never launched) becomes ABANDONED: the run stops. */
@@ -99,6 +131,7 @@ final class AttemptTable {
     // What is left counted as PENDING are the instances never launched.
     counts[InstanceState.ABANDONED.ordinal()] += counts[InstanceState.PENDING.ordinal()];
     counts[InstanceState.PENDING.ordinal()] = 0;
+    for (int s = 0; s < steps.size(); s++) steps.abandonNeverLaunched(s, steps.count(s, InstanceState.PENDING));
   }
 
   // ---------------------------------------------------------------- attempts
@@ -139,7 +172,9 @@ final class AttemptTable {
   }
 
   String taskId(int index, int attempt) {
-    return jobName + "." + index + "." + attempt + "." + runId;
+    if (single) return jobName + "." + index + "." + attempt + "." + runId;
+    var step = steps.step(steps.stepOf(index));
+    return jobName + "." + step.name() + "." + (index - step.first()) + "." + attempt + "." + runId;
   }
 
   /**
@@ -152,11 +187,24 @@ final class AttemptTable {
     int attemptDot = taskId.lastIndexOf('.', runDot - 1);
     if (attemptDot <= jobName.length()) return null;
     int indexDot = taskId.lastIndexOf('.', attemptDot - 1);
-    if (indexDot != jobName.length()) return null;
+    if (indexDot < jobName.length()) return null;
+    int first = 0;
+    int stepSize = instances.length;
+    if (single) {
+      if (indexDot != jobName.length()) return null;
+    } else {
+      // Step names may hold dots too: the step is what lies between the job name and the index.
+      if (indexDot <= jobName.length() + 1 || taskId.charAt(jobName.length()) != '.') return null;
+      var step = steps.pipeline().step(taskId.substring(jobName.length() + 1, indexDot));
+      if (step == null) return null;
+      first = step.first();
+      stepSize = step.size();
+    }
     try {
-      int index = Integer.parseInt(taskId, indexDot + 1, attemptDot, 10);
+      int local = Integer.parseInt(taskId, indexDot + 1, attemptDot, 10);
       int attempt = Integer.parseInt(taskId, attemptDot + 1, runDot, 10);
-      Instance instance = get(index);
+      if (local < 0 || local >= stepSize) return null;
+      Instance instance = get(first + local);
       return instance == null ? null : instance.attempt(attempt);
     } catch (NumberFormatException e) {
       return null;

@@ -6,6 +6,7 @@ import io.mesosrunner.cluster.TaskStatus;
 import io.mesosrunner.job.Durations;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.job.OnFailure;
+import io.mesosrunner.job.Pipeline;
 import io.mesosrunner.match.Offer;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,8 @@ public final class JobScheduler {
   /** How long a stopping run waits for killed tasks to report before it tears down anyway. */
   static final Duration STOP_GRACE = RunPhase.STOP_GRACE;
 
+  private final Pipeline pipeline;
+  /** The pipeline's top-level view: its name, deadline, total instances. */
   private final Job job;
   private final RunInfo run;
   private final SchedulerJournal journal;
@@ -62,6 +65,8 @@ public final class JobScheduler {
   private final RunPhase phase;
   private final TaskUpdates updates;
 
+  /** Steps ready and not yet completed at the last look: one more means offers are revived at once. */
+  private int readySteps;
   private boolean resumed;
   private boolean suppressed;
   private boolean everOffered;
@@ -92,6 +97,18 @@ public final class JobScheduler {
    * loss counts carry over, and tasks that may still run are reconciled (or relaunched).
    */
   public JobScheduler(Job job, RunInfo run, Clock clock, int maxLosses, SchedulerJournal journal, Resume resume) {
+    this(Pipeline.of(job), run, clock, maxLosses, journal, resume);
+  }
+
+  /**
+   * A scheduler for every step of {@code pipeline} as one run: a step's instances are offered
+   * once every step it needs has completed; a step that fails for good stops the run
+   * ({@code on_failure: stop}) or has the steps that need it skipped ({@code continue}).
+   */
+  public JobScheduler(Pipeline pipeline, RunInfo run, Clock clock, int maxLosses, SchedulerJournal journal,
+      Resume resume) {
+    this.pipeline = pipeline;
+    Job job = pipeline.summary();
     this.job = job;
     this.run = run;
     this.clock = clock;
@@ -99,17 +116,19 @@ public final class JobScheduler {
     this.journal = journal;
     this.startedAt = clock.instant();
     this.deadlineAt = job.deadline() == null ? null : startedAt.plus(job.deadline());
-    this.table = new AttemptTable(job.name(), run.runId(), job.instances());
-    this.timers = new Timers(job.timeout());
-    this.planner = new LaunchPlanner(job, run, table, timers, journal);
+    StepGraph steps = new StepGraph(pipeline);
+    this.table = new AttemptTable(steps, run.runId());
+    this.timers = new Timers(i -> steps.jobOf(i).timeout());
+    this.planner = new LaunchPlanner(run, table, timers, journal);
     this.kills = new Kills(table, timers, clock);
     this.phase = new RunPhase(table, planner, timers, kills, journal);
-    this.updates = new TaskUpdates(job, maxLosses, clock, table, planner, timers, kills, phase, journal);
+    this.updates = new TaskUpdates(maxLosses, clock, table, planner, timers, kills, phase, journal);
     if (resume != null) {
       frameworkId = resume.frameworkId();
       new Restorer(table, planner, timers, journal).restore(resume, startedAt);
       resumed = true;
     }
+    readySteps = readyUnfinishedSteps();
   }
 
   /** Consumes one event and returns what the cluster must do, in order. */
@@ -165,11 +184,21 @@ public final class JobScheduler {
     if (table.count(InstanceState.DONE) == table.size()) {
       journal.runEnded(Outcome.SUCCEEDED, "all " + table.size() + " instances completed", now);
       phase.succeed(now, out);
-    } else if (table.count(InstanceState.FAILED) > 0 && job.onFailure() == OnFailure.STOP) {
+    } else if (failedStepStops()) {
       phase.stop(Outcome.FAILED, "an instance had already failed before the runner stopped", now, out);
     } else {
+      updates.skipDependentsOfFailed();
       updates.settleIfAllEnded(now, out);
     }
+  }
+
+  /** Whether a step with {@code on_failure: stop} has a failed instance. */
+  private boolean failedStepStops() {
+    StepGraph steps = table.steps();
+    for (int s = 0; s < steps.size(); s++) {
+      if (steps.failed(s) && steps.job(s).onFailure() == OnFailure.STOP) return true;
+    }
+    return false;
   }
 
   private void onSubscribed(Event.Subscribed s, List<Action> out) {
@@ -206,13 +235,11 @@ public final class JobScheduler {
       declineAll(offers, REFUSE_LONG, out);
       return;
     }
-    int pending = table.count(InstanceState.PENDING);
-    int want = Math.min(pending, job.parallelism() - table.count(InstanceState.ACTIVE));
-    if (want <= 0 || offers.isEmpty()) {
-      declineAll(offers, pending > 0 ? REFUSE_SHORT : REFUSE_LONG, out);
+    if (planner.startable() <= 0 || offers.isEmpty()) {
+      declineAll(offers, planner.pendingReady() > 0 ? REFUSE_SHORT : REFUSE_LONG, out);
       return;
     }
-    lastShortfall = planner.launch(offers, want, now, out);
+    lastShortfall = planner.launch(offers, now, out);
   }
 
   // ---------------------------------------------------------------- time
@@ -235,15 +262,27 @@ public final class JobScheduler {
   }
 
   private void adjustOfferFlow(List<Action> out) {
-    boolean want = phase.running() && table.count(InstanceState.PENDING) > 0
-        && table.count(InstanceState.ACTIVE) < job.parallelism();
-    if (want && suppressed) {
+    boolean want = phase.running() && planner.startable() > 0;
+    int ready = readyUnfinishedSteps();
+    boolean stepBecameReady = ready > readySteps;
+    readySteps = ready;
+    if (want && (suppressed || stepBecameReady && pipeline.steps().size() > 1)) {
+      // A step that just became ready gets offers now, not when the filters on declined ones expire.
       suppressed = false;
       out.add(new Action.Revive());
     } else if (!want && !suppressed && phase.running()) {
       suppressed = true;
       out.add(new Action.Suppress());
     }
+  }
+
+  private int readyUnfinishedSteps() {
+    StepGraph steps = table.steps();
+    int n = 0;
+    for (int s = 0; s < steps.size(); s++) {
+      if (steps.ready(s) && !steps.completed(s)) n++;
+    }
+    return n;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -283,8 +322,19 @@ public final class JobScheduler {
     return phase.endedAt();
   }
 
+  /** The job, or for a pipeline its top-level view (name, deadline, every step's instances). */
   public Job job() {
     return job;
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  /** Why step {@code step} was not run (a step it needs failed), or null when it was not skipped. */
+  public String skipReason(String step) {
+    StepGraph steps = table.steps();
+    return steps.skipReason(steps.indexOf(step));
   }
 
   public RunInfo run() {
@@ -317,17 +367,33 @@ public final class JobScheduler {
   private String waitReason(int waiting, int pending) {
     if (waiting == 0 || !phase.running()) return "";
     int active = table.count(InstanceState.ACTIVE);
+    if (pending > 0 && planner.pendingReady() == 0 && table.count(InstanceState.BACKOFF) == 0) {
+      return "steps they need: " + String.join(", ", unmetNeeds());
+    }
     if (pending == 0) {
       Instant next = timers.nextBackoffEnd();
       long secs = next == null ? 0 : Math.max(0, Duration.between(clock.instant(), next).toSeconds());
       return "backoff after failure (next retry in " + secs + "s)";
     }
-    if (active >= job.parallelism()) return "parallelism (" + active + " running, limit " + job.parallelism() + ")";
+    if (planner.startable() == 0 && planner.pendingReady() > 0) {
+      return "parallelism (" + active + " running, limit " + job.parallelism() + ")";
+    }
     if (frameworkId == null) return "connecting to the cluster";
     if (!connected) return "reconnecting to the cluster";
     if (!everOffered) return "no offers yet";
     if (lastShortfall != null) return lastShortfall;
     return "waiting for offers";
+  }
+
+  private List<String> unmetNeeds() {
+    StepGraph steps = table.steps();
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    for (int s = 0; s < steps.size(); s++) {
+      if (!steps.ready(s) && steps.skipReason(s) == null) names.addAll(steps.unmetNeeds(s));
+    }
+    // Only the steps under way: a need that itself waits is named by what it waits for.
+    names.removeIf(n -> !steps.ready(steps.indexOf(n)));
+    return List.copyOf(names);
   }
 
   /**

@@ -22,7 +22,7 @@ import java.util.List;
  */
 final class TaskUpdates {
 
-  private final Job job;
+  private final StepGraph steps;
   private final int maxLosses;
   private final Clock clock;
   private final AttemptTable table;
@@ -35,9 +35,9 @@ final class TaskUpdates {
   private List<AttemptEnded> ended = new ArrayList<>();
   static final int MAX_ENDED = 10_000;
 
-  TaskUpdates(Job job, int maxLosses, Clock clock, AttemptTable table, LaunchPlanner planner, Timers timers,
+  TaskUpdates(int maxLosses, Clock clock, AttemptTable table, LaunchPlanner planner, Timers timers,
       Kills kills, RunPhase phase, SchedulerJournal journal) {
-    this.job = job;
+    this.steps = table.steps();
     this.maxLosses = maxLosses;
     this.clock = clock;
     this.table = table;
@@ -152,7 +152,7 @@ final class TaskUpdates {
       instance.losses++;
       if (instance.losses > maxLosses) {
         report(a, null);
-        failInstance(instance, "instance " + instance.index + " was lost to the infrastructure "
+        failInstance(instance, "instance " + local(instance) + " was lost to the infrastructure "
             + instance.losses + " times (last: " + st + ")", now, out);
       } else {
         report(a, Duration.ZERO);
@@ -176,18 +176,19 @@ final class TaskUpdates {
   /** A failure of the attempt itself: retried after a backoff while retries and the exit-code rules allow. */
   private void ownFailure(Attempt a, Instant now, List<Action> out) {
     Instance instance = a.instance;
+    Job job = steps.jobOf(instance.index);
     instance.failures++;
     if (a.cause == EndCause.FAILED && a.exitCode != null && a.exitCode != 0 && !job.retriesExitCode(a.exitCode)) {
       report(a, null);
-      failInstance(instance, "instance " + instance.index + " failed with exit code " + a.exitCode
-          + ", which is not retried (" + exitRule() + ")", now, out);
+      failInstance(instance, "instance " + local(instance) + " failed with exit code " + a.exitCode
+          + ", which is not retried (" + exitRule(job) + ")", now, out);
       return;
     }
     if (instance.failures > job.retries()) {
       report(a, null);
-      failInstance(instance, "instance " + instance.index + " failed " + instance.failures + " time"
+      failInstance(instance, "instance " + local(instance) + " failed " + instance.failures + " time"
           + (instance.failures == 1 ? "" : "s") + " (retries: " + job.retries() + "), last: "
-          + describeEnd(instance.last()), now, out);
+          + describeEnd(job, instance.last()), now, out);
       return;
     }
     Duration backoff = JobScheduler.backoff(instance.failures);
@@ -196,29 +197,76 @@ final class TaskUpdates {
     timers.backoffUntil(now.plus(backoff), instance.index);
   }
 
-  private String exitRule() {
+  private static String exitRule(Job job) {
     return job.retryOnExit().isEmpty() ? "no_retry_exit: " + job.noRetryExit() : "retry_on_exit: " + job.retryOnExit();
   }
 
   private void failInstance(Instance instance, String why, Instant now, List<Action> out) {
     table.move(instance, InstanceState.FAILED);
-    journal.instanceFailed(instance.index, why, now);
-    if (job.onFailure() == OnFailure.STOP) {
-      phase.stop(Outcome.FAILED, why, now, out);
+    int s = steps.stepOf(instance.index);
+    String reason = steps.pipeline().single() ? why : "step " + steps.step(s).name() + ": " + why;
+    journal.instanceFailed(instance.index, reason, now);
+    if (steps.job(s).onFailure() == OnFailure.STOP) {
+      phase.stop(Outcome.FAILED, reason, now, out);
     } else {
+      skipDependentsOfFailed();
       settleIfAllEnded(now, out);
     }
   }
 
+  /** The instance's index within its step (the run-wide index for a single job). */
+  private int local(Instance instance) {
+    return instance.index - steps.step(steps.stepOf(instance.index)).first();
+  }
+
+  /** The steps that need a failed step, directly or not, will not run: they are skipped, saying why. */
+  void skipDependentsOfFailed() {
+    for (int s = 0; s < steps.size(); s++) {
+      if (!steps.failed(s)) continue;
+      for (int d : steps.dependentsOf(s)) {
+        if (steps.skipReason(d) != null) continue;
+        steps.skip(d, "needs " + steps.step(s).name() + ", which failed");
+        table.skip(d);
+      }
+    }
+  }
+
   /**
-   * With {@code on_failure: continue}: once every instance has completed or failed, the run
-   * fails, naming every failed instance.
+   * With {@code on_failure: continue}: once every instance has completed, failed or been skipped
+   * (its step needs one that failed), the run fails, naming every failed instance.
    */
   void settleIfAllEnded(Instant now, List<Action> out) {
     int failed = table.count(InstanceState.FAILED);
-    if (failed == 0 || table.count(InstanceState.DONE) + failed < table.size()) return;
+    int skipped = table.count(InstanceState.ABANDONED);
+    if (failed == 0 || table.count(InstanceState.DONE) + failed + skipped < table.size()) return;
     phase.stop(Outcome.FAILED, failed + " of " + table.size() + " instances failed (on_failure: continue): "
-        + IndexRanges.format(table.indexesIn(InstanceState.FAILED)), now, out);
+        + failedList() + skippedList(), now, out);
+  }
+
+  private String failedList() {
+    if (steps.pipeline().single()) return IndexRanges.format(table.indexesIn(InstanceState.FAILED));
+    StringBuilder b = new StringBuilder();
+    for (int s = 0; s < steps.size(); s++) {
+      if (!steps.failed(s)) continue;
+      int first = steps.step(s).first();
+      List<Integer> local = new ArrayList<>();
+      for (int i : table.indexesIn(InstanceState.FAILED)) {
+        if (steps.step(s).holds(i)) local.add(i - first);
+      }
+      if (b.length() > 0) b.append("; ");
+      b.append(steps.step(s).name()).append(' ').append(IndexRanges.format(local));
+    }
+    return b.toString();
+  }
+
+  private String skippedList() {
+    StringBuilder b = new StringBuilder();
+    for (int s = 0; s < steps.size(); s++) {
+      if (steps.skipReason(s) == null) continue;
+      b.append(b.length() == 0 ? "; skipped: " : ", ").append(steps.step(s).name())
+          .append(" (").append(steps.skipReason(s)).append(')');
+    }
+    return b.toString();
   }
 
   /** What {@link JobScheduler#takeEndedAttempts()} hands out, since the last take; bounded. */
@@ -242,7 +290,7 @@ final class TaskUpdates {
     planner.requeue(instance);
   }
 
-  private String describeEnd(Attempt a) {
+  private static String describeEnd(Job job, Attempt a) {
     if (a.cause == EndCause.TIMED_OUT) return "timed out after " + Durations.format(job.timeout());
     if (a.exitCode != null) return "exit code " + a.exitCode;
     return a.state + (a.message == null ? "" : " (" + a.message + ")");

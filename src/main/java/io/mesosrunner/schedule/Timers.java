@@ -16,13 +16,19 @@ final class Timers {
   /** One due time, for an instance (backoff) or an attempt (timeout, kill resend). */
   record Timer(Instant at, int instance, String taskId) {}
 
-  private final Duration timeout;
+  /** Instance index to its step's per-attempt timeout, null for none. */
+  private final java.util.function.IntFunction<Duration> timeout;
   private final PriorityQueue<Timer> backoffs = new PriorityQueue<>(Comparator.comparing(Timer::at));
   private final PriorityQueue<Timer> timeouts = new PriorityQueue<>(Comparator.comparing(Timer::at));
   private final PriorityQueue<Timer> killResends = new PriorityQueue<>(Comparator.comparing(Timer::at));
 
   /** @param timeout the job's per-attempt timeout, or null for none */
   Timers(Duration timeout) {
+    this(i -> timeout);
+  }
+
+  /** @param timeout the per-attempt timeout of an instance (its step's), or null for none */
+  Timers(java.util.function.IntFunction<Duration> timeout) {
     this.timeout = timeout;
   }
 
@@ -47,7 +53,8 @@ final class Timers {
 
   /** Starts the job's timeout for an attempt launched (or adopted) at {@code now}; none without one. */
   void startTimeout(int instance, String taskId, Instant now) {
-    if (timeout != null) timeouts.add(new Timer(now.plus(timeout), instance, taskId));
+    Duration limit = timeout.apply(instance);
+    if (limit != null) timeouts.add(new Timer(now.plus(limit), instance, taskId));
   }
 
   Timer dueTimeout(Instant now) {

@@ -111,6 +111,19 @@ class ExampleJobsTest {
         new Run(0, "instance 1 of with-ports would listen on 31000 (admin on 31001)\n", ""));
   }
 
+  /** Loaded here; run end to end by {@code cli.PipelineRunTest} (it needs the local cluster). */
+  @Test
+  void nightlyIsAPipelineOfFourStepsWithASixWayMatrix() throws Exception {
+    Path file = Path.of("jobs", "nightly.yaml");
+    Pipeline p = loader.parsePipeline(file.toString(), java.nio.file.Files.readAllBytes(file));
+    assertThat(p.steps()).extracting(Step::name).containsExactly("extract", "transform", "audit", "report");
+    assertThat(p.steps()).extracting(Step::size).containsExactly(4, 6, 1, 1);
+    assertThat(p.step("transform").matrixOf(4)).containsEntry("REGION", "us").containsEntry("SHARD", "1");
+    assertThat(p.step("transform").job().cpus()).isEqualTo(1.0);
+    assertThat(p.step("audit").job().retries()).isEqualTo(2);
+    assertThat(p.step("report").outputs()).containsExactly("summary.html", "logs/*.txt");
+  }
+
   @Test
   void everyExampleIsCoveredHere() throws Exception {
     Map<String, Boolean> covered = new HashMap<>();
@@ -118,6 +131,6 @@ class ExampleJobsTest {
       files.filter(f -> f.toString().endsWith(".yaml")).forEach(f -> covered.put(f.getFileName().toString(), true));
     }
     assertThat(covered.keySet()).containsExactlyInAnyOrder(
-        "hello.yaml", "fan-out.yaml", "retry-timeout.yaml", "fails-on-purpose.yaml", "with-ports.yaml");
+        "hello.yaml", "fan-out.yaml", "retry-timeout.yaml", "fails-on-purpose.yaml", "with-ports.yaml", "nightly.yaml");
   }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ final class LocalExecutor {
     this.loop = loop;
     this.signaller = Executors.newSingleThreadExecutor(LocalLoop.named("local-cluster-signal"));
     this.fetcherThread = Executors.newSingleThreadExecutor(LocalLoop.named("local-cluster-fetch"));
-    this.fetcher = new UriFetcher(config.uriBase());
+    this.fetcher = new UriFetcher(config.uriBase(), config.runDir());
     this.tailer = new SandboxFileTailer(loop::deliverLine, () -> {
       ProcessTrees t = trees;
       if (t != null) {
@@ -174,7 +175,21 @@ final class LocalExecutor {
       public void ended(int exitValue, String startError) {
         task.gone.countDown();
         Integer value = startError == null ? exitValue : null;
-        Runnable end = () -> loop.post(() -> reports.ended(task, value, startError));
+        if (startError == null && exitValue == 0 && !spec.outputs().isEmpty() && !task.killRequested) {
+          // While the sandbox still exists, and before the task counts as finished.
+          List<String> warnings = new ArrayList<>();
+          String missing = OutputCollector.collect(task.sandbox, config.runDir().resolve("outputs")
+              .resolve(spec.step()).resolve(Integer.toString(spec.instance())), spec.outputs(), warnings);
+          if (missing != null) {
+            value = null;
+            startError = missing;
+          } else if (!warnings.isEmpty()) {
+            task.outputWarning = String.join("; ", warnings);
+          }
+        }
+        String problem = startError;
+        Integer exit = value;
+        Runnable end = () -> loop.post(() -> reports.ended(task, exit, problem));
         if (config.tailOutput()) {
           tailer.finish(spec.taskId(), spec, out, err, end);
         } else {
@@ -315,7 +330,8 @@ final class LocalExecutor {
       return killRequested
           ? new Ending(TaskState.KILLED, startError, null)
           // As Mesos: a task whose uris could not be fetched never ran, so it has no exit code.
-          : new Ending(TaskState.FAILED, startError, startError != null && startError.startsWith(UriFetcher.FAILED) ? null : 127);
+          : new Ending(TaskState.FAILED, startError, startError != null
+              && (startError.startsWith(UriFetcher.FAILED) || startError.startsWith(OutputCollector.MISSING)) ? null : 127);
     }
     if (killRequested) {
       return new Ending(TaskState.KILLED, exitMessage(exitValue), exitValue);

@@ -359,7 +359,9 @@ final class LocalMaster implements LocalExecutor.Reports {
     usedPorts.andNot(task.ports);
     executor.cleanUp(task);
     LocalExecutor.Ending end = LocalExecutor.ending(task.killRequested, exitValue, startError);
-    update(task, end.state(), end.message(), end.exitCode());
+    String message = end.state() == TaskState.FINISHED && task.outputWarning != null
+        ? end.message() + " (" + task.outputWarning + ")" : end.message();
+    update(task, end.state(), message, end.exitCode());
     requestOffer();
   }
 

@@ -27,6 +27,8 @@ final class LocalTask {
   /** The task's process (and process group) id once started, else 0. */
   volatile long pid;
   volatile boolean killRequested;
+  /** Set when an output glob matched nothing: said in the TASK_FINISHED message. */
+  volatile String outputWarning;
   /** Event loop: a SIGTERM has been sent (or was asked for before the process started). */
   boolean signalled;
   /** Event loop: the terminal update has been sent; the task is no longer the master's. */

@@ -46,11 +46,21 @@ final class UriFetcher {
     }
   }
 
+  /** Where a relative uri of a step names an earlier step's collected outputs. */
+  static final String OUTPUTS = "outputs/";
+
   private final Path base;
+  private final Path runDir;
   private HttpClient http;
 
   UriFetcher(Path base) {
+    this(base, base);
+  }
+
+  /** @param runDir the run's directory, whose {@code outputs/} a relative {@code outputs/...} uri may name */
+  UriFetcher(Path base, Path runDir) {
     this.base = base;
+    this.runDir = runDir;
   }
 
   /** Fetches every uri, in order, into {@code sandbox}; fails at the first that cannot be fetched. */
@@ -89,6 +99,10 @@ final class UriFetcher {
             + " run this job on Mesos with --master URL for other schemes");
       } else {
         source = base.resolve(value);
+        // A pipeline step's earlier outputs: outputs/<step>/<instance>/... in this run's directory.
+        if (value.startsWith(OUTPUTS) && !Files.exists(source) && Files.exists(runDir.resolve(value))) {
+          source = runDir.resolve(value);
+        }
       }
       target = copy(source, sandbox);
     }
