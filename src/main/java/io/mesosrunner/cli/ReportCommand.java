@@ -89,7 +89,8 @@ final class ReportCommand implements Callable<Integer> {
       try {
         RunReport read = RunReport.fromJournal(records, 0);
         RunReport ended = read.outcome() == null ? read : read.withExitCode(ExitCode.of(Outcome.valueOf(read.outcome())));
-        r = ended.cpusPerTask() == null ? withCpusFromJobText(ended, started) : ended;
+        RunReport withCpus = ended.cpusPerTask() == null ? withCpusFromJobText(ended, started) : ended;
+        r = RunReports.withSteps(withCpus, started.jobText(), ctx.env());
       } catch (IllegalArgumentException e) {
         ctx.err().println("runner: the run journal " + dir.resolve(file) + " does not describe one run: " + e.getMessage());
         return ExitCode.USAGE;

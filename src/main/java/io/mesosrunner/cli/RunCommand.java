@@ -324,6 +324,10 @@ final class RunCommand implements Callable<Integer> {
     if (!quiet && opened.local()) {
       ctx.err().println("runner: no master named (--master, RUNNER_MASTER or MESOS_MASTER): running on the embedded local cluster");
     }
+    if (!opened.local() && pipeline.steps().stream().anyMatch(s -> !s.outputs().isEmpty())) {
+      ctx.err().println("runner: warning: step outputs are collected on the local cluster only; on Mesos they stay in"
+          + " the tasks' sandboxes (runner logs, or the agent's /files API)");
+    }
     try (var cluster = opened.cluster()) {
       // Standard output is the tasks' stdout (as with GNU parallel, xargs, make); the runner's own
       // text goes to stderr. A report on standard output keeps it clean: task output goes to stderr.
@@ -359,8 +363,11 @@ final class RunCommand implements Callable<Integer> {
       } catch (IOException e) {
         ctx.err().println("runner: cannot write the stderr tails to the run journal: " + e.getMessage());
       }
-      RunReport r = RunReport.of(RunReports.snapshot(scheduler, where, trace.samples()), cluster::sandboxOf,
+      RunReport plain = RunReport.of(RunReports.snapshot(scheduler, where, trace.samples()), cluster::sandboxOf,
           t -> tails.getOrDefault(t, List.of()), exit);
+      String outputs = opened.local()
+          ? stateDir.resolve("runs").resolve(job.name() + "-" + run.runId()).resolve("outputs").toString() : null;
+      RunReport r = plain.withSteps(io.mesosrunner.report.ReportSteps.of(pipeline, plain.instanceList(), outputs));
       ctx.err().print(TerminalUi.colourSummary(TextSummary.render(r, ui::stderrTail),
           Style.of(ctx.terminal().colourOnStderr())));
       if (skippedSummary != null) ctx.err().println(skippedSummary);

@@ -82,6 +82,22 @@ final class RunReports {
     return ok;
   }
 
+  /**
+   * A report read from a journal with a pipeline's steps, from the job text the run recorded;
+   * unchanged for a single job, or when that text no longer loads.
+   */
+  static RunReport withSteps(RunReport r, String jobText, java.util.Map<String, String> env) {
+    if (jobText == null) return r;
+    try {
+      io.mesosrunner.job.Pipeline p = new io.mesosrunner.job.JobLoader(env)
+          .parsePipeline(r.jobFile() == null ? "job" : r.jobFile(), jobText.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (p.instances() != r.instanceList().size()) return r;
+      return r.withSteps(io.mesosrunner.report.ReportSteps.of(p, r.instanceList(), null));
+    } catch (io.mesosrunner.job.JobFileException e) {
+      return r;
+    }
+  }
+
   /** What the scheduler ended with, copied once. */
   static RunSnapshot snapshot(JobScheduler s, String cluster, List<RunReport.Sample> utilisation) {
     return new RunSnapshot(s.job().name(), s.run().jobFile(), s.run().fileSha256(), s.run().gitCommit(),

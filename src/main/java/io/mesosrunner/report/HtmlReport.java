@@ -56,6 +56,7 @@ public final class HtmlReport {
             + "script-src 'unsafe-inline'; style-src 'unsafe-inline'\">\n")
         .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n");
     summary(b, r);
+    PipelineSvg.append(b, r);
     b.append("<h2>Timeline: one row per agent, one bar per attempt</h2>\n")
         .append("<p class=\"legend\">")
         .append(key("#2ca02c", "finished")).append(key("#d62728", "failed")).append(key("#8c8c8c", "killed"))

@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -26,54 +27,28 @@ public final class JunitReport {
     ReportFiles.write(file, toXml(r), stdout);
   }
 
-  /** The report as JUnit XML. */
+  /** The report as JUnit XML: one test suite, or for a pipeline one per step (in {@code testsuites}). */
   public static String toXml(RunReport r) {
     StringWriter w = new StringWriter();
     try {
       XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(w);
-      int skipped = 0;
-      for (RunReport.Instance i : r.instanceList()) {
-        if (skipReason(r, i) != null) skipped++;
-      }
       x.writeStartDocument("UTF-8", "1.0");
       x.writeCharacters("\n");
-      x.writeStartElement("testsuite");
-      x.writeAttribute("name", r.job());
-      x.writeAttribute("tests", Integer.toString(r.instances()));
-      x.writeAttribute("failures", Integer.toString(r.failed()));
-      x.writeAttribute("errors", "0");
-      x.writeAttribute("skipped", Integer.toString(skipped));
-      x.writeAttribute("time", Double.toString(r.wallSeconds()));
-      if (r.startedAt() != null) x.writeAttribute("timestamp", r.startedAt());
-      x.writeCharacters("\n");
-      for (RunReport.Instance i : r.instanceList()) {
-        x.writeCharacters("  ");
-        x.writeStartElement("testcase");
-        x.writeAttribute("classname", r.job());
-        x.writeAttribute("name", "instance " + i.index());
-        x.writeAttribute("time", Double.toString(seconds(i)));
-        RunReport.Attempt last = i.lastAttempt();
-        String skip = skipReason(r, i);
-        if ("FAILED".equals(i.state())) {
-          x.writeStartElement("failure");
-          x.writeAttribute("message", "failed after " + i.attempts().size()
-              + (i.attempts().size() == 1 ? " attempt" : " attempts") + lastSaid(last));
-          StringBuilder body = new StringBuilder();
-          if (last != null && last.message() != null) body.append(last.message()).append('\n');
-          if (last != null && !last.stderrTail().isEmpty()) {
-            body.append("last lines of stderr of ").append(last.taskId()).append(":\n");
-            for (String line : last.stderrTail()) body.append(line).append('\n');
-          }
-          if (body.length() > 0) x.writeCharacters(body.toString());
-          x.writeEndElement();
-        } else if (skip != null) {
-          x.writeEmptyElement("skipped");
-          x.writeAttribute("message", skip);
+      if (r.steps().isEmpty()) {
+        suite(x, r, r.job(), null, r.instanceList(), "");
+      } else {
+        x.writeStartElement("testsuites");
+        x.writeAttribute("name", r.job());
+        x.writeAttribute("tests", Integer.toString(r.instances()));
+        x.writeAttribute("failures", Integer.toString(r.failed()));
+        x.writeAttribute("time", Double.toString(r.wallSeconds()));
+        x.writeCharacters("\n");
+        for (RunReport.Step step : r.steps()) {
+          List<RunReport.Instance> of = r.instanceList().subList(step.first(), step.first() + step.instances());
+          suite(x, r, r.job() + "." + step.name(), step, of, "  ");
         }
         x.writeEndElement();
-        x.writeCharacters("\n");
       }
-      x.writeEndElement();
       x.writeEndDocument();
       x.flush();
       x.close();
@@ -81,6 +56,63 @@ public final class JunitReport {
       throw new IllegalStateException("cannot write JUnit XML: " + e.getMessage(), e);
     }
     return w + "\n";
+  }
+
+  /** One test suite: a test case per instance ({@code step} null for a single job). */
+  private static void suite(XMLStreamWriter x, RunReport r, String name, RunReport.Step step,
+      List<RunReport.Instance> instances, String indent) throws XMLStreamException {
+    int skipped = 0;
+    int failed = 0;
+    for (RunReport.Instance i : instances) {
+      if (skipReason(r, step, i) != null) skipped++;
+      if ("FAILED".equals(i.state())) failed++;
+    }
+    x.writeCharacters(indent);
+    x.writeStartElement("testsuite");
+    x.writeAttribute("name", name);
+    x.writeAttribute("tests", Integer.toString(instances.size()));
+    x.writeAttribute("failures", Integer.toString(failed));
+    x.writeAttribute("errors", "0");
+    x.writeAttribute("skipped", Integer.toString(skipped));
+    if (step == null) x.writeAttribute("time", Double.toString(r.wallSeconds()));
+    if (r.startedAt() != null) x.writeAttribute("timestamp", r.startedAt());
+    x.writeCharacters("\n");
+    int first = step == null ? 0 : step.first();
+    for (RunReport.Instance i : instances) {
+      x.writeCharacters(indent + "  ");
+      x.writeStartElement("testcase");
+      x.writeAttribute("classname", name);
+      x.writeAttribute("name", "instance " + (i.index() - first));
+      x.writeAttribute("time", Double.toString(seconds(i)));
+      RunReport.Attempt last = i.lastAttempt();
+      String skip = skipReason(r, step, i);
+      if ("FAILED".equals(i.state())) {
+        x.writeStartElement("failure");
+        x.writeAttribute("message", "failed after " + i.attempts().size()
+            + (i.attempts().size() == 1 ? " attempt" : " attempts") + lastSaid(last));
+        StringBuilder body = new StringBuilder();
+        if (last != null && last.message() != null) body.append(last.message()).append('\n');
+        if (last != null && !last.stderrTail().isEmpty()) {
+          body.append("last lines of stderr of ").append(last.taskId()).append(":\n");
+          for (String line : last.stderrTail()) body.append(line).append('\n');
+        }
+        if (body.length() > 0) x.writeCharacters(body.toString());
+        x.writeEndElement();
+      } else if (skip != null) {
+        x.writeEmptyElement("skipped");
+        x.writeAttribute("message", skip);
+      }
+      x.writeEndElement();
+      x.writeCharacters("\n");
+    }
+    x.writeCharacters(indent);
+    x.writeEndElement();
+    if (step != null) x.writeCharacters("\n");
+  }
+
+  private static String skipReason(RunReport r, RunReport.Step step, RunReport.Instance i) {
+    if (step != null && step.reason() != null && i.attempts().isEmpty()) return "step skipped: " + step.reason();
+    return skipReason(r, i);
   }
 
   /** Why an instance that neither completed nor failed did not run to its end, or null. */

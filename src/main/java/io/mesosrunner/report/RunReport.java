@@ -24,16 +24,67 @@ import java.util.function.Function;
  *                    written before the runner recorded utilisation)
  * @param utilisation samples of the cpus in use and offered over time, with the wait reason;
  *                    empty for journals written before the runner recorded them
+ * @param steps       a pipeline's steps in dependency order, each with its outcome; empty for a
+ *                    single job
  */
 public record RunReport(
     String job, String jobFile, String fileSha256, String gitCommit, String runId, String cluster,
     String frameworkId, String outcome, int exitCode, String reason, String startedAt, String endedAt,
     double wallSeconds, int instances, int completed, int failed, long attempts, List<Instance> instanceList,
-    Double cpusPerTask, List<Sample> utilisation) {
+    Double cpusPerTask, List<Sample> utilisation, List<Step> steps) {
 
   public RunReport {
     instanceList = List.copyOf(instanceList);
     utilisation = List.copyOf(utilisation);
+    steps = List.copyOf(steps);
+  }
+
+  /** A report of a single job (no steps). */
+  public RunReport(String job, String jobFile, String fileSha256, String gitCommit, String runId, String cluster,
+      String frameworkId, String outcome, int exitCode, String reason, String startedAt, String endedAt,
+      double wallSeconds, int instances, int completed, int failed, long attempts, List<Instance> instanceList,
+      Double cpusPerTask, List<Sample> utilisation) {
+    this(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, exitCode, reason, startedAt, endedAt,
+        wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask, utilisation, List.of());
+  }
+
+  /**
+   * One step of a pipeline: its instances are {@code first .. first+instances-1} of
+   * {@link #instanceList()}.
+   *
+   * @param state   {@code SUCCEEDED}, {@code FAILED}, {@code SKIPPED} (a step it needs failed or
+   *                was skipped), {@code NOT_RUN} (the run stopped before it could start),
+   *                {@code RUNNING} or {@code WAITING}
+   * @param reason  why it was skipped, or null
+   * @param outputs the step's declared outputs, and where they are collected for each instance
+   */
+  public record Step(String name, List<String> needs, int first, int instances, int completed, int failed,
+      String state, String reason, List<String> outputs, String outputDir) {
+    public Step {
+      needs = List.copyOf(needs);
+      outputs = List.copyOf(outputs);
+    }
+  }
+
+  /** This report with a pipeline's steps. */
+  public RunReport withSteps(List<Step> newSteps) {
+    return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, exitCode, reason,
+        startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask, utilisation,
+        newSteps);
+  }
+
+  /** The step holding instance {@code index}, or null for a single job. */
+  public Step stepOf(int index) {
+    for (Step s : steps) {
+      if (index >= s.first() && index < s.first() + s.instances()) return s;
+    }
+    return null;
+  }
+
+  /** How instance {@code index} is named to a reader: {@code 3}, or {@code transform/3} in a pipeline. */
+  public String label(int index) {
+    Step s = stepOf(index);
+    return s == null ? Integer.toString(index) : s.name() + "/" + (index - s.first());
   }
 
   /** One instance: its index, final state and every attempt. */
@@ -73,12 +124,13 @@ public record RunReport(
   /** This report with the cpus each task holds, when the samples did not tell it. */
   public RunReport withCpusPerTask(double cpus) {
     return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, exitCode, reason,
-        startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpus, utilisation);
+        startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpus, utilisation, steps);
   }
 
   public RunReport withExitCode(int code) {
     return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, code, reason,
-        startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask, utilisation);
+        startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask, utilisation,
+        steps);
   }
 
   /** Losses over all instances. */

@@ -37,6 +37,17 @@ public final class TextSummary {
     b.append(String.format(Locale.ROOT, "  wall time: %s%n", seconds(r.wallSeconds())));
     b.append("  cluster:   ").append(r.cluster()).append('\n');
     b.append("  run id:    ").append(r.runId()).append('\n');
+    if (!r.steps().isEmpty()) {
+      b.append("  steps:    ");
+      String sep = " ";
+      for (RunReport.Step s : r.steps()) {
+        b.append(sep).append(s.name()).append(' ').append(s.completed()).append('/').append(s.instances());
+        if (!"SUCCEEDED".equals(s.state())) b.append(' ').append(s.state().toLowerCase(Locale.ROOT).replace('_', ' '));
+        if (s.reason() != null) b.append(" (").append(s.reason()).append(')');
+        sep = ", ";
+      }
+      b.append('\n');
+    }
     int shown = 0;
     int notShown = 0;
     for (RunReport.Instance i : r.instanceList()) {
@@ -47,7 +58,7 @@ public final class TextSummary {
       }
       shown++;
       RunReport.Attempt last = i.attempts().isEmpty() ? null : i.attempts().get(i.attempts().size() - 1);
-      b.append("  instance ").append(i.index()).append(" failed after ").append(i.attempts().size())
+      b.append("  instance ").append(r.label(i.index())).append(" failed after ").append(i.attempts().size())
           .append(i.attempts().size() == 1 ? " attempt" : " attempts")
           .append(" (").append(i.failures()).append(" failed, ").append(i.losses()).append(" lost)");
       if (last != null) {

@@ -2,11 +2,17 @@ package io.mesosrunner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mesosrunner.cluster.mesos.testmaster.AgentSpec;
+import io.mesosrunner.cluster.mesos.testmaster.TaskBehaviour;
+import io.mesosrunner.cluster.mesos.testmaster.TestMaster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.mesos.v1.Protos.TaskInfo;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,10 +72,28 @@ class PipelineRunTest {
           d:
             needs: [a]
         """);
-    CliResult r = Cli.run("run", job.toString(), "--state-dir", run.state(), "--keep-going");
+    Path json = tmp.resolve("r.json");
+    Path junit = tmp.resolve("r.xml");
+    Path html = tmp.resolve("r.html");
+    CliResult r = Cli.run("run", job.toString(), "--state-dir", run.state(), "--keep-going", "--report", json.toString(),
+        "--junit", junit.toString(), "--html", html.toString());
     assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.FAILED);
     assertThat(r.out()).contains("[branches/d/0] ran d").doesNotContain("ran c");
-    assertThat(r.out() + r.err()).contains("skipped: c (needs b, which failed)");
+    assertThat(r.err()).contains("skipped: c (needs b, which failed)")
+        .contains("steps:     a 1/1, b 0/1 failed, c 0/1 skipped (needs b, which failed), d 1/1")
+        .contains("instance b/0 failed after 1 attempt");
+    var steps = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("steps");
+    assertThat(steps).hasSize(4);
+    assertThat(steps.get(2).get("name").asText()).isEqualTo("c");
+    assertThat(steps.get(2).get("state").asText()).isEqualTo("SKIPPED");
+    assertThat(steps.get(2).get("reason").asText()).isEqualTo("needs b, which failed");
+    assertThat(steps.get(1).get("state").asText()).isEqualTo("FAILED");
+    assertThat(steps.get(3).get("first").asInt()).isEqualTo(3);
+    String xml = Files.readString(junit);
+    assertThat(xml).contains("<testsuites name=\"branches\"").contains("<testsuite name=\"branches.d\" tests=\"1\"")
+        .contains("<skipped message=\"step skipped: needs b, which failed\"");
+    assertThat(Files.readString(html)).contains("<svg class=\"pipeline\"").contains("data-state=\"SKIPPED\"")
+        .contains("<svg class=\"lanes\"");
   }
 
   @Test
@@ -163,5 +187,42 @@ class PipelineRunTest {
     assertThat(second.exitCode()).as(second.err()).isEqualTo(ExitCode.OK);
     assertThat(second.out()).contains("[retry/m/1] ran b").contains("[retry/after/0] after")
         .doesNotContain("ran a").doesNotContain("ran c");
+  }
+
+  @Test
+  void aPipelineRunsOnTheMesosTestMasterStepAfterStepWithStepLabelsAndEnvironment() throws IOException {
+    try (TestMaster master = TestMaster.builder().allocationInterval(Duration.ofMillis(50))
+        .stepDelay(Duration.ofMillis(5)).heartbeatInterval(Duration.ofSeconds(2))
+        .behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(30)).withStdout("ok"))
+        .build().start()) {
+      master.addAgent(AgentSpec.standard());
+      Path job = run.job("""
+          name: onmesos
+          command: echo ok
+          cpus: 0.1
+          mem: 32
+          steps:
+            a:
+              instances: 2
+            b:
+              needs: [a]
+              matrix:
+                X: [p, q]
+            c:
+              needs: [b]
+          """);
+      CliResult r = Cli.run("run", job.toString(), "--state-dir", run.state(), "--master", master.uri().toString());
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.OK);
+      List<TaskInfo> launched = master.launchedTasks();
+      List<String> ids = launched.stream().map(t -> t.getTaskId().getValue().replaceAll("\\.[a-z0-9]+$", "")).toList();
+      assertThat(ids).containsExactly("onmesos.a.0.1", "onmesos.a.1.1", "onmesos.b.0.1", "onmesos.b.1.1", "onmesos.c.0.1");
+      TaskInfo q = launched.get(3);
+      assertThat(q.getLabels().getLabelsList()).anyMatch(l -> l.getKey().equals("runner.step") && l.getValue().equals("b"));
+      assertThat(q.getCommand().getEnvironment().getVariablesList())
+          .anyMatch(v -> v.getName().equals("X") && v.getValue().equals("q"))
+          .anyMatch(v -> v.getName().equals("RUNNER_STEP") && v.getValue().equals("b"));
+      assertThat(master.finishedCounts().values()).allMatch(n -> n == 1);
+      assertThat(master.violations()).isEmpty();
+    }
   }
 }
