@@ -79,7 +79,7 @@ final class PipelineReader {
     Map<String, Read> read = new LinkedHashMap<>();
     if (!(steps instanceof MappingNode stepMap) || stepMap.getValue().isEmpty()) {
       error(steps, "steps must be a mapping of step names to their fields, with at least one step (got "
-          + JobReader.describe(steps) + ")");
+          + YamlNodes.describe(steps) + ")");
       throw failure();
     }
     for (NodeTuple t : stepMap.getValue()) {
@@ -94,7 +94,7 @@ final class PipelineReader {
   private Read step(NodeTuple t, List<NodeTuple> defaults, java.util.Set<String> earlier) {
     Node keyNode = t.getKeyNode();
     if (!(keyNode instanceof ScalarNode k) || k.getTag().equals(Tag.NULL)) {
-      error(keyNode, "step names must be plain strings (got " + JobReader.describe(keyNode) + ")");
+      error(keyNode, "step names must be plain strings (got " + YamlNodes.describe(keyNode) + ")");
       return null;
     }
     String name = k.getValue();
@@ -107,7 +107,7 @@ final class PipelineReader {
     }
     if (!(t.getValueNode() instanceof MappingNode fields)) {
       error(t.getValueNode(), "step '" + name + "' must be a mapping of job fields (got "
-          + JobReader.describe(t.getValueNode()) + ")");
+          + YamlNodes.describe(t.getValueNode()) + ")");
       return null;
     }
     Map<String, NodeTuple> own = new LinkedHashMap<>();
@@ -177,7 +177,7 @@ final class PipelineReader {
   /** A list of plain scalars, each reported when it is not one. */
   private List<Node> sequence(String what, Node node) {
     if (!(node instanceof SequenceNode seq)) {
-      error(node, what + " must be a list (got " + JobReader.describe(node) + ")");
+      error(node, what + " must be a list (got " + YamlNodes.describe(node) + ")");
       return List.of();
     }
     List<Node> out = new ArrayList<>();
@@ -185,7 +185,7 @@ final class PipelineReader {
       if (item instanceof ScalarNode s && !s.getTag().equals(Tag.NULL) && !s.getValue().isEmpty()) {
         out.add(item);
       } else {
-        error(item, what + " must hold names or values, not " + JobReader.describe(item));
+        error(item, what + " must hold names or values, not " + YamlNodes.describe(item));
       }
     }
     return out;
@@ -199,7 +199,7 @@ final class PipelineReader {
   private List<Map<String, String>> matrix(String step, Node node) {
     if (!(node instanceof MappingNode m) || m.getValue().isEmpty()) {
       error(node, "matrix of step '" + step + "' must map variable names to lists of values (got "
-          + JobReader.describe(node) + ")");
+          + YamlNodes.describe(node) + ")");
       return List.of();
     }
     List<String> names = new ArrayList<>();
@@ -208,7 +208,7 @@ final class PipelineReader {
     for (NodeTuple t : m.getValue()) {
       String var = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : null;
       if (var == null || !var.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        error(t.getKeyNode(), "matrix variable " + JobReader.describe(t.getKeyNode()) + " must be an environment"
+        error(t.getKeyNode(), "matrix variable " + YamlNodes.describe(t.getKeyNode()) + " must be an environment"
             + " variable name: letters, digits and '_', not starting with a digit");
         continue;
       }
