@@ -55,10 +55,20 @@ class JobSchemaTest {
     assertThat(root.get("additionalProperties").asBoolean(true)).isFalse();
     Set<String> properties = new HashSet<>();
     root.get("properties").fieldNames().forEachRemaining(properties::add);
-    assertThat(properties).containsExactlyInAnyOrderElementsOf(JobLoader.FIELDS);
+    Set<String> fieldsAndSteps = new HashSet<>(JobLoader.FIELDS);
+    fieldsAndSteps.add("steps");
+    assertThat(properties).containsExactlyInAnyOrderElementsOf(fieldsAndSteps);
+    // A pipeline needs only its name at the top level; a single job (no steps) every required field.
     Set<String> required = new HashSet<>();
     root.get("required").forEach(n -> required.add(n.asText()));
+    root.at("/allOf/0/then/required").forEach(n -> required.add(n.asText()));
     assertThat(required).containsExactlyInAnyOrderElementsOf(JobReader.REQUIRED);
+    Set<String> stepFields = new HashSet<>();
+    root.at("/$defs/step/properties").fieldNames().forEachRemaining(stepFields::add);
+    Set<String> expected = new HashSet<>(JobLoader.FIELDS);
+    expected.removeAll(List.of("version", "name", "deadline"));
+    expected.addAll(PipelineReader.STEP_ONLY);
+    assertThat(stepFields).containsExactlyInAnyOrderElementsOf(expected);
     Set<String> containerFields = new HashSet<>();
     root.at("/properties/container/properties").fieldNames().forEachRemaining(containerFields::add);
     assertThat(containerFields).containsExactlyInAnyOrderElementsOf(JobReader.CONTAINER_FIELDS);
@@ -113,6 +123,19 @@ class JobSchemaTest {
       "name: t\ncommand: x\ncpus: 1\nmem: 1\nno_retry_exit: []\n",
       "name: t\ncommand: x\ncpus: 1\nmem: 1\nno_retry_exit: [3, 3]\n",
       "name: t\ncommand: x\ncpus: 1\nmem: 1\nretry_on_exit: [1]\nno_retry_exit: [2]\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {'a b': {}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {name: b}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {deadline: 1h}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {neds: [b]}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {}, b: {needs: [a, a]}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {instances: 2, matrix: {X: [1]}}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {matrix: {RUNNER_X: [1]}}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {matrix: {X: []}}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {matrix: {X: [1, 1]}}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {outputs: [../x]}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {outputs: [/etc/passwd]}}\n",
+      "name: p\ncommand: x\ncpus: 1\nmem: 1\nsteps: {a: {cpus: 0}}\n",
   })
   void schemaAndLoaderBothRefuseTheSameBadFile(String yaml) {
     assertThat(schema().validate(yamlToJson(yaml))).as("schema verdict on %s", yaml).isNotEmpty();
