@@ -21,11 +21,11 @@ import java.util.Map;
  */
 final class Explainer {
 
-  private final OfferMatcher.Problem p;
-  private final OfferMatcher.Pass s;
+  private final Problem p;
+  private final Pass s;
   private final Map<Long, View> views = new HashMap<>();
 
-  Explainer(OfferMatcher.Problem p, OfferMatcher.Pass s) {
+  Explainer(Problem p, Pass s) {
     this.p = p;
     this.s = s;
   }
@@ -43,20 +43,20 @@ final class Explainer {
     int[] leftFree;          // Pareto-maximal unblocked candidates by what is left (likewise)
   }
 
-  OfferMatcher.Explanation explain(OfferMatcher.DemandClass k) {
-    if (p.n == 0) return new OfferMatcher.Explanation(List.of(), "no offers");
+  Explanation explain(DemandClass k) {
+    if (p.n == 0) return new Explanation(List.of(), "no offers");
     if (k.role < 0) {
-      return new OfferMatcher.Explanation(List.of(), "role " + k.roleName
+      return new Explanation(List.of(), "role " + k.roleName
           + ": no offer for this role (offers are for " + String.join(", ", p.roleNames) + ")");
     }
     View v = views.computeIfAbsent(((long) k.role << 32) | k.group, key -> view(k));
     if (v.candidates == 0) {
-      return new OfferMatcher.Explanation(List.of(), constraintReason(k));
+      return new Explanation(List.of(), constraintReason(k));
     }
     int best = closest(k, v.fullAll, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
     if (missing(k, best, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts) > 0) {
       List<Shortfall> sf = shortfalls(k, best, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
-      return new OfferMatcher.Explanation(sf, describe(sf, v.candidates > 1));
+      return new Explanation(sf, describe(sf, v.candidates > 1));
     }
     if (v.fullFree == null) {
       v.fullFree = v.free.length == v.cand.length ? v.fullAll
@@ -65,15 +65,15 @@ final class Explainer {
     int free = v.fullFree.length == 0 ? -1
         : closest(k, v.fullFree, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts);
     if (free < 0 || missing(k, free, p.fullCpus, p.fullMem, p.fullDisk, p.fullGpus, p.fullPorts) > 0) {
-      return new OfferMatcher.Explanation(List.of(), uniqueReason(v));
+      return new Explanation(List.of(), uniqueReason(v));
     }
     if (v.leftFree == null) v.leftFree = pareto(v.free, s.cpus, s.mem, s.disk, s.gpus, s.ports);
     int left = closest(k, v.leftFree, s.cpus, s.mem, s.disk, s.gpus, s.ports);
-    return new OfferMatcher.Explanation(shortfalls(k, left, s.cpus, s.mem, s.disk, s.gpus, s.ports),
+    return new Explanation(shortfalls(k, left, s.cpus, s.mem, s.disk, s.gpus, s.ports),
         "all offers are used up by other instances");
   }
 
-  private View view(OfferMatcher.DemandClass k) {
+  private View view(DemandClass k) {
     View v = new View();
     int[] ro = p.roleOffers[k.role];
     if (p.groups.get(k.group).isEmpty()) {
@@ -160,7 +160,7 @@ final class Explainer {
     return r != 0 ? r < 0 : x < y;
   }
 
-  private String constraintReason(OfferMatcher.DemandClass k) {
+  private String constraintReason(DemandClass k) {
     int[] ro = p.roleOffers[k.role];
     List<String> parts = new ArrayList<>();
     for (Constraint c : p.groups.get(k.group)) {
@@ -196,7 +196,7 @@ final class Explainer {
     return n == 1 ? "the only offer" : "all " + n + " offers";
   }
 
-  private static int missing(OfferMatcher.DemandClass k, int i, double[] cpus, double[] mem, double[] disk,
+  private static int missing(DemandClass k, int i, double[] cpus, double[] mem, double[] disk,
       double[] gpus, long[] ports) {
     int m = 0;
     if (k.cpus > cpus[i] + Resources.EPSILON) m++;
@@ -212,7 +212,7 @@ final class Explainer {
   }
 
   /** Fewest missing resources, then smallest relative gap, then first; -1 when among is empty. */
-  private static int closest(OfferMatcher.DemandClass k, int[] among,
+  private static int closest(DemandClass k, int[] among,
       double[] cpus, double[] mem, double[] disk, double[] gpus, long[] ports) {
     int best = -1;
     int bestMissing = Integer.MAX_VALUE;
@@ -230,7 +230,7 @@ final class Explainer {
     return best;
   }
 
-  private static List<Shortfall> shortfalls(OfferMatcher.DemandClass k, int i, double[] cpus, double[] mem,
+  private static List<Shortfall> shortfalls(DemandClass k, int i, double[] cpus, double[] mem,
       double[] disk, double[] gpus, long[] ports) {
     List<Shortfall> out = new ArrayList<>(2);
     if (k.cpus > cpus[i] + Resources.EPSILON) out.add(new Shortfall("cpus", k.cpus, cpus[i]));
