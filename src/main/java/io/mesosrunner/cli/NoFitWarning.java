@@ -1,5 +1,6 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.run.JobRun;
@@ -43,8 +44,8 @@ final class NoFitWarning implements JobRun.Observer {
   }
 
   @Override
-  public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {
-    inner.onOutput(task, stream, line);
+  public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line, LineEnd end) {
+    inner.onOutput(task, stream, line, end);
   }
 
   @Override

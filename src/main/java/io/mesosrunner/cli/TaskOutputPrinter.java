@@ -176,11 +176,13 @@ final class TaskOutputPrinter {
       this.attempt = attempt;
       this.out = out;
       byte[] tag = prefix == null ? new byte[0] : prefix.getBytes(StandardCharsets.UTF_8);
-      this.lines = prefix == null && drop == null ? null : new LineSplitter(Integer.MAX_VALUE / 2, line -> {
+      this.lines = prefix == null && drop == null ? null : new LineSplitter(Integer.MAX_VALUE / 2, (line, end) -> {
         if (drop != null && drop.test(line)) return;
         out.write(tag, 0, tag.length);
         out.write(line, 0, line.length);
-        out.write('\n');
+        // Untagged, the bytes stay as the task wrote them; a tagged line always ends.
+        if (prefix == null) out.write(end.bytes(), 0, end.bytes().length);
+        else out.write('\n');
       });
     }
 

@@ -1,5 +1,6 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
 import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.run.JobRun;
@@ -50,6 +51,7 @@ final class TerminalUi implements JobRun.Observer {
   private final Map<Integer, Tail> tails = new HashMap<>();
   private io.mesosrunner.job.Pipeline pipeline;
   private String shownStatus = "";
+  private boolean midLine;
   private Instant lastPlain = Instant.MIN;
 
   private static final class Tail {
@@ -73,7 +75,7 @@ final class TerminalUi implements JobRun.Observer {
   }
 
   @Override
-  public synchronized void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+  public synchronized void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line, LineEnd end) {
     if (stream == OutputStreamKind.STDERR) keepTail(task, new String(line, StandardCharsets.UTF_8));
     if (options.quiet()) return;
     boolean toStdout = stream == OutputStreamKind.STDOUT;
@@ -81,10 +83,18 @@ final class TerminalUi implements JobRun.Observer {
     boolean overStatus = !toStdout || terminal.stdoutIsTerminal();
     if (overStatus) clearStatus();
     PrintStream target = toStdout ? out : err;
-    // The task's bytes go out unchanged, whatever this JVM's locale: only the tag is text.
+    // The task's bytes go out unchanged, whatever this JVM's locale: only the tag is text. Untagged,
+    // the line end is the task's too (none after a piece of a long line); tagged, every piece is a line.
     if (!options.noPrefix()) target.print("[" + tag(task) + "] ");
     target.write(line, 0, line.length);
-    target.write('\n');
+    if (options.noPrefix()) {
+      byte[] ending = end.bytes();
+      target.write(ending, 0, ending.length);
+    } else {
+      target.write('\n');
+    }
+    // After an untagged piece with no line end the cursor is mid-line: the status line waits.
+    midLine = overStatus && options.noPrefix() && !end.endsLine();
     if (overStatus && !shownStatus.isEmpty()) {
       target.flush();
       drawStatus();
@@ -159,9 +169,11 @@ final class TerminalUi implements JobRun.Observer {
     if (options.quiet()) return;
     Instant now = clock.instant();
     if (terminal.liveStatus()) {
-      // One column short of the width: writing the last column makes some terminals wrap.
-      String line = statusLine.render(p, now, terminal.width() - 1);
-      if (line.equals(shownStatus)) return;
+      // Three columns short of the width: writing the last column makes some terminals wrap, and the
+      // terminal's echo of Ctrl-C ("^C") after the line must not wrap either, or the clear before
+      // the summary would leave the line's start on screen.
+      String line = statusLine.render(p, now, terminal.width() - 3);
+      if (line.equals(shownStatus) || midLine) return;
       err.print("\r\033[K");
       shownStatus = line;
       drawStatus();
@@ -180,14 +192,14 @@ final class TerminalUi implements JobRun.Observer {
   }
 
   private void clearStatus() {
-    if (!shownStatus.isEmpty()) {
+    if (!shownStatus.isEmpty() && !midLine) {
       err.print("\r\033[K");
       err.flush();
     }
   }
 
   private void drawStatus() {
-    if (!shownStatus.isEmpty()) {
+    if (!shownStatus.isEmpty() && !midLine) {
       err.print(shownStatus);
       err.flush();
     }

@@ -9,10 +9,12 @@ public interface ClusterListener {
 
   /**
    * One line a task wrote to its stdout or stderr, without its line end ({@code \n} or
-   * {@code \r\n}): the bytes as the task wrote them, in whatever encoding (not necessarily valid
-   * UTF-8; see {@link LineSplitter}). The array is the listener's to keep; print it as bytes.
+   * {@code \r\n}, named by {@code end}): the bytes as the task wrote them, in whatever encoding
+   * (not necessarily valid UTF-8), and a line longer than {@link LineSplitter#MAX_LINE_BYTES} in
+   * pieces that end with {@link LineEnd#NONE} (see {@link LineSplitter}). The line and its end are
+   * exactly the bytes the task wrote. The array is the listener's to keep; print it as bytes.
    */
-  void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line);
+  void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line, LineEnd end);
 
   /** A listener that puts every event into {@code queue} and ignores task output. */
   static ClusterListener eventsInto(java.util.Queue<Event> queue) {
@@ -23,7 +25,7 @@ public interface ClusterListener {
       }
 
       @Override
-      public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {}
+      public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line, LineEnd end) {}
     };
   }
 

@@ -1,5 +1,6 @@
 package io.mesosrunner.run;
 
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.cluster.Action;
 import io.mesosrunner.cluster.Event;
 import io.mesosrunner.cluster.TaskSpec;
@@ -43,7 +44,7 @@ public final class JobRun {
      * A line of task output, its bytes as the task wrote them (see {@link ClusterListener#onOutput});
      * called from adapter threads, must be thread-safe.
      */
-    void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line);
+    void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line, LineEnd end);
 
     /** Called after events, at most every {@code progressEvery}. */
     void onProgress(Progress progress);
@@ -97,8 +98,8 @@ public final class JobRun {
       }
 
       @Override
-      public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
-        observer.onOutput(task, stream, line);
+      public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line, LineEnd end) {
+        observer.onOutput(task, stream, line, end);
       }
     };
   }

@@ -1,5 +1,6 @@
 package io.mesosrunner.run;
 
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.cluster.Cluster;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.match.Offer;
@@ -92,9 +93,9 @@ public final class RunTrace {
           }
 
           @Override
-          public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+          public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line, LineEnd end) {
             if (stream == OutputStreamKind.STDERR) keep(task.taskId(), new String(line, StandardCharsets.UTF_8));
-            listener.onOutput(task, stream, line);
+            listener.onOutput(task, stream, line, end);
           }
         });
       }
@@ -126,8 +127,8 @@ public final class RunTrace {
   public JobRun.Observer around(JobRun.Observer observer) {
     return new JobRun.Observer() {
       @Override
-      public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {
-        observer.onOutput(task, stream, line);
+      public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line, LineEnd end) {
+        observer.onOutput(task, stream, line, end);
       }
 
       @Override

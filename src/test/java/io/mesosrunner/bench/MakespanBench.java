@@ -1,5 +1,6 @@
 package io.mesosrunner.bench;
 
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.cluster.mesos.MasterAddress;
 import io.mesosrunner.cluster.mesos.MesosCluster;
@@ -317,7 +318,7 @@ public final class MakespanBench {
       JobRun run = new JobRun(scheduler, cluster, Clock.systemUTC(), Duration.ofMillis(100), Duration.ofSeconds(5),
           new JobRun.Observer() {
             @Override
-            public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {}
+            public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line, LineEnd end) {}
 
             @Override
             public void onProgress(Progress progress) {
@@ -400,7 +401,7 @@ public final class MakespanBench {
         }
 
         @Override
-        public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {}
+        public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line, LineEnd end) {}
       };
       cluster.start(listener);
       int finished;

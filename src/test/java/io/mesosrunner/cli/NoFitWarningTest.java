@@ -1,5 +1,6 @@
 package io.mesosrunner.cli;
 
+import io.mesosrunner.cluster.LineEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
@@ -46,7 +47,7 @@ class NoFitWarningTest {
     final List<Object> calls = new ArrayList<>();
 
     @Override
-    public synchronized void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+    public synchronized void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line, LineEnd end) {
       calls.add(new Output(task, stream, line));
     }
 
@@ -225,8 +226,8 @@ class NoFitWarningTest {
     Progress later = new Progress(4, 0, 0, 4, 1, 1, SHORTFALL);
 
     w.onProgress(first);
-    w.onOutput(task, OutputStreamKind.STDOUT, line);
-    w.onOutput(task, OutputStreamKind.STDERR, line);
+    w.onOutput(task, OutputStreamKind.STDOUT, line, LineEnd.LF);
+    w.onOutput(task, OutputStreamKind.STDERR, line, LineEnd.LF);
     w.onAttemptEnded(ended);
     clock.advance(Duration.ofSeconds(30));
     w.onProgress(later);

@@ -69,7 +69,7 @@ class TerminalJarIT {
     String seen = onTerminal("stty cols 50; " + runner());
     List<String> drawn = drawnStatusLines(seen);
     assertThat(drawn).as(seen).isNotEmpty();
-    for (String s : drawn) assertThat(Style.strip(s).length()).as(s).isLessThanOrEqualTo(49);
+    for (String s : drawn) assertThat(Style.strip(s).length()).as(s).isLessThanOrEqualTo(47);
     assertThat(seen).contains("\033[32msucceeded");
   }
 

@@ -1,5 +1,6 @@
 package io.mesosrunner.testing;
 
+import io.mesosrunner.cluster.LineEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.cluster.ClusterListener;
@@ -45,7 +46,7 @@ public final class RecordingListener implements ClusterListener {
   }
 
   @Override
-  public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+  public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line, LineEnd end) {
     String text = new String(line, java.nio.charset.StandardCharsets.UTF_8);
     lineQueue.add(new Line(task.taskId(), stream, text));
     queue.add(new Output(task.taskId(), stream, text, line));

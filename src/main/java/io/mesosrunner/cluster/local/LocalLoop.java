@@ -1,5 +1,6 @@
 package io.mesosrunner.cluster.local;
 
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.cluster.Event;
 import io.mesosrunner.cluster.TaskSpec;
@@ -109,10 +110,10 @@ final class LocalLoop {
   }
 
   /** Delivers a line of task output, unless torn down; on the tailer's thread. */
-  void deliverLine(TaskSpec task, ClusterListener.OutputStreamKind kind, byte[] line) {
+  void deliverLine(TaskSpec task, ClusterListener.OutputStreamKind kind, byte[] line, LineEnd end) {
     ClusterListener l = listener;
     if (l != null && !tornDown) {
-      l.onOutput(task, kind, line);
+      l.onOutput(task, kind, line, end);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.mesosrunner.cluster.local;
 
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
 import io.mesosrunner.cluster.LineSplitter;
 import io.mesosrunner.cluster.TaskSpec;
@@ -32,12 +33,10 @@ final class SandboxFileTailer implements Runnable {
 
   /** Receives lines; called on the tailer thread. */
   interface Sink {
-    void line(TaskSpec task, OutputStreamKind kind, byte[] line);
+    void line(TaskSpec task, OutputStreamKind kind, byte[] line, LineEnd end);
   }
 
   static final long POLL_MILLIS = 50;
-  /** A line longer than this is delivered in pieces (see {@link LineSplitter}). */
-  static final int MAX_LINE_BYTES = 1 << 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(SandboxFileTailer.class);
 
@@ -152,7 +151,7 @@ final class SandboxFileTailer implements Runnable {
     Followed(Path path, OutputStreamKind kind) {
       this.path = path;
       this.kind = kind;
-      this.lines = new LineSplitter(MAX_LINE_BYTES, this::emit);
+      this.lines = new LineSplitter(this::emit);
     }
 
     void drain(TaskSpec task, boolean last) {
@@ -183,9 +182,9 @@ final class SandboxFileTailer implements Runnable {
       }
     }
 
-    private void emit(byte[] line) {
+    private void emit(byte[] line, LineEnd end) {
       try {
-        sink.line(task, kind, line);
+        sink.line(task, kind, line, end);
       } catch (RuntimeException e) {
         LOG.error("output listener failed on a line of {}: {}", task.taskId(), e.toString(), e);
       }

@@ -2,6 +2,7 @@ package io.mesosrunner.cluster.mesos;
 
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.cluster.ClusterListener.OutputStreamKind;
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.cluster.LineSplitter;
 import io.mesosrunner.cluster.TaskSpec;
 import java.net.URI;
@@ -23,7 +24,6 @@ final class TaskOutput {
 
   /** Full pages one read asks for per file before leaving the rest to the next read. */
   static final int MAX_PAGES_PER_READ = 16;
-  private static final int MAX_PARTIAL_LINE = 64 * 1024;
 
   /** The prefix glog puts on every line: {@code I1125 15:06:40.403369 30065 exec.cpp:164] }. */
   static final Pattern GLOG_LINE = Pattern.compile("^[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+ +\\d+ \\S+:\\d+\\] ");
@@ -71,7 +71,7 @@ final class TaskOutput {
       this.name = name;
       this.kind = kind;
       this.listener = listener;
-      this.lines = new LineSplitter(MAX_PARTIAL_LINE, this::emit);
+      this.lines = new LineSplitter(this::emit);
     }
 
     void feed(byte[] data) {
@@ -79,11 +79,11 @@ final class TaskOutput {
       lines.feed(data, 0, data.length);
     }
 
-    private void emit(byte[] line) {
+    private void emit(byte[] line, LineEnd end) {
       if (kind == OutputStreamKind.STDERR && isGlogLine(line)) {
         return;
       }
-      listener.onOutput(task, kind, line);
+      listener.onOutput(task, kind, line, end);
     }
   }
 

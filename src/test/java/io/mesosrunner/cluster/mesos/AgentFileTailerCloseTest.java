@@ -1,5 +1,6 @@
 package io.mesosrunner.cluster.mesos;
 
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,7 +153,7 @@ class AgentFileTailerCloseTest {
       public void onEvent(Event event) {}
 
       @Override
-      public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line) {
+      public void onOutput(TaskSpec task, OutputStreamKind stream, byte[] line, LineEnd end) {
         lines.add(task.taskId() + ":" + new String(line, StandardCharsets.UTF_8));
       }
     };

@@ -1,5 +1,6 @@
 package io.mesosrunner.cluster.mesos;
 
+import io.mesosrunner.cluster.LineEnd;
 import io.mesosrunner.cluster.ClusterListener;
 import io.mesosrunner.cluster.mesos.testmaster.TestMaster;
 import io.mesosrunner.job.Job;
@@ -41,7 +42,7 @@ final class MesosRun implements AutoCloseable {
     run = new JobRun(scheduler, cluster, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofSeconds(1),
         new JobRun.Observer() {
           @Override
-          public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line) {
+          public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line, LineEnd end) {
             output.add("[" + task.tag() + "] " + new String(line, java.nio.charset.StandardCharsets.UTF_8));
           }
 
