@@ -5,6 +5,7 @@ import io.mesosrunner.cluster.ClusterAdmin;
 import io.mesosrunner.cluster.ClusterKind;
 import io.mesosrunner.cluster.local.LocalCluster;
 import io.mesosrunner.cluster.local.LocalConfig;
+import io.mesosrunner.cluster.local.MachineLedger;
 import io.mesosrunner.cluster.local.LocalRunAdmin;
 import io.mesosrunner.cluster.local.ProcessSpawning;
 import io.mesosrunner.cluster.local.RunDirectories;
@@ -91,6 +92,24 @@ final class ClusterWiring {
     }
   }
 
+  /** The local cluster, sharing this machine with the other runners on it (alone, when the ledger cannot be made). */
+  private static LocalCluster localCluster(LocalConfig config, Job job, CliContext ctx) {
+    Path dir = MachineLedger.defaultDir(ctx.env());
+    try {
+      return new LocalCluster(config, MachineLedger.open(dir, job.name()),
+          new io.mesosrunner.match.Resources(job.cpus(), job.memMb(), 0, 0));
+    } catch (IOException e) {
+      ctx.err().println("runner: cannot keep the ledger of this machine's local cpus and memory in " + dir + " ("
+          + e + "); this run counts only its own tasks");
+      return new LocalCluster(config);
+    }
+  }
+
+  /** The lines saying why a local run waits for other runners go to {@code sink}. */
+  static void noticesTo(Opened opened, java.util.function.Consumer<String> sink) {
+    if (opened.cluster() instanceof LocalCluster local) local.onNotice(sink);
+  }
+
   /**
    * Opens the cluster the options name.
    *
@@ -111,7 +130,7 @@ final class ClusterWiring {
       Path jobDir = jobFile == null ? Path.of("") : jobFile.toAbsolutePath().getParent();
       LocalConfig config = localConfig(where, job, source, runDir, ctx).withTailOutput(tailOutput).withUriBase(jobDir);
       if (keepRuns != null) RunDirectories.prune(runDir.getParent(), job.name(), runDir, keepRuns);
-      return new Opened(new LocalCluster(config), new ClusterKind.Local());
+      return new Opened(localCluster(config, job, ctx), new ClusterKind.Local());
     }
     MesosConfig.Builder b = mesosConfig(where, address, job, ctx);
     if (frameworkId != null) b.frameworkId(frameworkId);

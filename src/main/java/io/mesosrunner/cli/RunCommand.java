@@ -337,6 +337,7 @@ final class RunCommand implements Callable<Integer> {
           new TerminalUi.Options(quiet, noPrefix, Duration.ofSeconds(5)), ctx.clock(), job.name(), job.parallelism(),
           doneBefore);
       ui.showing(pipeline);
+      ClusterWiring.noticesTo(opened, ui::warn);
       JournalWriter writer = new JournalWriter(journal);
       JobScheduler scheduler = new JobScheduler(pipeline, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer,
           resume);

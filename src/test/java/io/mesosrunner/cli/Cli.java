@@ -11,6 +11,16 @@ import java.util.Map;
 final class Cli {
   private Cli() {}
 
+  private static final java.nio.file.Path LEDGER_DIR;
+
+  static {
+    try {
+      LEDGER_DIR = java.nio.file.Files.createTempDirectory("runner-ledger");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static CliResult run(String... args) {
     return run(Map.of(), args);
   }
@@ -44,6 +54,9 @@ final class Cli {
     env.remove("MESOS_MASTER");
     env.remove("RUNNER_MASTER");
     env.remove("RUNNER_STATE_DIR");
+    // In-process runs share the machine's ledger of local resources with this JVM's runs only, not
+    // with every runner on the machine (other test runs would make them wait).
+    env.put("RUNNER_LOCAL_LEDGER_DIR", LEDGER_DIR.toString());
     env.putAll(extraEnv);
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);

@@ -58,6 +58,12 @@ record Amounts(long cpus, long mem, long disk, long gpus) {
     return cpus >= MIN_CPUS || mem >= MIN_MEM;
   }
 
+  /** {@code 300 MiB}, {@code 1.5 MiB}: at most one decimal. */
+  static String mib(double mib) {
+    double rounded = Math.round(mib * 10) / 10.0;
+    return (rounded == Math.rint(rounded) ? Long.toString((long) rounded) : Double.toString(rounded)) + " MiB";
+  }
+
   /** {@code cpus:1.5; mem:1024; disk:0; gpus:0}, in the Mesos style. */
   String describe() {
     return "cpus:" + fmt(cpus) + "; mem:" + fmt(mem) + "; disk:" + fmt(disk) + "; gpus:" + fmt(gpus);

@@ -70,13 +70,45 @@ public final class LocalCluster implements Cluster {
   private final LocalExecutor executor;
   private final LocalMaster master;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final MachineShare share;
   private final Object lifecycle = new Object();
   private Thread shutdownHook;
 
+  /** How long a cluster waiting for what other runners hold waits before it looks at the ledger again. */
+  static final long SHARED_RECHECK_MILLIS = 500;
+
+  /** A local cluster that has this machine to itself (tests; each runner shares it, see below). */
   public LocalCluster(LocalConfig config) {
+    this(config, (MachineShare) null);
+  }
+
+  /**
+   * A local cluster that shares this machine's cpus, memory and ports with every other runner on
+   * it through {@code ledger} (see {@link MachineLedger}), and waits, saying why, while they hold
+   * what a task needs. {@code --local-cpus} and the like still cap what it offers.
+   *
+   * @param perTask what one task of the job asks (cpus and memory), to tell when others are in its way
+   */
+  public LocalCluster(LocalConfig config, MachineLedger ledger, io.mesosrunner.match.Resources perTask) {
+    this(config, new MachineShare(ledger, new Amounts(Amounts.milli(Runtime.getRuntime().availableProcessors()),
+        Amounts.milli(LocalConfig.defaultMemMb()), 0, 0), Amounts.of(perTask)));
+  }
+
+  private LocalCluster(LocalConfig config, MachineShare share) {
     this.config = config;
+    this.share = share;
     this.executor = new LocalExecutor(config, loop);
     this.master = new LocalMaster(config, loop, executor, "local-" + UUID.randomUUID(), description());
+    if (share != null) master.share(share);
+  }
+
+  /**
+   * Where the lines for the user go, nowhere by default: why this cluster waits for other runners,
+   * and each task that used more memory than it asked for.
+   */
+  public void onNotice(java.util.function.Consumer<String> sink) {
+    if (share != null) share.onNotice(sink);
+    master.onNotice(sink);
   }
 
   /**
@@ -256,6 +288,7 @@ public final class LocalCluster implements Cluster {
       }
     }
     new LocalShutdown(config, loop, master, executor).run();
+    if (share != null) share.release();
   }
 
   /** For tests: how many tasks the cluster currently runs or starts. Blocks briefly. */

@@ -172,6 +172,11 @@ final class LocalExecutor {
       }
 
       @Override
+      public void peakMemory(long kib) {
+        task.peakMemKib = kib;
+      }
+
+      @Override
       public void ended(int exitValue, String startError) {
         task.gone.countDown();
         Integer value = startError == null ? exitValue : null;

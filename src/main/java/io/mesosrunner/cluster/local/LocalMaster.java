@@ -6,9 +6,7 @@ import io.mesosrunner.cluster.TaskSpec;
 import io.mesosrunner.cluster.TaskState;
 import io.mesosrunner.cluster.TaskStatus;
 import io.mesosrunner.match.Offer;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
@@ -16,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +42,7 @@ final class LocalMaster implements LocalExecutor.Reports {
   private final Map<String, LocalTask> active = new LinkedHashMap<>();
   private final Map<String, TaskStatus> latest = new HashMap<>();
   private final Map<String, Held> outstanding = new LinkedHashMap<>();
-  private final List<Filter> filters = new ArrayList<>();
+  private final RefuseFilters filters;
   private Amounts allocated = Amounts.ZERO;
   private Amounts offered = Amounts.ZERO;
   private final BitSet usedPorts = new BitSet();
@@ -54,9 +51,11 @@ final class LocalMaster implements LocalExecutor.Reports {
   private boolean suppressed;
   private boolean offerPassPending;
   private long lastOfferNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
-  private ScheduledFuture<?> filterRecheck;
-  private Instant filterRecheckAt;
   private long offerCounter;
+  /** The machine shared with other runners, or null when this cluster has it to itself. */
+  private MachineShare share;
+  /** Where lines for the user go: a task that used more memory than it asked. */
+  private volatile java.util.function.Consumer<String> notices = line -> { };
 
   LocalMaster(LocalConfig config, LocalLoop loop, LocalExecutor executor, String frameworkId, String description) {
     this.config = config;
@@ -64,10 +63,21 @@ final class LocalMaster implements LocalExecutor.Reports {
     this.executor = executor;
     this.frameworkId = frameworkId;
     this.description = description;
+    this.filters = new RefuseFilters(config.clock(), loop, this::requestOffer);
     this.total = new Amounts(
         Amounts.milli(config.cpus()), Amounts.milli(config.memMb()),
         Amounts.milli(config.diskMb()), Amounts.milli(config.gpus()));
     totalPorts.set((int) config.ports().begin(), (int) config.ports().end() + 1);
+  }
+
+  /** Shares the machine with the other runners on it through {@code share}; before {@link #subscribe}. */
+  void share(MachineShare share) {
+    this.share = share;
+  }
+
+  /** Where lines for the user go (a task that used more memory than it asked for); any thread. */
+  void onNotice(java.util.function.Consumer<String> sink) {
+    notices = sink;
   }
 
   /** The framework is subscribed: says so and makes the first offer. */
@@ -154,7 +164,7 @@ final class LocalMaster implements LocalExecutor.Reports {
       executor.spawn(task);
     }
     Duration refuse = l.refuseRest() == null ? LocalCluster.DEFAULT_REFUSE : l.refuseRest();
-    addFilter(left, leftPorts, refuse);
+    filters.add(left, leftPorts, refuse);
     requestOffer();
   }
 
@@ -199,31 +209,9 @@ final class LocalMaster implements LocalExecutor.Reports {
       }
       offered = offered.minus(held.amounts);
       offeredPorts.andNot(held.ports);
-      addFilter(held.amounts, held.ports, refuse);
+      filters.add(held.amounts, held.ports, refuse);
     }
     requestOffer();
-  }
-
-  private void addFilter(Amounts amounts, BitSet ports, Duration refuse) {
-    if (refuse.isZero() || refuse.isNegative() || (amounts.equals(Amounts.ZERO) && ports.isEmpty())) {
-      return;
-    }
-    Instant until;
-    try {
-      until = config.clock().instant().plus(refuse);
-    } catch (ArithmeticException | DateTimeException e) {
-      until = Instant.MAX;
-    }
-    Filter added = new Filter(amounts, (BitSet) ports.clone(), until);
-    // A filter that another one holds back at least as much for at least as long adds nothing:
-    // dropping those keeps the list short when every launch leaves a filter behind.
-    for (Filter f : filters) {
-      if (f.implies(added)) {
-        return;
-      }
-    }
-    filters.removeIf(added::implies);
-    filters.add(added);
   }
 
   private void kill(String taskId) {
@@ -274,6 +262,8 @@ final class LocalMaster implements LocalExecutor.Reports {
 
   private void requestOffer() {
     if (offerPassPending || !started || loop.tornDown() || suppressed) {
+      // No offer pass to record what this cluster holds now (less, after a task ended): record it here.
+      if (suppressed && share != null && !loop.tornDown()) share.hold(allocated.plus(offered), heldPorts());
       return;
     }
     offerPassPending = true;
@@ -294,16 +284,19 @@ final class LocalMaster implements LocalExecutor.Reports {
     BitSet freePorts = (BitSet) totalPorts.clone();
     freePorts.andNot(usedPorts);
     freePorts.andNot(offeredPorts);
-    if (!free.allocatable()) {
-      return;
-    }
-    Instant now = config.clock().instant();
-    filters.removeIf(f -> !now.isBefore(f.until));
-    for (Filter f : filters) {
-      if (f.amounts.covers(free) && containsAll(f.ports, freePorts)) {
-        recheckFiltersAt(f.until, now);
+    if (share != null) {
+      MachineShare.Offer o = share.offer(allocated.plus(offered), heldPorts(), free, freePorts, this::worthOffering);
+      if (o.waitingForOthers()) {
+        // Other runners hold what a task needs: look again soon (they tell no one when they let go).
+        loop.schedule(this::requestOffer, TimeUnit.MILLISECONDS.toNanos(LocalCluster.SHARED_RECHECK_MILLIS));
+      }
+      if (o.amounts() == null) {
         return;
       }
+      free = o.amounts();
+      freePorts = o.ports();
+    } else if (!worthOffering(free, freePorts)) {
+      return;
     }
     String id = "local-O" + (++offerCounter);
     outstanding.put(id, new Held(free, freePorts));
@@ -314,25 +307,19 @@ final class LocalMaster implements LocalExecutor.Reports {
         free.toResources(), Amounts.ranges(freePorts), Map.of()))));
   }
 
-  private static boolean containsAll(BitSet big, BitSet small) {
-    for (int i = small.nextSetBit(0); i >= 0; i = small.nextSetBit(big.nextClearBit(i))) {
-      if (!big.get(i)) {
-        return false;
-      }
+  /** Whether {@code free} is worth an offer: enough of it, and no refuse filter holds it back. */
+  private boolean worthOffering(Amounts free, BitSet freePorts) {
+    if (!free.allocatable()) {
+      return false;
     }
-    return true;
+    return !filters.holdBack(free, freePorts);
   }
 
-  private void recheckFiltersAt(Instant until, Instant now) {
-    if (filterRecheck != null && !filterRecheck.isDone() && !filterRecheckAt.isAfter(until)) {
-      return;
-    }
-    if (filterRecheck != null) {
-      filterRecheck.cancel(false);
-    }
-    long delay = Math.max(1, Duration.between(now, until).toNanos());
-    filterRecheckAt = until;
-    filterRecheck = loop.schedule(this::requestOffer, delay);
+  /** The ports this cluster's tasks use or its offers hold. */
+  private BitSet heldPorts() {
+    BitSet held = (BitSet) usedPorts.clone();
+    held.or(offeredPorts);
+    return held;
   }
 
   // ---- what the executor reports ----
@@ -358,11 +345,22 @@ final class LocalMaster implements LocalExecutor.Reports {
     allocated = allocated.minus(task.need);
     usedPorts.andNot(task.ports);
     executor.cleanUp(task);
+    warnIfOverMemory(task);
     LocalExecutor.Ending end = LocalExecutor.ending(task.killRequested, exitValue, startError);
     String message = end.state() == TaskState.FINISHED && task.outputWarning != null
         ? end.message() + " (" + task.outputWarning + ")" : end.message();
     update(task, end.state(), message, end.exitCode());
     requestOffer();
+  }
+
+  /** One line when a task used more memory than it asked: a Mesos agent isolating memory would have killed it. */
+  private void warnIfOverMemory(LocalTask task) {
+    double usedMib = task.peakMemKib / 1024.0;
+    double askedMib = task.need.mem() / 1000.0;
+    if (task.peakMemKib >= 0 && usedMib > askedMib) {
+      notices.accept("runner: instance " + task.spec.instance() + " used " + Amounts.mib(usedMib) + ", asked "
+          + Amounts.mib(askedMib) + ": on a Mesos agent with memory isolation it would be killed");
+    }
   }
 
   private void update(LocalTask task, TaskState state, String message, Integer exitCode) {
@@ -384,14 +382,4 @@ final class LocalMaster implements LocalExecutor.Reports {
 
   /** An outstanding offer. */
   private record Held(Amounts amounts, BitSet ports) {}
-
-  /** A refuse filter: resources that are a subset of these are not offered before {@code until}. */
-  private record Filter(Amounts amounts, BitSet ports, Instant until) {
-
-    /** Whether this filter holds back everything {@code other} does, for at least as long. */
-    boolean implies(Filter other) {
-      return amounts.covers(other.amounts) && containsAll(ports, other.ports)
-          && !until.isBefore(other.until);
-    }
-  }
 }

@@ -29,6 +29,8 @@ final class LocalTask {
   volatile boolean killRequested;
   /** Set when an output glob matched nothing: said in the TASK_FINISHED message. */
   volatile String outputWarning;
+  /** The peak resident memory of the task's process (or a descendant it waited for) in KiB, -1 unknown. */
+  volatile long peakMemKib = -1;
   /** Event loop: a SIGTERM has been sent (or was asked for before the process started). */
   boolean signalled;
   /** Event loop: the terminal update has been sent; the task is no longer the master's. */

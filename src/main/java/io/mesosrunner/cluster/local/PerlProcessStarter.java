@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code L, <start id>, <sandbox>, <n>, n x (name, value), <m>, m x argv} launches;
  * {@code K, <signal>, <pgid>...} signals process groups. From the spawner, lines:
  * {@code READY <pid>} once, {@code S <start id> <pid>} when forked, {@code X <start id> <message>}
- * when the child could not exec, {@code E <start id> <exit value>} when reaped (128 + N for
- * signal N). The spawner ignores the terminal's signals and exits when its input closes; tasks
+ * when the child could not exec, {@code E <start id> <exit value> <peak KiB>} when reaped (128 + N
+ * for signal N; the peak resident memory of the child or a descendant it waited for, -1 unknown). The spawner ignores the terminal's signals and exits when its input closes; tasks
  * still running then live on in their own sessions.
  *
  * <p>Thread-safe; callbacks run on the reader thread.
@@ -257,7 +257,9 @@ final class PerlProcessStarter implements ProcessStarter {
       case 'E' -> {
         Pending p = pending.remove(id);
         if (p != null) {
-          p.callback.ended(Integer.parseInt(rest), p.startError);
+          String[] f = rest.split(" ");
+          if (f.length > 1 && Long.parseLong(f[1]) >= 0) p.callback.peakMemory(Long.parseLong(f[1]));
+          p.callback.ended(Integer.parseInt(f[0]), p.startError);
         }
       }
       default -> throw new IllegalArgumentException("bad line from the spawner: " + line);

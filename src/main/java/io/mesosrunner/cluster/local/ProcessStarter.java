@@ -27,6 +27,9 @@ interface ProcessStarter extends ProcessTrees.GroupSignals, AutoCloseable {
      * message in {@code stderr}.
      */
     void ended(int exitValue, String startError);
+
+    /** The peak resident memory of the process (or of a descendant it waited for), when known; before {@link #ended}. */
+    default void peakMemory(long kib) {}
   }
 
   /**

@@ -6,6 +6,12 @@
 # process groups on request. It ignores the terminal's signals (the runner decides when tasks
 # die) and exits when its input closes: the tasks then live on in their own sessions, and the
 # next runner finds them through their .runner-pid files.
+#
+# It is a child subreaper (prctl PR_SET_CHILD_SUBREAPER, Linux): a process that a task started
+# and that lost its parent (a daemon that double-forked, or left the task's session with setsid)
+# becomes its child instead of init's. When a task's process ends, every such orphan that carries
+# the task's MESOS_TASK_ID in its environment is killed with all its descendants before the end
+# is reported, as a Mesos agent destroys a container: no process outlives its task.
 use strict;
 use warnings;
 use POSIX ();
@@ -35,6 +41,14 @@ binmode STDOUT;
 # A copy of the event pipe for a child to report a failed start on (closed on exec).
 open(my $EVENTS, '>&', \*STDOUT) or die "spawner: dup: $!\n";
 my %kids;   # pid -> task id
+my %task_of;   # pid -> the task's "MESOS_TASK_ID=..." environment entry
+
+# PR_SET_CHILD_SUBREAPER (36) through prctl's system call number on this machine, if known.
+my %SYS_PRCTL = (x86_64 => 157, aarch64 => 167, armv7l => 172, i686 => 172, ppc64le => 171, s390x => 172);
+my $SUBREAPER = 0;
+if (defined(my $nr = $SYS_PRCTL{(POSIX::uname())[4]})) {
+  $SUBREAPER = syscall($nr, 36, 1, 0, 0, 0) == 0;
+}
 my $in = '';
 
 sub report {
@@ -56,13 +70,87 @@ sub one_line {
   return $text;
 }
 
+# The pids of this process's children (orphans re-parented to it among them).
+sub children {
+  if (open(my $f, '<', "/proc/$$/task/$$/children")) {
+    my $line = <$f> // '';
+    close $f;
+    return split ' ', $line;
+  }
+  my @pids;
+  opendir(my $d, '/proc') or return ();
+  for my $pid (grep { /^\d+$/ } readdir $d) {
+    open(my $st, '<', "/proc/$pid/stat") or next;
+    my $line = <$st> // '';
+    close $st;
+    my @f = split / /, substr($line, rindex($line, ')') + 2);
+    push @pids, $pid if defined $f[1] && $f[1] == $$;
+  }
+  closedir $d;
+  return @pids;
+}
+
+# Stops $pid and its descendants (so none forks on), then kills them all.
+sub kill_tree {
+  my ($pid) = @_;
+  my @tree = ($pid);
+  my %seen;
+  for (my $i = 0; $i < @tree; $i++) {
+    my $p = $tree[$i];
+    next if $seen{$p}++;
+    kill('STOP', $p);
+    if (open(my $f, '<', "/proc/$p/task/$p/children")) {
+      my $line = <$f> // '';
+      close $f;
+      push @tree, split ' ', $line;
+    }
+  }
+  kill('KILL', keys %seen);
+}
+
+# Kills the orphans (children that are no task's own process) that the ended task $marker left.
+sub kill_orphans_of {
+  my ($marker) = @_;
+  return unless $SUBREAPER && defined $marker;
+  for my $pid (children()) {
+    next if exists $kids{$pid};
+    open(my $f, '<', "/proc/$pid/environ") or next;
+    local $/;
+    my $environ = <$f> // '';
+    close $f;
+    kill_tree($pid) if index("\0$environ", "\0$marker\0") >= 0;
+  }
+}
+
+# wait4(2) through its system call number on this machine, if known: it also tells a child's peak
+# resident memory (its own or that of a descendant it waited for).
+my %SYS_WAIT4 = (x86_64 => 61, aarch64 => 260);
+my $WAIT4 = $SYS_WAIT4{(POSIX::uname())[4]};
+
+# Reaps a child that ended: (pid, wait status, peak resident memory in KiB or -1); pid <= 0 when none.
+sub reap_one {
+  if (defined $WAIT4) {
+    my $status = pack('i', 0);
+    my $usage = "\0" x 256;
+    my $pid = syscall($WAIT4, -1, $status, POSIX::WNOHANG(), $usage);
+    return ($pid, unpack('i', $status), unpack('q', substr($usage, 32, 8)));
+  }
+  my $pid = waitpid(-1, POSIX::WNOHANG());
+  return ($pid, $?, -1);
+}
+
 sub reap {
-  while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+  while (1) {
+    my ($pid, $status, $peak_kib) = reap_one();
+    last unless $pid > 0;
     my $id = delete $kids{$pid};
     next unless defined $id;
-    my $status = $?;
+    # The orphans first, while their descendants are still theirs; then what else is left of the
+    # task's own process group.
+    kill_orphans_of(delete $task_of{$pid});
+    kill('KILL', -$pid);
     my $code = ($status & 127) ? 128 + ($status & 127) : ($status >> 8);
-    report("E $id $code\n");
+    report("E $id $code $peak_kib\n");
   }
 }
 
@@ -124,6 +212,7 @@ sub launch {
     child($id, $dir, \%env, \@argv, $EVENTS);
   }
   $kids{$pid} = $id;
+  $task_of{$pid} = "MESOS_TASK_ID=$env{MESOS_TASK_ID}" if defined $env{MESOS_TASK_ID};
   report("S $id $pid\n");
 }
 
