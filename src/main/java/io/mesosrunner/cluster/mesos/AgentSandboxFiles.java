@@ -59,7 +59,9 @@ public final class AgentSandboxFiles implements AutoCloseable {
     HttpResponse<byte[]> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (resp.statusCode() == 404) return null;
     if (resp.statusCode() != 200) {
-      throw new IOException("agent " + agent + " answered " + resp.statusCode() + " to " + uri.getPath());
+      String text = MesosHttpException.oneLine(new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8));
+      throw new IOException("agent " + agent + " answered " + resp.statusCode() + " to " + uri.getPath()
+          + (text.isEmpty() ? "" : ": " + text));
     }
     try {
       return FilesRead.dataBytes(resp.body());

@@ -50,7 +50,8 @@ public final class MasterTasks {
     URI base = leaderBase(config);
     HttpClient http = client(config);
     try {
-      return get(http, config, base, base.resolve(pathAndQuery));
+      // Appended, not resolved: a master behind a proxy path (http://host/mesos) keeps its path.
+      return get(http, config, base, URI.create(base + pathAndQuery));
     } finally {
       HttpClientShutdown.stop(http);
     }
@@ -62,7 +63,13 @@ public final class MasterTasks {
       HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
       String auth = SchedulerHttpClient.authorization(config);
       if (auth != null) req.header("Authorization", auth);
-      HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> res;
+      try {
+        res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        throw new IOException("cannot reach master at " + SchedulerHttpClient.base(uri) + basePath(base, uri) + ": "
+            + SchedulerHttpClient.describe(e), e);
+      }
       if (res.statusCode() == 307) {
         Optional<String> location = res.headers().firstValue("Location");
         if (location.isEmpty()) break;
@@ -70,12 +77,18 @@ public final class MasterTasks {
         continue;
       }
       if (res.statusCode() != 200) {
-        throw new IOException("GET " + uri.getPath() + " answered " + res.statusCode()
-            + (res.body().isBlank() ? "" : ": " + res.body().strip()));
+        String text = MesosHttpException.oneLine(res.body());
+        throw new IOException("GET " + uri.getPath() + " answered " + res.statusCode() + (text.isEmpty() ? "" : ": " + text));
       }
       return res.body();
     }
     throw new IOException("too many redirects asking " + base + " for " + uri.getPath());
+  }
+
+  /** The master's path prefix ({@code /mesos} behind a proxy) when {@code uri} is on the master named, else nothing. */
+  private static String basePath(URI base, URI uri) {
+    String path = base.getRawPath();
+    return path != null && SchedulerHttpClient.sameAuthority(base, uri) ? path : "";
   }
 
   /** An HTTP/1.1 client for the master and its agents, trusting {@code --ca-cert} when given. */

@@ -104,7 +104,7 @@ final class Reconnects {
 
   private Verdict refused(MesosHttpException e, URI target) {
     String problem = "master at " + target + " answered SUBSCRIBE with " + e.status()
-        + (e.body().isEmpty() ? "" : ": " + e.body());
+        + (e.body().isEmpty() ? "" : ": " + MesosHttpException.oneLine(e.body()));
     if (e.status() == 401) {
       return new Verdict(problem, "authentication failed at " + base(target) + (config.principal() == null
           ? " (the master requires credentials; none were configured)"
@@ -123,7 +123,7 @@ final class Reconnects {
 
   private Verdict next(String problem) {
     if (failures >= config.maxReconnectAttempts()) {
-      return new Verdict(problem, failures + " attempts failed; " + problem, 0, 0);
+      return new Verdict(problem, failures + (failures == 1 ? " attempt failed; " : " attempts failed; ") + problem, 0, 0);
     }
     long min = config.reconnectMin().toMillis();
     long max = config.reconnectMax().toMillis();
