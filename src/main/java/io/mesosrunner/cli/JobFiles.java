@@ -72,13 +72,29 @@ final class JobFiles {
       }
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw single(name, "no such file");
+      throw single(name, "no such file" + nearName(file));
     } catch (AccessDeniedException e) {
       throw single(name, "permission denied");
     } catch (IOException | RuntimeException e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ');
       throw single(name, "cannot read file: " + message);
     }
+  }
+
+  /** {@code " (did you mean dir/hello.yaml?)"} when a file beside the missing one has a near name; else nothing. */
+  private static String nearName(Path missing) {
+    Path name = missing.getFileName();
+    if (name == null) return "";
+    Path dir = missing.getParent() == null ? Path.of(".") : missing.getParent();
+    List<String> siblings;
+    try (var files = Files.list(dir)) {
+      siblings = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+    return Typos.closest(name.toString(), siblings)
+        .map(near -> " (did you mean " + (missing.getParent() == null ? Path.of(near) : dir.resolve(near)) + "?)")
+        .orElse("");
   }
 
   private static JobFileException single(String fileName, String message) {

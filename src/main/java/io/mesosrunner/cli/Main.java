@@ -53,6 +53,10 @@ public final class Main {
   private static final Set<String> LOADS_JOB_FILES = Set.of("run", "validate", "plan");
 
   public static void main(String[] args) {
+    // Before anything else: a command line with non-ASCII file names in a locale that is not UTF-8.
+    Integer again = LocaleReexec.runAgainIfNeeded();
+    if (again != null) System.exit(again);
+    args = LocaleReexec.arguments(args);
     System.setOut(textStream(System.out, Charset.defaultCharset()));
     System.setErr(textStream(System.err, Charset.defaultCharset()));
     // First: any class with a logger starts slf4j-simple, which reads its configuration once.
@@ -105,7 +109,11 @@ public final class Main {
    * file, and is close to a command's name; else null.
    */
   static String misspeltCommand(String first) {
-    if (COMMANDS.contains(first) || first.startsWith("-") || java.nio.file.Files.exists(java.nio.file.Path.of(first))) {
+    try {
+      if (COMMANDS.contains(first) || first.startsWith("-") || java.nio.file.Files.exists(java.nio.file.Path.of(first))) {
+        return null;
+      }
+    } catch (java.nio.file.InvalidPathException e) {
       return null;
     }
     return Typos.closest(first, COMMANDS).orElse(null);
@@ -142,7 +150,19 @@ public final class Main {
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       return ExitCode.USAGE;
     });
+    // A file name this JVM's locale cannot encode: say what to set, in one line.
+    cl.registerConverter(java.nio.file.Path.class, s -> {
+      try {
+        return java.nio.file.Path.of(s);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new CommandLine.TypeConversionException(LocaleReexec.advice(s).substring("runner: ".length()));
+      }
+    });
     cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      if (ex instanceof java.nio.file.InvalidPathException bad) {
+        c.getErr().println(LocaleReexec.advice(bad.getInput()));
+        return ExitCode.USAGE;
+      }
       c.getErr().println("runner: internal error: " + ex);
       if (Boolean.getBoolean("runner.verbose")) ex.printStackTrace(new PrintStream(ctx.err(), true));
       return ExitCode.FAILED;

@@ -90,7 +90,8 @@ final class PlanCommand implements Callable<Integer> {
           offers.removeIf(o -> o.id().equals(r.offerId()));
         }
       }
-      int startable = print(job, description, offers);
+      // A plan launches nothing, so the local cluster's sandbox directory is never made: not named.
+      int startable = print(job, description.replaceFirst(", sandboxes in .*$", ""), offers);
       if (!offers.isEmpty()) {
         // Refused for a while, so they are not offered to us again before the teardown lands.
         cluster.execute(new Action.Decline(offers.stream().map(Offer::id).toList(), Duration.ofMinutes(1)));

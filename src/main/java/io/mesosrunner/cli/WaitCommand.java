@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
  * code, as {@code kubectl wait} does for a condition. Read-only: follows the run's journal.
  */
 @Command(name = "wait", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Wait for the job's latest run to end, print one line, exit with its code:",
-        "0 succeeded, 1 failed, 3 the cluster could not be used, 130 interrupted",
+    description = {"Wait for the job's latest run to end, print one line and exit with its code.",
+        "Codes: 0 succeeded, 1 failed, 3 the cluster could not be used, 130 interrupted",
         "(or no runner is attached to the unfinished run any more),",
         "124 --timeout passed first, 2 no run is recorded.",
         "JOB is the job file, the job's name or its state directory (.runner/NAME).",

@@ -41,7 +41,7 @@ public final class JunitReport {
         x.writeAttribute("name", r.job());
         x.writeAttribute("tests", Integer.toString(r.instances()));
         x.writeAttribute("failures", Integer.toString(r.failed()));
-        x.writeAttribute("time", Double.toString(r.wallSeconds()));
+        x.writeAttribute("time", millis(r.wallSeconds()));
         x.writeCharacters("\n");
         for (RunReport.Step step : r.steps()) {
           List<RunReport.Instance> of = r.instanceList().subList(step.first(), step.first() + step.instances());
@@ -74,7 +74,7 @@ public final class JunitReport {
     x.writeAttribute("failures", Integer.toString(failed));
     x.writeAttribute("errors", "0");
     x.writeAttribute("skipped", Integer.toString(skipped));
-    if (step == null) x.writeAttribute("time", Double.toString(r.wallSeconds()));
+    if (step == null) x.writeAttribute("time", millis(r.wallSeconds()));
     if (r.startedAt() != null) x.writeAttribute("timestamp", r.startedAt());
     x.writeCharacters("\n");
     int first = step == null ? 0 : step.first();
@@ -83,7 +83,7 @@ public final class JunitReport {
       x.writeStartElement("testcase");
       x.writeAttribute("classname", name);
       x.writeAttribute("name", "instance " + (i.index() - first));
-      x.writeAttribute("time", Double.toString(seconds(i)));
+      x.writeAttribute("time", millis(seconds(i)));
       RunReport.Attempt last = i.lastAttempt();
       String skip = skipReason(r, step, i);
       if ("FAILED".equals(i.state())) {
@@ -133,6 +133,11 @@ public final class JunitReport {
     if (last.exitCode() != null) b.append(" exit code ").append(last.exitCode());
     if ("TIMED_OUT".equals(last.cause())) b.append(" (timed out)");
     return b.toString();
+  }
+
+  /** Seconds to the millisecond, {@code 0.797} (a sum of durations in floating point is not exact). */
+  private static String millis(double seconds) {
+    return java.math.BigDecimal.valueOf(seconds).setScale(3, java.math.RoundingMode.HALF_UP).toPlainString();
   }
 
   private static double seconds(RunReport.Instance i) {

@@ -31,10 +31,26 @@ class JunitReportTest {
     assertThat(xml).contains("<failure message=\"failed after 1 attempt, last TASK_FAILED exit code 7\">"
         + "Command exited with status 7\nlast lines of stderr of job.0.1.r1:\nloading\nboom: disk &lt;full&gt; &amp; more\n"
         + "</failure>");
-    assertThat(xml).contains("name=\"instance 2\" time=\"3.0\"><skipped message=\"killed when the run ended failed: "
+    assertThat(xml).contains("name=\"instance 2\" time=\"3.000\"><skipped message=\"killed when the run ended failed: "
         + "instance 0 failed\"");
-    assertThat(xml).contains("name=\"instance 3\" time=\"0.0\"><skipped message=\"never launched: the run ended failed: "
+    assertThat(xml).contains("name=\"instance 3\" time=\"0.000\"><skipped message=\"never launched: the run ended failed: "
         + "instance 0 failed\"");
-    assertThat(xml).containsPattern("name=\"instance 1\" time=\"2.0\"></testcase>");
+    assertThat(xml).containsPattern("name=\"instance 1\" time=\"2.000\"></testcase>");
+  }
+
+  @Test
+  void timesAreSecondsToTheMillisecond() {
+    // Two attempts of 0.1 s and 0.697 s: their sum in floating point is 0.7969999999999999.
+    RunReport.Attempt first = new RunReport.Attempt("job.0.1.r1", 1, "ag", "host", "TASK_FAILED", 1, null, "FAILED",
+        "2026-01-01T00:00:00Z", "2026-01-01T00:00:00.100Z", null, List.of());
+    RunReport.Attempt second = new RunReport.Attempt("job.0.2.r1", 2, "ag", "host", "TASK_FINISHED", 0, null, null,
+        "2026-01-01T00:00:01Z", "2026-01-01T00:00:01.697Z", null, List.of());
+    RunReport r = new RunReport("job", "job.yaml", "ab".repeat(32), null, "r1", "local", null, "SUCCEEDED", 0,
+        null, "2026-01-01T00:00:00Z", "2026-01-01T00:00:02Z", 1.7970000000000002, 1, 1, 0, 2, List.of(
+            new RunReport.Instance(0, "DONE", 1, 0, List.of(first, second))),
+        null, List.of());
+    String xml = JunitReport.toXml(r);
+    assertThat(xml).contains("name=\"instance 0\" time=\"0.797\"").contains("time=\"1.797\"")
+        .doesNotContainPattern("time=\"[0-9.]{6,}\"");
   }
 }
