@@ -6,7 +6,6 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -22,7 +21,7 @@ import java.util.function.Function;
  * file, {@code ledger}, in the user's runtime directory ({@code $XDG_RUNTIME_DIR/mesos-runner}) or
  * else in {@code <tmp>/mesos-runner-<user>} ({@value #DIR_ENV} names another), with one line per
  * local cluster: {@code key pid start cpus mem ports job} (cpus and mem in thousandths, ports as
- * ranges or {@code -}). It is read and written under an exclusive lock on {@code ledger.lock}. A
+ * ranges or {@code -}). It is read and rewritten in place under an exclusive lock on itself. A
  * line whose runner is gone (no process with its pid and start time) counts for nothing and is
  * dropped at the next write: a runner killed with SIGKILL holds nothing.
  *
@@ -42,7 +41,8 @@ public final class MachineLedger {
   record Claim<T>(Amounts amounts, BitSet ports, T result) {}
 
   private final Path file;
-  private final Path lockFile;
+  /** The ledger, open for the life of this local cluster: an exchange is a lock, a read and a write. */
+  private FileChannel channel;
   private final String key = UUID.randomUUID().toString();
   private final long pid = ProcessHandle.current().pid();
   private final long start = startOf(ProcessHandle.current());
@@ -50,7 +50,6 @@ public final class MachineLedger {
 
   private MachineLedger(Path dir, String job) {
     this.file = dir.resolve("ledger");
-    this.lockFile = dir.resolve("ledger.lock");
     this.job = job.replaceAll("\\s", "_");
   }
 
@@ -81,8 +80,10 @@ public final class MachineLedger {
    */
   <T> T exchange(Function<List<Holding>, Claim<T>> decide) throws IOException {
     synchronized (JVM_LOCK) {
-      try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock held = lock.lock()) {
+      if (channel == null || !channel.isOpen()) {
+        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      }
+      try (FileLock held = channel.lock()) {
         List<String> kept = new ArrayList<>();
         List<Holding> others = new ArrayList<>();
         for (String line : read()) {
@@ -109,23 +110,28 @@ public final class MachineLedger {
     }
   }
 
-  /** This local cluster holds nothing any more. */
+  /** This local cluster holds nothing any more; the ledger is closed. */
   void release() throws IOException {
     exchange(others -> new Claim<Void>(Amounts.ZERO, new BitSet(), null));
-  }
-
-  private List<String> read() throws IOException {
-    try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (java.nio.file.NoSuchFileException e) {
-      return List.of();
+    synchronized (JVM_LOCK) {
+      if (channel != null) channel.close();
     }
   }
 
+  private List<String> read() throws IOException {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(channel.size(), 1 << 20));
+    while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+      // read on until the buffer is full
+    }
+    return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).lines().toList();
+  }
+
   private void write(List<String> lines) throws IOException {
-    Path next = file.resolveSibling("ledger." + key + ".tmp");
-    Files.write(next, lines, StandardCharsets.UTF_8);
-    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    StringBuilder b = new StringBuilder();
+    for (String l : lines) b.append(l).append('\n');
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
+    channel.truncate(0);
+    while (bytes.hasRemaining()) channel.write(bytes, bytes.position());
   }
 
   private static boolean alive(long pid, long start) {
