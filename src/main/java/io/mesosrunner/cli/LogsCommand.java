@@ -39,8 +39,14 @@ final class LogsCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "JOB", description = "The job file, the job name or the job's state directory.")
   String job;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "INSTANCE", description = "The instance index (0-based).")
-  Integer instance;
+  @Parameters(index = "1..2", arity = "0..2", paramLabel = "[STEP] INSTANCE",
+      description = "The instance index (0-based); for a pipeline, the step and optionally its instance.")
+  List<String> selector = List.of();
+
+  /** The run-wide instance index chosen, or null for every instance (of the step, when one is named). */
+  private Integer instance;
+  /** The chosen step's run-wide range, or null. */
+  private io.mesosrunner.job.Step step;
 
   @Option(names = "--attempt", paramLabel = "N", description = "The attempt (1 is the first launch). Default: the latest.")
   Integer attempt;
@@ -79,10 +85,12 @@ final class LogsCommand implements Callable<Integer> {
     try {
       JobTarget target = JobTarget.resolve(job, state, ctx);
       RunState run = findRun(target);
+      io.mesosrunner.job.Pipeline pipeline = pipelineOf(run);
+      select(pipeline, target);
       List<RunState.Attempt> chosen = choose(run, target);
       try (ClusterAdmin admin = adminOf(run, target)) {
         return new TaskOutputPrinter(ctx, target, run, admin, follow, stderr ? "stderr" : "stdout", instance == null)
-            .print(chosen);
+            .labelledBy(pipeline == null || pipeline.single() ? null : pipeline).print(chosen);
       }
     } catch (JobTarget.NotFoundException e) {
       ctx.err().println("runner: " + e.getMessage());
@@ -90,6 +98,58 @@ final class LogsCommand implements Callable<Integer> {
     } catch (Problem e) {
       ctx.err().println("runner: " + e.getMessage());
       return e.exitCode;
+    }
+  }
+
+  /** The run's steps, from the job text it recorded; null when that no longer loads. */
+  private io.mesosrunner.job.Pipeline pipelineOf(RunState run) {
+    String text = run.started().jobText();
+    if (text == null) return null;
+    try {
+      io.mesosrunner.job.Pipeline p = new io.mesosrunner.job.JobLoader(ctx.env())
+          .parsePipeline(job, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return p.instances() == run.instances().size() ? p : null;
+    } catch (io.mesosrunner.job.JobFileException e) {
+      return null;
+    }
+  }
+
+  /** Reads {@code INSTANCE} or {@code STEP [INSTANCE]} into a run-wide index or a step's range. */
+  private void select(io.mesosrunner.job.Pipeline pipeline, JobTarget target) throws Problem {
+    if (selector.isEmpty()) return;
+    String first = selector.get(0);
+    boolean isPipeline = pipeline != null && !pipeline.single();
+    if (!isPipeline || first.matches("-?\\d+")) {
+      if (selector.size() > 1 || !first.matches("-?\\d+")) {
+        throw new Problem(ExitCode.USAGE, target.jobName() + (isPipeline ? "" : " is a single job:") + " give an instance"
+            + " index" + (isPipeline ? " after a step name: runner logs " + target.jobName() + " STEP [INSTANCE]" : ", not " + String.join(" ", selector)));
+      }
+      if (isPipeline) {
+        throw new Problem(ExitCode.USAGE, target.jobName() + " is a pipeline: name the step, as in runner logs "
+            + target.jobName() + " " + pipeline.steps().get(0).name() + " " + first);
+      }
+      instance = Integer.parseInt(first);
+      return;
+    }
+    step = pipeline.step(first);
+    if (step == null) {
+      String names = pipeline.steps().stream().map(io.mesosrunner.job.Step::name).collect(Collectors.joining(", "));
+      throw new Problem(ExitCode.USAGE, target.jobName() + " has no step '" + first + "'"
+          + io.mesosrunner.job.DidYouMean.suggest(first, pipeline.steps().stream().map(io.mesosrunner.job.Step::name).toList())
+              .map(g -> " (did you mean '" + g + "'?)").orElse("; its steps are " + names));
+    }
+    if (selector.size() == 2) {
+      int local;
+      try {
+        local = Integer.parseInt(selector.get(1));
+      } catch (NumberFormatException e) {
+        throw new Problem(ExitCode.USAGE, "the instance must be a number (got '" + selector.get(1) + "')");
+      }
+      if (local < 0 || local >= step.size()) {
+        throw new Problem(ExitCode.USAGE, "step " + step.name() + " of " + target.jobName() + " has no instance " + local
+            + "; it has instances 0 to " + (step.size() - 1));
+      }
+      instance = step.first() + local;
     }
   }
 
@@ -137,6 +197,8 @@ final class LogsCommand implements Callable<Integer> {
             + (instances.size() - 1));
       }
       instances = List.of(instances.get(instance));
+    } else if (step != null) {
+      instances = instances.subList(step.first(), Math.min(instances.size(), step.first() + step.size()));
     }
     List<RunState.Attempt> chosen = new ArrayList<>();
     for (RunState.Instance i : instances) {

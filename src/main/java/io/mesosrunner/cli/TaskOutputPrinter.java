@@ -41,6 +41,9 @@ final class TaskOutputPrinter {
    * @param fileName {@code stdout} or {@code stderr} (printed to the same stream of ours)
    * @param tagged   whether each line is tagged {@code [job/instance]} (several instances shown)
    */
+  /** The run's steps, or null for a single job. */
+  private io.mesosrunner.job.Pipeline pipeline;
+
   TaskOutputPrinter(CliContext ctx, JobTarget target, RunState run, ClusterAdmin cluster, boolean follow,
       String fileName, boolean tagged) {
     this.ctx = ctx;
@@ -52,12 +55,18 @@ final class TaskOutputPrinter {
     this.tagged = tagged;
   }
 
+  /** Tags a pipeline's lines {@code [job/step/instance]}. */
+  TaskOutputPrinter labelledBy(io.mesosrunner.job.Pipeline steps) {
+    this.pipeline = steps;
+    return this;
+  }
+
   /** Prints the attempts' files; the exit code: 2 when none of them could be read at all. */
   int print(List<RunState.Attempt> chosen) throws LogsCommand.Problem, InterruptedException {
     PrintStream out = fileName.equals("stderr") ? ctx.err() : ctx.out();
     List<Tail> tails = new ArrayList<>();
     for (RunState.Attempt a : chosen) {
-      String prefix = tagged ? "[" + target.jobName() + "/" + a.instance()
+      String prefix = tagged ? "[" + (pipeline == null ? target.jobName() + "/" + a.instance() : pipeline.tag(a.instance()))
           + (a.attempt() > 1 ? "#" + a.attempt() : "") + "] " : null;
       tails.add(new Tail(a, prefix, cluster.filtersOutput(fileName) ? line -> cluster.isClusterLine(fileName, line) : null, out));
     }

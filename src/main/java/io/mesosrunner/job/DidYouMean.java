@@ -23,7 +23,7 @@ public final class DidYouMean {
   private DidYouMean() {}
 
   /** The closest candidate, if it is close enough to be a plausible typo. */
-  static Optional<String> suggest(String unknown, Collection<String> candidates) {
+  public static Optional<String> suggest(String unknown, Collection<String> candidates) {
     String lower = unknown.toLowerCase(Locale.ROOT);
     String synonym = SYNONYMS.get(lower);
     if (synonym != null && candidates.contains(synonym)) return Optional.of(synonym);

@@ -52,6 +52,16 @@ class PipelineRunTest {
     Path outputs = runDir("nightly").resolve("outputs").resolve("report").resolve("0");
     assertThat(Files.readString(outputs.resolve("summary.html"))).contains("<h1>nightly: run ");
     assertThat(Files.readString(outputs.resolve("logs/report.txt"))).isEqualTo("report written by nightly/report\n");
+
+    CliResult one = Cli.run("logs", "jobs/nightly.yaml", "transform", "4", "--state-dir", run.state());
+    assertThat(one.exitCode()).as(one.err()).isEqualTo(ExitCode.OK);
+    assertThat(one.out()).isEqualTo("transformed region us shard 1 (instance 4 of step transform)\n");
+    CliResult step = Cli.run("logs", "jobs/nightly.yaml", "extract", "--state-dir", run.state());
+    assertThat(step.out()).contains("[nightly/extract/0] extracted shard 0 of 4").contains("[nightly/extract/3]")
+        .doesNotContain("transform");
+    CliResult typo = Cli.run("logs", "jobs/nightly.yaml", "transfrom", "--state-dir", run.state());
+    assertThat(typo.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(typo.err()).contains("nightly has no step 'transfrom' (did you mean 'transform'?)");
   }
 
   @Test
