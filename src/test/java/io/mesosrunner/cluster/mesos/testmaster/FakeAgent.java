@@ -2,13 +2,10 @@ package io.mesosrunner.cluster.mesos.testmaster;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,16 +14,13 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.mesos.v1.Protos;
 
 /**
  * A fake Mesos agent: the resources the master offers from it, and a real HTTP server on
- * 127.0.0.1 serving the agent's {@code /files/read} and {@code /files/browse} for the task sandboxes.
+ * 127.0.0.1 serving the agent's {@code /files/read}, {@code /files/browse} and {@code /files/download}
+ * for the task sandboxes ({@link AgentFiles}).
  *
  * <p>Sandbox files exist in memory under both path forms of the real agent: the virtual
  * {@code /frameworks/<fid>/executors/<eid>/runs/latest/<file>} and the absolute
@@ -37,14 +31,14 @@ public final class FakeAgent implements AutoCloseable {
     /** The fake work dir used in absolute sandbox paths. */
     public static final String WORK_DIR = "/var/lib/mesos-fake/agent";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final AgentSpec spec;
     private final String agentId;
     private final HttpServer server;
     private final ExecutorService httpThreads;
     private final Map<String, ByteArrayOutputStream> files = new LinkedHashMap<>();
     private final Map<String, Long> mtimes = new HashMap<>();
+    /** The absolute directory of each executor's latest run, by its virtual directory. */
+    private final Map<String, String> absoluteDirs = new HashMap<>();
 
     /** Resources neither offered nor used by tasks (guarded by the master's lock). */
     final ResourcePool available;
@@ -77,8 +71,10 @@ public final class FakeAgent implements AutoCloseable {
             return t;
         });
         server.setExecutor(httpThreads);
-        server.createContext("/files/read", this::read);
-        server.createContext("/files/browse", this::browse);
+        AgentFiles endpoints = new AgentFiles(this);
+        server.createContext("/files/read", endpoints::read);
+        server.createContext("/files/browse", endpoints::browse);
+        server.createContext("/files/download", endpoints::download);
         server.start();
     }
 
@@ -122,6 +118,7 @@ public final class FakeAgent implements AutoCloseable {
     void createSandbox(String frameworkId, String executorId, String containerId) {
         synchronized (files) {
             long now = System.currentTimeMillis() / 1000;
+            absoluteDirs.put(virtualSandbox(frameworkId, executorId), absoluteSandbox(frameworkId, executorId, containerId));
             for (String name : List.of("stdout", "stderr")) {
                 ByteArrayOutputStream f = new ByteArrayOutputStream();
                 for (String dir : List.of(virtualSandbox(frameworkId, executorId),
@@ -141,6 +138,27 @@ public final class FakeAgent implements AutoCloseable {
                 f.writeBytes(text.getBytes(StandardCharsets.UTF_8));
                 mtimes.put(virtualSandbox(frameworkId, executorId) + "/" + file, System.currentTimeMillis() / 1000);
             }
+        }
+    }
+
+    /**
+     * Appends bytes to a file of the executor's sandbox, creating it (under both path forms of
+     * the latest run, as a task writing a file of its own would).
+     */
+    public void writeFile(String frameworkId, String executorId, String file, byte[] bytes) {
+        synchronized (files) {
+            String virtual = virtualSandbox(frameworkId, executorId) + "/" + file;
+            ByteArrayOutputStream f = files.get(virtual);
+            if (f == null) {
+                f = new ByteArrayOutputStream();
+                files.put(virtual, f);
+                String absolute = absoluteDirs.get(virtualSandbox(frameworkId, executorId));
+                if (absolute != null) {
+                    files.put(absolute + "/" + file, f);
+                }
+            }
+            f.writeBytes(bytes);
+            mtimes.put(virtual, System.currentTimeMillis() / 1000);
         }
     }
 
@@ -170,107 +188,40 @@ public final class FakeAgent implements AutoCloseable {
         return List.copyOf(fileReads);
     }
 
-    private void read(HttpExchange ex) throws IOException {
-        fileReads.add(System.currentTimeMillis());
-        try (ex) {
-            Map<String, String> q = query(ex.getRequestURI());
-            String path = q.get("path");
-            if (path == null) {
-                text(ex, 400, "Expecting 'path=value' in query.");
-                return;
-            }
-            byte[] content;
-            synchronized (files) {
-                ByteArrayOutputStream f = files.get(path);
-                if (f == null) {
-                    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-                    ex.sendResponseHeaders(404, -1);
-                    return;
-                }
-                content = f.toByteArray();
-            }
-            long offset = q.containsKey("offset") ? Long.parseLong(q.get("offset")) : -1;
-            ObjectNode body = JSON.createObjectNode();
-            if (offset < 0) {
-                body.put("data", "");
-                body.put("offset", content.length);
-            } else {
-                long length = q.containsKey("length") ? Long.parseLong(q.get("length")) : 16L * 4096;
-                int from = (int) Math.min(offset, content.length);
-                int to = (int) Math.min((long) content.length, from + Math.max(0, length));
-                body.put("data", new String(Arrays.copyOfRange(content, from, to), StandardCharsets.UTF_8));
-                body.put("offset", offset);
-            }
-            json(ex, body.toString());
-        } catch (NumberFormatException e) {
-            text(ex, 400, "Failed to parse offset or length: " + e.getMessage());
+    /** The content of a sandbox file by either path form; null when there is none. */
+    byte[] content(String path) {
+        synchronized (files) {
+            ByteArrayOutputStream f = files.get(path);
+            return f == null ? null : f.toByteArray();
         }
     }
 
-    private void browse(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = query(ex.getRequestURI()).get("path");
-            if (path == null) {
-                text(ex, 400, "Expecting 'path=value' in query.");
-                return;
-            }
-            String dir = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            ArrayNode list = JSON.createArrayNode();
-            synchronized (files) {
-                List<String> names = new ArrayList<>(files.keySet());
-                names.sort(null);
-                for (String name : names) {
-                    if (name.startsWith(dir + "/") && name.indexOf('/', dir.length() + 1) < 0) {
-                        ObjectNode e = list.addObject();
-                        e.put("gid", "root");
-                        e.put("mode", "-rw-r--r--");
-                        e.put("mtime", (double) mtimes.getOrDefault(name, 0L));
-                        e.put("nlink", 1);
-                        e.put("path", name);
-                        e.put("size", files.get(name).size());
-                        e.put("uid", "root");
-                    }
-                }
-            }
-            if (list.isEmpty()) {
-                ex.sendResponseHeaders(404, -1);
-                return;
-            }
-            json(ex, list.toString());
+    /** Whether {@code path} is a directory of the sandbox: some file lies beneath it. */
+    boolean isDirectory(String path) {
+        String dir = path.endsWith("/") ? path : path + "/";
+        synchronized (files) {
+            return files.keySet().stream().anyMatch(p -> p.startsWith(dir));
         }
     }
 
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> out = new HashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw == null) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "" : pair.substring(eq + 1);
-            out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+    /** The files directly in {@code dir}, sorted by path: path, size, mtime (epoch seconds). */
+    List<AgentFiles.Entry> list(String dir) {
+        String d = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+        List<AgentFiles.Entry> out = new ArrayList<>();
+        synchronized (files) {
+            List<String> names = new ArrayList<>(files.keySet());
+            names.sort(null);
+            for (String name : names) {
+                if (name.startsWith(d + "/") && name.indexOf('/', d.length() + 1) < 0) {
+                    out.add(new AgentFiles.Entry(name, files.get(name).size(), mtimes.getOrDefault(name, 0L)));
+                }
+            }
         }
         return out;
     }
 
-    private static void json(HttpExchange ex, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static void text(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+    void countFileRead() {
+        fileReads.add(System.currentTimeMillis());
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.mesosrunner.cluster.mesos.testmaster;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,8 +21,15 @@ import java.util.Optional;
  * @param exitCode the command's exit status
  * @param stdout   lines the command writes to stdout
  * @param stderr   lines the command writes to stderr (between the executor's own log lines)
+ * @param files    bytes the command writes into files of its sandbox when it runs, by file name
+ *                 ({@code stdout} and {@code stderr} get them after their lines)
  */
-public record TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String> stdout, List<String> stderr) {
+public record TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String> stdout, List<String> stderr,
+        Map<String, byte[]> files) {
+
+    public TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String> stdout, List<String> stderr) {
+        this(runFor, exitCode, stdout, stderr, Map.of());
+    }
 
     public TaskBehaviour {
         Objects.requireNonNull(runFor, "runFor");
@@ -33,6 +43,7 @@ public record TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String
         }
         stdout = List.copyOf(stdout);
         stderr = List.copyOf(stderr);
+        files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
     }
 
     /** Runs for {@code runFor}, then exits 0 (TASK_FINISHED). */
@@ -52,12 +63,19 @@ public record TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String
 
     /** The same behaviour, writing these lines to stdout. */
     public TaskBehaviour withStdout(String... lines) {
-        return new TaskBehaviour(runFor, exitCode, List.of(lines), stderr);
+        return new TaskBehaviour(runFor, exitCode, List.of(lines), stderr, files);
     }
 
     /** The same behaviour, writing these lines to stderr. */
     public TaskBehaviour withStderr(String... lines) {
-        return new TaskBehaviour(runFor, exitCode, stdout, List.of(lines));
+        return new TaskBehaviour(runFor, exitCode, stdout, List.of(lines), files);
+    }
+
+    /** The same behaviour, also writing {@code bytes} into the sandbox file {@code name} when it runs. */
+    public TaskBehaviour withFile(String name, byte[] bytes) {
+        Map<String, byte[]> more = new LinkedHashMap<>(files);
+        more.put(name, bytes.clone());
+        return new TaskBehaviour(runFor, exitCode, stdout, stderr, more);
     }
 
     /** Whether the behaviour ends on its own. */

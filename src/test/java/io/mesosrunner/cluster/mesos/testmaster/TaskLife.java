@@ -48,6 +48,7 @@ final class TaskLife {
                 glog(t, "executor.cpp:740] Forked command at " + (t.pid + 6));
                 behaviour.stdout().forEach(l -> agent.append(fw.id, t.id(), "stdout", l + "\n"));
                 behaviour.stderr().forEach(l -> agent.append(fw.id, t.id(), "stderr", l + "\n"));
+                behaviour.files().forEach((name, bytes) -> agent.writeFile(fw.id, t.id(), name, bytes));
                 executorUpdate(t, TaskState.TASK_RUNNING, null);
                 behaviour.runFor().ifPresent(d -> step(t, d, false, () -> exit(t, behaviour.exitCode())));
             });

@@ -101,6 +101,23 @@
  *     OFFER_HELD_AT_TEARDOWN only if it was sent {@link TestMaster.Builder#raceGrace} or more before
  *     TEARDOWN arrived; a younger one is a {@link Race}</td><td>chosen: the client may have
  *     queued TEARDOWN before the offer reached it</td></tr>
+ * <tr><th colspan="3">Agent files ({@code FakeAgent}, {@code AgentFiles}; tests in {@code TestMasterAgentFilesTest})</th></tr>
+ * <tr><td>filesDownloadGivesTheBytesWithTypeByExtensionAndAttachment</td><td>{@code /files/download}: 200,
+ *     the file's bytes, {@code Content-Type} by extension (a part of libprocess's table; others
+ *     {@code application/octet-stream}), {@code Content-Disposition: attachment; filename=NAME}</td>
+ *     <td>recorded in files-download.jsonl (out.bin, summary.html); the unknown-extension default
+ *     is from the source, not recorded</td></tr>
+ * <tr><td>filesErrorsAnswerAsRecorded</td><td>download of a missing file or from an unknown
+ *     executor: 404 {@code 404 Not Found.}; of a directory: 400 {@code Cannot download a
+ *     directory.}; without {@code path}: 400 {@code Expecting 'path=value' in query.}; browse or
+ *     read of a missing path: 404 with an empty body</td><td>recorded in files-download.jsonl</td></tr>
+ * <tr><td>filesReadOfBinaryDataIsTheRawBytesNotUtf8</td><td>{@code /files/read}: bytes below 0x20
+ *     escaped ({@code \b \t \n \f \r}, else upper-case {@code \}{@code u00XX}), 0x7f and every byte
+ *     from 0x80 raw, so the body is not valid UTF-8; {@code offset=-1} gives the size</td>
+ *     <td>recorded in files-download.jsonl (the bodies compared byte for byte)</td></tr>
+ * <tr><td>filesAnswerTheSameAfterTheTaskFinished</td><td>the sandbox answers the same after the
+ *     task ended (until {@link FakeAgent#garbageCollect})</td><td>recorded in files-download.jsonl
+ *     (2 s after TASK_FINISHED)</td></tr>
  * </table>
  */
 package io.mesosrunner.cluster.mesos.testmaster;
