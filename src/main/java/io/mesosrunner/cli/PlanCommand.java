@@ -57,7 +57,8 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     JobFiles.Loaded loaded = JobFiles.load(jobFile, ctx);
     if (loaded == null) return ExitCode.USAGE;
-    Job job = where.applyTo(loaded.job());
+    io.mesosrunner.job.Pipeline pipeline = where.applyTo(loaded.pipeline());
+    Job job = pipeline.summary();
     Duration wait;
     ClusterWiring.Opened opened;
     try {
@@ -91,7 +92,7 @@ final class PlanCommand implements Callable<Integer> {
         }
       }
       // A plan launches nothing, so the local cluster's sandbox directory is never made: not named.
-      int startable = print(job, description.replaceFirst(", sandboxes in .*$", ""), offers);
+      int startable = print(pipeline, description.replaceFirst(", sandboxes in .*$", ""), offers);
       if (!offers.isEmpty()) {
         // Refused for a while, so they are not offered to us again before the teardown lands.
         cluster.execute(new Action.Decline(offers.stream().map(Offer::id).toList(), Duration.ofMinutes(1)));
@@ -110,19 +111,42 @@ final class PlanCommand implements Callable<Integer> {
     }
   }
 
-  /** Prints the plan; returns how many instances would start now. */
-  private int print(Job job, String cluster, List<Offer> offers) {
-    int want = Math.min(job.instances(), job.parallelism());
+  /**
+   * Prints the plan; returns how many instances would start now. For a pipeline, the steps in
+   * dependency order, then what the offers could take of the steps ready at the start (those
+   * that need none), each within its parallelism, in one matcher pass as the run does.
+   */
+  private int print(io.mesosrunner.job.Pipeline pipeline, String cluster, List<Offer> offers) {
+    Job job = pipeline.summary();
+    List<Demand> demands = new ArrayList<>();
+    List<String> ready = new ArrayList<>();
+    for (io.mesosrunner.job.Step step : pipeline.steps()) {
+      if (!step.needs().isEmpty()) continue;
+      Job j = step.job();
+      ready.add(step.name());
+      Resources need = new Resources(j.cpus(), j.memMb(), j.diskMb(), j.gpus());
+      for (int i = 0; i < Math.min(j.instances(), j.parallelism()); i++) {
+        demands.add(new Demand(step.name() + "/" + i, j.role(), need, j.ports(), j.constraints()));
+      }
+    }
+    int want = demands.size();
     ctx.out().println("plan for " + job.name() + " on " + cluster + ":");
+    if (!pipeline.single()) {
+      StringBuilder steps = new StringBuilder("  steps in dependency order:");
+      String sep = " ";
+      for (io.mesosrunner.job.Step step : pipeline.steps()) {
+        steps.append(sep).append(step.name()).append(" (").append(step.size()).append(step.size() == 1 ? " instance" : " instances")
+            .append(step.needs().isEmpty() ? ", ready at the start" : ", after " + String.join(" and ", step.needs())).append(')');
+        sep = ", ";
+      }
+      ctx.out().println(steps);
+    }
     if (offers.isEmpty()) {
       ctx.out().println("  no offers arrived: the cluster has no free resources for role " + job.role()
           + " (or other frameworks hold them)");
       ctx.out().println("0 of " + want + " instances would start now; nothing launched");
       return 0;
     }
-    Resources need = new Resources(job.cpus(), job.memMb(), job.diskMb(), job.gpus());
-    List<Demand> demands = new ArrayList<>(want);
-    for (int i = 0; i < want; i++) demands.add(new Demand(Integer.toString(i), job.role(), need, job.ports(), job.constraints()));
     MatchResult result = OfferMatcher.match(offers, demands, List.of());
     Map<String, Integer> placed = new LinkedHashMap<>();
     for (Placement p : result.placements()) placed.merge(p.offer().id(), 1, Integer::sum);
@@ -141,9 +165,9 @@ final class PlanCommand implements Callable<Integer> {
     }
     int start = result.placements().size();
     String tail = start < want && !result.unplaced().isEmpty() ? "; the rest would wait: " + result.unplaced().get(0).reason() : "";
-    ctx.out().println(start + " of " + want + " instances would start now"
-        + (want < job.instances() ? " (parallelism " + job.parallelism() + " of " + job.instances() + ")" : "")
-        + tail + "; nothing launched");
+    String which = pipeline.single() ? (want < job.instances() ? " (parallelism " + job.parallelism() + " of "
+        + job.instances() + ")" : "") : " of the steps ready at the start (" + String.join(", ", ready) + ")";
+    ctx.out().println(start + " of " + want + " instances would start now" + which + tail + "; nothing launched");
     return start;
   }
 

@@ -65,6 +65,15 @@ class PipelineRunTest {
   }
 
   @Test
+  void planShowsTheStepsInDependencyOrderAndWhatTheOffersTakeOfTheReadyOnes() {
+    CliResult r = Cli.run("plan", "jobs/nightly.yaml", "--state-dir", run.state(), "--local-cpus", "2");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.OK);
+    assertThat(r.out()).contains("  steps in dependency order: extract (4 instances, ready at the start), transform"
+        + " (6 instances, after extract), audit (1 instance, after extract), report (1 instance, after transform and audit)")
+        .contains("4 of 4 instances would start now of the steps ready at the start (extract); nothing launched");
+  }
+
+  @Test
   void keepGoingRunsIndependentBranchesAndSkipsWhatNeedsTheFailedStep() throws IOException {
     Path job = run.job("""
         name: branches
