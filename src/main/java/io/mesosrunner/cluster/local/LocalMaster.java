@@ -54,6 +54,7 @@ final class LocalMaster implements LocalExecutor.Reports {
   private long offerCounter;
   /** The machine shared with other runners, or null when this cluster has it to itself. */
   private MachineShare share;
+  private boolean shrinkPending;
   /** Where lines for the user go: a task that used more memory than it asked. */
   private volatile java.util.function.Consumer<String> notices = line -> { };
 
@@ -290,6 +291,7 @@ final class LocalMaster implements LocalExecutor.Reports {
         // Other runners hold what a task needs: look again soon (they tell no one when they let go).
         loop.schedule(this::requestOffer, TimeUnit.MILLISECONDS.toNanos(LocalCluster.SHARED_RECHECK_MILLIS));
       }
+      shrinkRecordLater();
       if (o.amounts() == null) {
         return;
       }
@@ -305,6 +307,22 @@ final class LocalMaster implements LocalExecutor.Reports {
     lastOfferNanos = System.nanoTime();
     loop.emit(new Event.OffersReceived(List.of(new Offer(id, LocalCluster.AGENT_ID, config.hostname(), "*",
         free.toResources(), Amounts.ranges(freePorts), Map.of()))));
+  }
+
+  /**
+   * When the ledger records more for this cluster than its tasks and offers hold (an offer pass
+   * that needed no exchange kept the last record), the record is brought down to what is held in
+   * a moment, so that other runners do not wait for resources this one does not use.
+   */
+  private void shrinkRecordLater() {
+    if (shrinkPending || !share.recordsMoreThan(allocated.plus(offered))) {
+      return;
+    }
+    shrinkPending = true;
+    loop.schedule(() -> {
+      shrinkPending = false;
+      if (!loop.tornDown()) share.hold(allocated.plus(offered), heldPorts());
+    }, MachineShare.KEEP_NANOS * 2);
   }
 
   /** Whether {@code free} is worth an offer: enough of it, and no refuse filter holds it back. */

@@ -29,6 +29,13 @@ final class MachineShare {
   private volatile Consumer<String> notices = line -> { };
   private String lastNotice;
   private boolean broken;
+  /** What the ledger last recorded as this cluster's, and when (System.nanoTime). */
+  private Amounts recorded = Amounts.ZERO;
+  private BitSet recordedPorts = new BitSet();
+  private long recordedAt;
+
+  /** How long what was recorded stands for offer passes that need no more than it: a ledger exchange is file I/O. */
+  static final long KEEP_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
 
   /** What may be offered now; {@code amounts} null when nothing is. */
   record Offer(Amounts amounts, BitSet ports, boolean waitingForOthers) {}
@@ -55,7 +62,14 @@ final class MachineShare {
    */
   Offer offer(Amounts held, BitSet heldPorts, Amounts localFree, BitSet localFreePorts,
       BiPredicate<Amounts, BitSet> worth) {
-    if (broken) return new Offer(worth.test(localFree, localFreePorts) ? localFree : null, localFreePorts, false);
+    BitSet wanted = (BitSet) heldPorts.clone();
+    wanted.or(localFreePorts);
+    Amounts all = held.plus(localFree);
+    if (broken || (System.nanoTime() - recordedAt < KEEP_NANOS && recorded.cpus() >= all.cpus()
+        && recorded.mem() >= all.mem() && RefuseFilters.containsAll(recordedPorts, wanted))) {
+      // Alone, or all of it was recorded as this cluster's a moment ago: the others need not be asked.
+      return new Offer(worth.test(localFree, localFreePorts) ? localFree : null, localFreePorts, false);
+    }
     try {
       return ledger.exchange(others -> {
         Amounts left = machine.minus(sum(others, a -> a.cpus(), a -> a.mem())).minus(held);
@@ -68,8 +82,8 @@ final class MachineShare {
         boolean offered = worth.test(free, ports);
         BitSet holding = (BitSet) heldPorts.clone();
         if (offered) holding.or(ports);
-        return new MachineLedger.Claim<>(offered ? held.plus(free) : held, holding,
-            new Offer(offered ? free : null, ports, waiting));
+        recorded(offered ? held.plus(free) : held, holding);
+        return new MachineLedger.Claim<>(recorded, holding, new Offer(offered ? free : null, ports, waiting));
       });
     } catch (IOException | RuntimeException e) {
       giveUp(e);
@@ -81,6 +95,7 @@ final class MachineShare {
   void hold(Amounts held, BitSet heldPorts) {
     if (broken) return;
     try {
+      recorded(held, heldPorts);
       ledger.exchange(others -> new MachineLedger.Claim<Void>(held, heldPorts, null));
     } catch (IOException | RuntimeException e) {
       giveUp(e);
@@ -90,6 +105,17 @@ final class MachineShare {
   /** This cluster holds nothing any more. */
   void release() {
     hold(Amounts.ZERO, new BitSet());
+  }
+
+  /** Whether the ledger records more for this cluster than {@code held}: then it should be told soon. */
+  boolean recordsMoreThan(Amounts held) {
+    return !broken && (recorded.cpus() > held.cpus() || recorded.mem() > held.mem());
+  }
+
+  private void recorded(Amounts amounts, BitSet ports) {
+    recorded = amounts;
+    recordedPorts = (BitSet) ports.clone();
+    recordedAt = System.nanoTime();
   }
 
   private boolean fits(Amounts free) {
