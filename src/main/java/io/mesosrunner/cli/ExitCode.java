@@ -1,6 +1,7 @@
 package io.mesosrunner.cli;
 
 import io.mesosrunner.schedule.Outcome;
+import io.mesosrunner.state.RunStatus;
 
 /**
  * The runner's exit codes, named once (the help footer and the README list the same). Every
@@ -16,6 +17,10 @@ final class ExitCode {
   static final int USAGE = 2;
   /** The cluster could not be reached or refused the framework. */
   static final int CLUSTER = 3;
+  /** The run's journal could not be written (no space, read-only, deleted): tasks killed, resumable once fixed. */
+  static final int JOURNAL = 4;
+  /** {@code runner kill} ended the run (128 + SIGKILL, as a shell reports a killed process). */
+  static final int KILLED = 137;
   /** Ctrl-C, SIGTERM or SIGHUP, after the launched tasks were killed (128 + SIGINT for all three). */
   static final int INTERRUPTED = 130;
 
@@ -23,24 +28,6 @@ final class ExitCode {
 
   /** The exit code of a run that ended with {@code outcome}. */
   static int of(Outcome outcome) {
-    switch (outcome) {
-      case SUCCEEDED: return OK;
-      case FAILED: return FAILED;
-      case CLUSTER_FAILED: return CLUSTER;
-      case INTERRUPTED: return INTERRUPTED;
-      default: throw new AssertionError("unknown outcome " + outcome);
-    }
-  }
-
-  /**
-   * The outcome a run that left no end record had, told by the exit code its runner left
-   * (interrupted, or its cluster lost); null for any other code.
-   */
-  static String unendedOutcome(int exitCode) {
-    return switch (exitCode) {
-      case CLUSTER -> Outcome.CLUSTER_FAILED.name();
-      case INTERRUPTED -> Outcome.INTERRUPTED.name();
-      default -> null;
-    };
+    return RunStatus.of(outcome).exitCode();
   }
 }

@@ -3,7 +3,10 @@ package io.mesosrunner.cli;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.state.JobStore;
 import io.mesosrunner.state.JournalRecord.RunEnded;
+import io.mesosrunner.state.RunReader;
 import io.mesosrunner.state.RunState;
+import io.mesosrunner.state.RunnerExit;
+import java.nio.file.Path;
 import io.mesosrunner.state.StateLockedException;
 import java.io.IOException;
 import java.util.Optional;
@@ -14,11 +17,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code runner kill JOB}: stops the job's latest run, as its journal recorded it (the job file
- * may have changed or moved since). If its runner is alive on this machine it is asked to stop
- * (SIGTERM: it kills its tasks and exits 130); if the runner is gone, its tasks are killed here
- * (local processes, or the Mesos framework torn down) and the run is marked ended so the next run
- * starts afresh. A master the run recorded that cannot be parsed or reached does not stop this:
+ * {@code runner kill JOB}: ends the job's latest run, as its journal recorded it (the job file
+ * may have changed or moved since). Killed has one meaning whoever carries it out: the run's tasks
+ * are killed, its framework torn down, the run is recorded as ended {@code KILLED} (exit 137) and
+ * the next {@code run} starts a new run. If its runner is alive on this machine it is asked to stop
+ * (a {@link KillRequest}, then SIGTERM: it kills its tasks, records the kill and exits 137); if the
+ * runner is gone, its tasks are killed here (local processes, or the Mesos framework torn down). A master the run recorded that cannot be parsed or reached does not stop this:
  * what may still run there is printed, and the run is forgotten.
  */
 @Command(name = "kill", mixinStandardHelpOptions = true, sortOptions = false,
@@ -60,10 +64,12 @@ final class KillCommand implements Callable<Integer> {
         return ExitCode.USAGE;
       }
       ctx.out().println(name + ": " + EarlierRuns.stop(target.stateDir(), earlier, access, ctx));
-      store.resume().append(new RunEnded(Outcome.INTERRUPTED.name(), "killed by runner kill", ctx.clock().millis()));
+      store.resume().append(new RunEnded(Outcome.KILLED.name(), "killed by runner kill", ctx.clock().millis()));
+      RunnerExit.write(store.dir(), earlier.runId(), ExitCode.KILLED);
+      ctx.out().println(name + ": run " + earlier.runId() + " killed");
       return ExitCode.OK;
     } catch (StateLockedException e) {
-      return stopRunningRunner(name, e);
+      return stopRunningRunner(target, name, e);
     } catch (ClusterOptions.BadOptionException e) {
       ctx.err().println("runner: " + e.getMessage());
       return ExitCode.USAGE;
@@ -74,11 +80,20 @@ final class KillCommand implements Callable<Integer> {
   }
 
   /** The run's runner is alive: ask it to stop as Ctrl-C would, and wait for it. */
-  private int stopRunningRunner(String name, StateLockedException e) throws InterruptedException {
+  private int stopRunningRunner(JobTarget target, String name, StateLockedException e) throws InterruptedException {
     Optional<ProcessHandle> runner = e.holderPid() == null ? Optional.empty() : ProcessHandle.of(e.holderPid());
     if (runner.isEmpty() || !runner.get().isAlive() || runner.get().pid() == ProcessHandle.current().pid()) {
       ctx.err().println("runner: " + name + " is locked by another runner that this machine cannot signal: " + e.getMessage());
       return ExitCode.CLUSTER;
+    }
+    Path jobDir = JobStore.jobDir(target.stateDir(), name);
+    try {
+      // The run it works on: recorded as killed by the runner itself once its tasks are.
+      Optional<RunReader.Read> latest = RunReader.read(jobDir, null);
+      if (latest.isPresent()) KillRequest.write(jobDir, latest.get().view().runId());
+    } catch (IOException ex) {
+      ctx.err().println("runner: cannot leave the kill request in " + jobDir + " (" + ex.getMessage()
+          + "); the run will be interrupted, not ended");
     }
     ctx.out().println(name + ": asking runner pid " + e.holderPid() + " to stop (it kills its tasks first)");
     runner.get().destroy();

@@ -5,16 +5,13 @@ import io.mesosrunner.job.JobLoader;
 import io.mesosrunner.job.JobFileException;
 import io.mesosrunner.report.RunReport;
 import io.mesosrunner.report.TextSummary;
-import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.state.JobStore;
-import io.mesosrunner.state.JournalException;
 import io.mesosrunner.state.JournalRecord;
-import io.mesosrunner.state.RunJournal;
+import io.mesosrunner.state.RunReader;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,50 +63,30 @@ final class ReportCommand implements Callable<Integer> {
     }
     String name = target.jobName();
     Path dir = JobStore.jobDir(target.stateDir(), name);
-    List<String> seen = new ArrayList<>();
-    for (String file : List.of(RunJournal.FILE_NAME, RunJournal.PREVIOUS_FILE_NAME)) {
-      List<JournalRecord> records;
-      try {
-        records = RunJournal.read(dir, file).records();
-      } catch (NoSuchFileException e) {
-        continue;
-      } catch (JournalException e) {
-        ctx.err().println("runner: cannot read the run journal " + dir.resolve(file) + ": " + e.getMessage());
-        return ExitCode.USAGE;
-      } catch (IOException e) {
-        ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
-        return ExitCode.USAGE;
-      }
-      if (records.isEmpty() || !(records.get(0) instanceof JournalRecord.RunStarted started)) continue;
-      if (runId != null && !runId.equals(started.runId())) {
-        seen.add(started.runId());
-        continue;
-      }
-      RunReport r;
-      try {
-        RunReport read = RunReport.fromJournal(records, 0);
-        RunReport ended = read.outcome() == null ? read : read.withExitCode(ExitCode.of(Outcome.valueOf(read.outcome())));
-        RunReport withCpus = ended.cpusPerTask() == null ? withCpusFromJobText(ended, started) : ended;
-        r = RunReports.withSteps(withCpus, started.jobText(), ctx.env());
-      } catch (IllegalArgumentException e) {
-        ctx.err().println("runner: the run journal " + dir.resolve(file) + " does not describe one run: " + e.getMessage());
-        return ExitCode.USAGE;
-      }
-      if (!reports.any()) {
-        ctx.out().print(TextSummary.render(r, i -> r.instanceList().get(i).lastAttempt() == null ? List.of()
-            : r.instanceList().get(i).lastAttempt().stderrTail()));
-        ctx.out().flush();
-        return 0;
-      }
-      return reports.write(r, ctx.out(), ctx.err()) ? 0 : 1;
+    Optional<RunReader.Read> read;
+    try {
+      read = RunReader.read(dir, runId);
+    } catch (IOException e) {
+      ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
+      return ExitCode.USAGE;
     }
-    if (runId != null) {
-      ctx.err().println("runner: no run " + runId + " of " + name + " in " + dir
-          + (seen.isEmpty() ? "" : " (runs kept: " + String.join(", ", seen) + ")"));
-    } else {
-      ctx.err().println("runner: " + name + ": no run recorded in " + dir);
+    if (read.isEmpty()) {
+      List<String> kept = RunReader.runIds(dir);
+      ctx.err().println(runId == null ? "runner: " + name + ": no run recorded in " + dir
+          : "runner: no run " + runId + " of " + name + " in " + dir
+              + (kept.isEmpty() ? "" : " (runs kept: " + String.join(", ", kept) + ")"));
+      return ExitCode.USAGE;
     }
-    return ExitCode.USAGE;
+    RunReport read0 = RunReport.of(read.get().fold(), read.get().view(), t -> null);
+    RunReport withCpus = read0.cpusPerTask() == null ? withCpusFromJobText(read0, read.get().fold().started()) : read0;
+    RunReport r = RunReports.withSteps(withCpus, read.get().fold().started().jobText(), ctx.env());
+    if (!reports.any()) {
+      ctx.out().print(TextSummary.render(r, i -> r.instanceList().get(i).lastAttempt() == null ? List.of()
+          : r.instanceList().get(i).lastAttempt().stderrTail()));
+      ctx.out().flush();
+      return 0;
+    }
+    return reports.write(r, ctx.out(), ctx.err()) ? 0 : 1;
   }
 
   /**

@@ -16,6 +16,8 @@ import io.mesosrunner.state.JournalException;
 import io.mesosrunner.state.JournalRecord.RunStarted;
 import io.mesosrunner.state.JournalWriter;
 import io.mesosrunner.state.RunJournal;
+import io.mesosrunner.state.RunFold;
+import io.mesosrunner.state.RunnerExit;
 import io.mesosrunner.state.RunState;
 import io.mesosrunner.state.StateLockedException;
 import java.io.IOException;
@@ -115,8 +117,11 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** The run this command goes on with: the earlier one resumed, or a new one, and its journal. */
-  private record Beginning(RunInfo run, Resume resume, RunJournal journal) {}
+  /**
+   * The run this command goes on with: the earlier one resumed, or a new one, its journal and the
+   * records the journal holds so far (folded into what the run shows at its end).
+   */
+  private record Beginning(RunInfo run, Resume resume, RunJournal journal, List<JournalRecord> history) {}
 
   @Override
   public Integer call() throws InterruptedException {
@@ -161,7 +166,9 @@ final class RunCommand implements Callable<Integer> {
       if (earlier != null) earlier = carriedOn(earlier, loaded, source, stateDir, cluster);
       Beginning begun = earlier != null ? resume(earlier, job, source, loaded, stateDir, cluster, store)
           : startNew(job, source, loaded, stateDir, cluster, store);
-      return runOn(pipeline, source, stateDir, begun.run(), begun.resume(), begun.journal(), store.dir());
+      RunFold fold = new RunFold();
+      begun.history().forEach(fold::accept);
+      return runOn(pipeline, source, stateDir, begun.run(), begun.resume(), begun.journal(), fold, store);
     } catch (EndsEarly e) {
       return e.exitCode;
     } catch (IOException e) {
@@ -228,7 +235,7 @@ final class RunCommand implements Callable<Integer> {
           + Instant.ofEpochMilli(earlier.started().startedAtEpochMs()) + "): " + earlier.completedCount() + " of "
           + job.instances() + " instances already completed");
     }
-    return new Beginning(run, resume, journal);
+    return new Beginning(run, resume, journal, journal.records());
   }
 
   /** Starts a new run (with --retry-failed, of the instances the latest run did not complete) in a new journal. */
@@ -236,9 +243,10 @@ final class RunCommand implements Callable<Integer> {
       JobStore store) throws IOException, EndsEarly {
     Map<String, List<Integer>> skipped = retryFailed ? completedEarlier(job, stateDir, store) : Map.of();
     RunInfo run = new RunInfo(RunFiles.newRunId(), source.label(), loaded.sha256(), source.gitCommit());
-    RunJournal journal = store.startNew(new RunStarted(run.runId(), job.name(), source.identity(), loaded.sha256(),
-        run.gitCommit(), cluster.recorded(), ctx.clock().millis(), job.instances(), loaded.text()));
-    if (skipped.isEmpty()) return new Beginning(run, null, journal);
+    RunStarted started = new RunStarted(run.runId(), job.name(), source.identity(), loaded.sha256(),
+        run.gitCommit(), cluster.recorded(), ctx.clock().millis(), job.instances(), loaded.text());
+    RunJournal journal = store.startNew(started);
+    if (skipped.isEmpty()) return new Beginning(run, null, journal, List.of(started));
     List<JournalRecord> carried = new ArrayList<>();
     List<Resume.Instance> done = new ArrayList<>();
     for (Map.Entry<String, List<Integer>> e : skipped.entrySet()) {
@@ -248,7 +256,9 @@ final class RunCommand implements Callable<Integer> {
     done.sort(java.util.Comparator.comparingInt(Resume.Instance::index));
     journal.append(carried);
     skippedSummary = "skipped as already completed: " + describe(skipped);
-    return new Beginning(run, new Resume(null, done, false), journal);
+    List<JournalRecord> history = new ArrayList<>(List.of(started));
+    history.addAll(carried);
+    return new Beginning(run, new Resume(null, done, false), journal, history);
   }
 
   /** For --retry-failed: the instances earlier runs completed, by run; ends the command when there is nothing to retry. */
@@ -315,8 +325,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int runOn(Pipeline pipeline, JobSource source, Path stateDir, RunInfo run, Resume resume, RunJournal journal,
-      Path jobDir) throws ClusterOptions.BadOptionException {
+      RunFold fold, JobStore store) throws ClusterOptions.BadOptionException {
     Job job = pipeline.summary();
+    Path jobDir = store.dir();
     RunnerExit.clear(jobDir);
     // With --quiet no task output is shown, so none is read (it stays in the sandboxes).
     ClusterWiring.Opened opened = ClusterWiring.open(where, job, source.label(), source.file(), stateDir, run.runId(),
@@ -338,7 +349,7 @@ final class RunCommand implements Callable<Integer> {
           doneBefore);
       ui.showing(pipeline);
       ClusterWiring.noticesTo(opened, ui::warn);
-      JournalWriter writer = new JournalWriter(journal);
+      JournalWriter writer = new JournalWriter(journal, fold::accept);
       JobScheduler scheduler = new JobScheduler(pipeline, run, ctx.clock(), JobScheduler.DEFAULT_MAX_LOSSES, writer,
           resume);
       RunTrace trace = new RunTrace(ctx.clock(), job.cpus(), writer);
@@ -352,28 +363,20 @@ final class RunCommand implements Callable<Integer> {
       Outcome outcome = jobRun.run();
       cluster.close(); // delivers the last output lines and the last calls before the summary
       ui.finish();
-      int exit = ExitCode.of(outcome);
-      if (jobRun.internalError() != null && outcome == Outcome.INTERRUPTED) {
-        ctx.err().println("runner: internal error: " + jobRun.internalError() + " (launched tasks were killed)");
-        exit = ExitCode.FAILED;
-      }
       String where = scheduler.clusterDescription() != null ? scheduler.clusterDescription() : cluster.description();
-      var tails = trace.recordTails(scheduler.instances(), cluster::sandboxOf);
-      try {
-        writer.flush();
-      } catch (IOException e) {
-        ctx.err().println("runner: cannot write the stderr tails to the run journal: " + e.getMessage());
-      }
-      RunReport plain = RunReport.of(RunReports.snapshot(scheduler, where, trace.samples()), cluster::sandboxOf,
-          t -> tails.getOrDefault(t, List.of()), exit);
+      RunEnd end = new RunEnd(ctx, jobDir, run.runId(), fold, writer);
+      int exit = end.exitCode(outcome, jobRun);
+      RunReport plain = end.report(exit, job.cpus(), where,
+          () -> trace.recordTails(scheduler.instances(), cluster::sandboxOf), cluster::sandboxOf);
       String outputs = opened.local()
           ? stateDir.resolve("runs").resolve(job.name() + "-" + run.runId()).resolve("outputs").toString() : null;
       RunReport r = plain.withSteps(io.mesosrunner.report.ReportSteps.of(pipeline, plain.instanceList(), outputs));
-      ctx.err().print(TerminalUi.colourSummary(TextSummary.render(r, ui::stderrTail),
+      ctx.err().print(TerminalUi.colourSummary(TextSummary.render(r, end.stderrTails(r, ui::stderrTail)),
           Style.of(ctx.terminal().colourOnStderr())));
       if (skippedSummary != null) ctx.err().println(skippedSummary);
       ctx.err().flush();
       reports().write(r, ctx.out(), ctx.err());
+      if (jobRun.journalError() != null) end.journalFailed(journal, jobRun.journalError(), store, stateDir);
       // Before the lock is released: a `runner wait` that sees the runner gone finds its exit code.
       RunnerExit.write(jobDir, run.runId(), exit);
       return exit;

@@ -5,8 +5,6 @@ import io.mesosrunner.report.JsonReport;
 import io.mesosrunner.report.JunitReport;
 import io.mesosrunner.report.ReportFiles;
 import io.mesosrunner.report.RunReport;
-import io.mesosrunner.report.RunSnapshot;
-import io.mesosrunner.schedule.JobScheduler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -96,12 +94,5 @@ final class RunReports {
     } catch (io.mesosrunner.job.JobFileException e) {
       return r;
     }
-  }
-
-  /** What the scheduler ended with, copied once. */
-  static RunSnapshot snapshot(JobScheduler s, String cluster, List<RunReport.Sample> utilisation) {
-    return new RunSnapshot(s.job().name(), s.run().jobFile(), s.run().fileSha256(), s.run().gitCommit(),
-        s.run().runId(), cluster, s.frameworkId(), s.outcome() == null ? null : s.outcome().name(), s.outcomeReason(),
-        s.startedAt(), s.endedAt(), s.instances(), s.job().cpus(), utilisation);
   }
 }

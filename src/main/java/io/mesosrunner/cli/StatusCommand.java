@@ -13,8 +13,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import io.mesosrunner.state.RunJournal;
-import java.nio.file.NoSuchFileException;
+import io.mesosrunner.state.RunReader;
+import io.mesosrunner.state.RunView;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,6 +45,10 @@ final class StatusCommand implements Callable<Integer> {
 
   /** Output formats of {@code status}. */
   enum Format { text, json }
+
+  @Option(names = "--run", paramLabel = "ID",
+      description = "The run to show (the latest or the one before; ids: runner status). Default: the latest.")
+  String runId;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
       description = {"text (default) or json: the run's JSON report with where it", "stands now (state, exitCode, runnerPid, running, waiting)."})
@@ -80,21 +84,6 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  /** The run as JSON on stdout; exit 0, or 2 when there is no run or its journal cannot be read. */
-  private int printJson(Path dir, String name) {
-    try {
-      List<io.mesosrunner.state.JournalRecord> records = RunJournal.read(JobStore.jobDir(dir, name)).records();
-      if (records.isEmpty()) throw new NoSuchFileException(dir.resolve(name).toString());
-      ctx.out().println(StatusJson.of(dir, name, records));
-      return 0;
-    } catch (NoSuchFileException e) {
-      ctx.err().println("runner: no run of " + name + " is recorded in " + dir);
-      return ExitCode.USAGE;
-    } catch (IOException e) {
-      ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
-      return ExitCode.USAGE;
-    }
-  }
 
   StatusCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -108,48 +97,63 @@ final class StatusCommand implements Callable<Integer> {
     String name = target.jobName();
     if (watch) {
       try {
-        return new RunWatch(dir, name, ctx, RunWatch.POLL).follow(RunWatch.Mode.WATCH, null);
+        return new RunWatch(dir, name, ctx, RunWatch.POLL).follow(RunWatch.Mode.WATCH, null, runId);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return ExitCode.INTERRUPTED;
       }
     }
-    if (output == Format.json) return printJson(dir, name);
+    Optional<RunReader.Read> read;
     try {
-      Optional<RunState> state = JobStore.status(dir, name);
-      if (state.isEmpty()) {
-        ctx.out().println(name + ": no run recorded in " + dir);
-        return ExitCode.OK;
-      }
-      RunState run = state.get();
-      String text = run.describe();
-      ctx.out().print(text.endsWith("\n") ? text : text + "\n");
-      if (target.source() != null && !target.source().isRecordedAs(run.started().jobFile())) {
-        ctx.out().println("note: this run was started from " + run.started().jobFile() + ", not " + target.source().label()
-            + " (the same job name)");
-      } else if (target.currentSha() != null && !run.started().fileSha256().equals(target.currentSha())) {
-        ctx.out().println("note: " + target.source().label() + " changed since this run began");
-      }
-      if (!run.ended()) ctx.out().println(attachment(dir, name, run));
-      return master.url(ctx) == null ? ExitCode.OK : fromMaster(run);
+      read = RunReader.read(JobStore.jobDir(dir, name), runId);
     } catch (IOException e) {
       ctx.err().println("runner: cannot read the run journal in " + dir + ": " + e.getMessage());
       return ExitCode.USAGE;
     }
+    if (read.isEmpty()) {
+      List<String> kept = RunReader.runIds(JobStore.jobDir(dir, name));
+      ctx.err().println("runner: " + (runId == null ? "no run of " + name + " is recorded in " + dir
+          : "no run " + runId + " of " + name + " in " + dir + (kept.isEmpty() ? "" : " (runs kept: " + String.join(", ", kept) + ")")));
+      return ExitCode.USAGE;
+    }
+    RunView view = read.get().view();
+    int exit = view.exitCode() == null ? ExitCode.OK : view.exitCode();
+    if (output == Format.json) {
+      try {
+        ctx.out().println(StatusJson.of(read.get()));
+      } catch (IOException e) {
+        ctx.err().println("runner: cannot print the run as JSON: " + e.getMessage());
+        return ExitCode.FAILED;
+      }
+      return exit;
+    }
+    RunState run = read.get().fold().state();
+    ctx.out().print(StatusText.render(view, run));
+    if (target.source() != null && !target.source().isRecordedAs(run.started().jobFile())) {
+      ctx.out().println("note: this run was started from " + run.started().jobFile() + ", not " + target.source().label()
+          + " (the same job name)");
+    } else if (target.currentSha() != null && !run.started().fileSha256().equals(target.currentSha())) {
+      ctx.out().println("note: " + target.source().label() + " changed since this run began");
+    }
+    if (read.get().latest() && view.status().resumable()) ctx.out().println(attachment(dir, name, view));
+    int masterSays = master.url(ctx) == null ? ExitCode.OK : fromMaster(run);
+    return masterSays != ExitCode.OK ? masterSays : exit;
   }
 
-  /** Whether a runner is attached to the unfinished run, and if not, how to carry it on. */
-  private static String attachment(Path dir, String name, RunState run) throws IOException {
-    StateLock.Holder holder = JobStore.runner(dir, name);
-    if (holder.holds()) return "runner pid " + (holder.pid() == null ? "unknown" : holder.pid()) + " is running it";
-    String gone = holder.pid() == null ? "no runner is attached"
-        : ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)
-            ? "no runner is attached (pid " + holder.pid() + " no longer holds it)"
-            : "no runner is attached (pid " + holder.pid() + " is gone)";
-    String file = run.started().jobFile();
+  /** Why no runner works on the unfinished run, and how to carry it on or end it. */
+  private static String attachment(Path dir, String name, RunView view) {
+    String why = switch (view.status()) {
+      case NOT_ATTACHED -> {
+        Long pid = StateLock.readPid(JobStore.jobDir(dir, name).resolve(StateLock.FILE_NAME));
+        yield "no runner is attached" + (pid == null ? "" : " (pid " + pid + " is gone)");
+      }
+      case COULD_NOT_RUN -> "its runner could not use the cluster";
+      case JOURNAL_FAILED -> "its runner could not write the run journal";
+      default -> "its runner was interrupted";
+    };
+    String file = view.jobFile();
     boolean stdin = file.equals(JobSource.STDIN);
     String again = stdin ? "runner run - with the same job file on stdin" : "runner " + file;
-    return gone + "; run the same command to resume (" + again + "), or stop it with: runner kill "
-        + (stdin ? dir.resolve(name) : file);
+    return why + "; " + view.resumeHint(again, "runner kill " + (stdin ? dir.resolve(name) : file));
   }
 }

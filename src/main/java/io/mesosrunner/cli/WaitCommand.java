@@ -13,9 +13,10 @@ import picocli.CommandLine.Parameters;
  * code, as {@code kubectl wait} does for a condition. Read-only: follows the run's journal.
  */
 @Command(name = "wait", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Wait for the job's latest run to end, print one line and exit with its code.",
-        "Codes: 0 succeeded, 1 failed, 3 the cluster could not be used, 130 interrupted",
-        "(or no runner is attached to the unfinished run any more),",
+    description = {"Wait for the job's latest run (or --run ID) to end, print one line,",
+        "and exit with its code: 0 succeeded, 1 failed, 3 could not run,",
+        "4 journal not written, 130 interrupted (or no runner is attached",
+        "to the unfinished run any more), 137 killed,",
         "124 --timeout passed first, 2 no run is recorded.",
         "JOB is the job file, the job's name or its state directory (.runner/NAME).",
         "A run that has already ended answers at once."})
@@ -27,6 +28,11 @@ final class WaitCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "DURATION",
       description = "Give up after this long (e.g. 30s, 10m, 2h) and exit 124. Default: wait for ever.")
   String timeout;
+
+  @Option(names = "--run", paramLabel = "ID",
+      description = {"The run to wait for (the id runner run --detach printed).",
+          "Default: the latest recorded run, or the one a runner is starting."})
+  String runId;
 
   @Mixin StateDirOption state;
 
@@ -53,6 +59,6 @@ final class WaitCommand implements Callable<Integer> {
     JobTarget target = JobTarget.resolveOrSay(job, state, ctx);
     if (target == null) return ExitCode.USAGE;
     return new RunWatch(target.stateDir(), target.jobName(), ctx, RunWatch.POLL)
-        .follow(quiet ? RunWatch.Mode.WAIT_QUIET : RunWatch.Mode.WAIT, limit);
+        .follow(quiet ? RunWatch.Mode.WAIT_QUIET : RunWatch.Mode.WAIT, limit, runId);
   }
 }

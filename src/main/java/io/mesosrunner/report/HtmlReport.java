@@ -75,9 +75,10 @@ public final class HtmlReport {
   }
 
   private static void summary(StringBuilder b, RunReport r) {
-    String outcome = r.outcome() == null ? "NOT ENDED" : r.outcome();
+    String outcome = r.outcome() == null ? "NOT_ENDED" : r.outcome();
+    String word = r.state() == null ? "not ended" : r.state();
     b.append("<h1>").append(html(r.job())).append(": <span id=\"outcome\" class=\"outcome-").append(html(outcome))
-        .append("\">").append(html(outcome.toLowerCase(Locale.ROOT).replace('_', ' '))).append("</span>");
+        .append("\">").append(html(word)).append("</span>");
     if (r.reason() != null && !"SUCCEEDED".equals(r.outcome())) b.append(" <small>").append(html(r.reason())).append("</small>");
     b.append("</h1>\n<dl class=\"summary\">\n");
     item(b, "run", "run id", r.runId());
@@ -90,7 +91,7 @@ public final class HtmlReport {
     item(b, "failed-attempts", "failed attempts", Long.toString(r.failedAttempts()));
     item(b, "losses", "lost to the cluster", Long.toString(r.losses()));
     item(b, "started", "started", r.startedAt());
-    item(b, "exit", "exit code", Integer.toString(r.exitCode()));
+    item(b, "exit", "exit code", r.exitCode() == null ? "none yet (" + r.state() + ")" : Integer.toString(r.exitCode()));
     item(b, "file", "job file", r.jobFile() + (r.gitCommit() == null ? "" : " @ " + abbrev(r.gitCommit())));
     b.append("</dl>\n");
   }

@@ -119,7 +119,7 @@ public final class JunitReport {
   static String skipReason(RunReport r, RunReport.Instance i) {
     if ("DONE".equals(i.state()) || "FAILED".equals(i.state())) return null;
     String why = r.reason() == null ? "" : ": " + r.reason();
-    String stop = r.outcome() == null ? "the run had not ended" : "the run ended " + r.outcome().toLowerCase(Locale.ROOT);
+    String stop = r.exitCode() == null ? "the run had not ended" : "the run ended " + r.state();
     RunReport.Attempt last = i.lastAttempt();
     if (last == null) return "never launched: " + stop + why;
     if ("TASK_KILLED".equals(last.state())) return "killed when " + stop + why;

@@ -1,12 +1,12 @@
 package io.mesosrunner.report;
 
-import io.mesosrunner.schedule.AttemptRecord;
-import io.mesosrunner.schedule.InstanceRecord;
-import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.state.JournalRecord;
+import io.mesosrunner.state.RunFold;
 import io.mesosrunner.state.RunState;
-import java.time.Duration;
-import java.time.Instant;
+import io.mesosrunner.state.RunStatus;
+import io.mesosrunner.state.RunView;
+import io.mesosrunner.state.RunnerExit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,7 +16,9 @@ import java.util.function.Function;
 
 /**
  * The machine-readable summary of one run (written by {@code --report FILE} as JSON, drawn by
- * {@code --html FILE}). Immutable: built once from a {@link RunSnapshot} at the end of a run, or
+ * {@code --html FILE}). Immutable: built from the one fold of the run's journal ({@link RunFold})
+ * and its {@link RunView}, the same at the end of {@code run} as in {@code runner report} and
+ * {@code status -o json}; or
  * from the run's journal by {@code runner report}. Times are ISO-8601 strings in UTC; durations
  * are seconds.
  *
@@ -24,14 +26,18 @@ import java.util.function.Function;
  *                    written before the runner recorded utilisation)
  * @param utilisation samples of the cpus in use and offered over time, with the wait reason;
  *                    empty for journals written before the runner recorded them
+ * @param outcome     the recorded end ({@code SUCCEEDED}, {@code FAILED}, {@code KILLED}, ...), or
+ *                    the one its runner's exit code tells, or null while none is known
+ * @param state       where the run stands, as every command words it ({@link RunStatus#word()})
+ * @param exitCode    the run's exit code, or null while it runs
  * @param steps       a pipeline's steps in dependency order, each with its outcome; empty for a
  *                    single job
  */
 public record RunReport(
     String job, String jobFile, String fileSha256, String gitCommit, String runId, String cluster,
-    String frameworkId, String outcome, int exitCode, String reason, String startedAt, String endedAt,
-    double wallSeconds, int instances, int completed, int failed, long attempts, List<Instance> instanceList,
-    Double cpusPerTask, List<Sample> utilisation, List<Step> steps) {
+    String frameworkId, String outcome, String state, Integer exitCode, String reason, String startedAt,
+    String endedAt, double wallSeconds, int instances, int completed, int failed, long attempts,
+    List<Instance> instanceList, Double cpusPerTask, List<Sample> utilisation, List<Step> steps) {
 
   public RunReport {
     instanceList = List.copyOf(instanceList);
@@ -41,10 +47,10 @@ public record RunReport(
 
   /** A report of a single job (no steps). */
   public RunReport(String job, String jobFile, String fileSha256, String gitCommit, String runId, String cluster,
-      String frameworkId, String outcome, int exitCode, String reason, String startedAt, String endedAt,
-      double wallSeconds, int instances, int completed, int failed, long attempts, List<Instance> instanceList,
-      Double cpusPerTask, List<Sample> utilisation) {
-    this(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, exitCode, reason, startedAt, endedAt,
+      String frameworkId, String outcome, String state, Integer exitCode, String reason, String startedAt,
+      String endedAt, double wallSeconds, int instances, int completed, int failed, long attempts,
+      List<Instance> instanceList, Double cpusPerTask, List<Sample> utilisation) {
+    this(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, state, exitCode, reason, startedAt, endedAt,
         wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask, utilisation, List.of());
   }
 
@@ -68,7 +74,7 @@ public record RunReport(
 
   /** This report with a pipeline's steps. */
   public RunReport withSteps(List<Step> newSteps) {
-    return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, exitCode, reason,
+    return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, state, exitCode, reason,
         startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask, utilisation,
         newSteps);
   }
@@ -123,14 +129,15 @@ public record RunReport(
   /** This report with another exit code. */
   /** This report with the cpus each task holds, when the samples did not tell it. */
   public RunReport withCpusPerTask(double cpus) {
-    return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, exitCode, reason,
+    return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, state, exitCode, reason,
         startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpus, utilisation, steps);
   }
 
-  public RunReport withExitCode(int code) {
-    return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, code, reason,
-        startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask, utilisation,
-        steps);
+  /** This report with another description of its cluster (the runner's own, richer than the journal's). */
+  public RunReport withCluster(String description) {
+    return new RunReport(job, jobFile, fileSha256, gitCommit, runId, description, frameworkId, outcome, state, exitCode,
+        reason, startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask,
+        utilisation, steps);
   }
 
   /** Losses over all instances. */
@@ -148,119 +155,73 @@ public record RunReport(
   }
 
   /**
-   * Builds the report from what a run ended with.
+   * Builds the report of the run {@code fold} holds, standing where {@code view} says.
    *
-   * @param sandboxOf  where a task's files are, or null
-   * @param stderrOf   the last stderr lines of a task that did not finish, or an empty list
-   * @param exitCode   the exit code the runner returns
+   * @param sandboxOf where a task's files are, or null when not known
    */
-  public static RunReport of(RunSnapshot s, Function<String, String> sandboxOf,
-      Function<String, List<String>> stderrOf, int exitCode) {
-    List<Instance> list = new ArrayList<>(s.instances().size());
-    int completed = 0;
-    int failed = 0;
-    long attempts = 0;
-    for (InstanceRecord r : s.instances()) {
-      List<Attempt> atts = new ArrayList<>(r.attempts().size());
-      for (AttemptRecord a : r.attempts()) {
-        atts.add(new Attempt(a.taskId(), a.attempt(), a.agentId(), a.hostname(),
-            a.state() == null ? null : "TASK_" + a.state(), a.exitCode(), a.message(),
-            a.cause() == null ? null : a.cause().name(), str(a.startedAt()), str(a.endedAt()),
-            sandboxOf.apply(a.taskId()), a.state() == TaskState.FINISHED ? List.of() : stderrOf.apply(a.taskId())));
-      }
-      attempts += atts.size();
-      switch (r.state()) {
-        case DONE -> completed++;
-        case FAILED -> failed++;
-        default -> { }
-      }
-      list.add(new Instance(r.index(), r.state().name(), r.failures(), r.losses(), atts));
-    }
-    Instant end = s.endedAt() == null ? s.startedAt() : s.endedAt();
-    double wall = Duration.between(s.startedAt(), end).toMillis() / 1000.0;
-    return new RunReport(s.job(), s.jobFile(), s.fileSha256(), s.gitCommit(), s.runId(), s.cluster(),
-        s.frameworkId(), s.outcome(), exitCode, s.reason(), str(s.startedAt()), str(s.endedAt()), wall, list.size(),
-        completed, failed, attempts, list, s.cpusPerTask(), s.utilisation());
-  }
-
-  /**
-   * Builds the report from a run's journal records (oldest first), as {@code runner report} does.
-   * Works for journals of any runner version: what an old journal lacks (utilisation samples,
-   * stderr tails) is empty.
-   *
-   * @param exitCode the exit code the run returned (or would return)
-   * @throws IllegalArgumentException when the records do not describe one run
-   */
-  public static RunReport fromJournal(List<? extends JournalRecord> records, int exitCode) {
-    return fromJournal(records, exitCode, null);
-  }
-
-  /**
-   * As {@link #fromJournal(List, int)}, for a run that may have ended without an end record
-   * (interrupted, or its cluster lost): its outcome is then {@code unendedOutcome}.
-   */
-  public static RunReport fromJournal(List<? extends JournalRecord> records, int exitCode, String unendedOutcome) {
-    RunState state = RunState.fold(records);
-    List<Sample> samples = new ArrayList<>();
-    Double cpusPerTask = null;
+  public static RunReport of(RunFold fold, RunView view, Function<String, String> sandboxOf) {
+    RunState state = fold.state();
     Map<String, List<String>> tails = new HashMap<>();
-    long endMs = state.started().startedAtEpochMs();
-    for (JournalRecord r : records) {
-      if (r instanceof JournalRecord.Utilisation u) {
-        samples.add(new Sample(Times.iso(u.atEpochMs()), u.cpusInUseMilli() / 1000.0,
-            u.cpusOfferedMilli() / 1000.0, u.running(), u.waiting(), u.waitReason()));
-        if (cpusPerTask == null && u.running() > 0) cpusPerTask = Math.round((double) u.cpusInUseMilli() / u.running()) / 1000.0;
-      } else if (r instanceof JournalRecord.StderrTail t) {
-        tails.put(t.taskId(), t.lines().isEmpty() ? List.of() : Arrays.asList(t.lines().split("\n", -1)));
-      } else if (r instanceof JournalRecord.RunEnded e) {
-        endMs = Math.max(endMs, e.atEpochMs());
-      } else if (r instanceof JournalRecord.TaskStateChanged c) {
-        endMs = Math.max(endMs, c.atEpochMs());
-      } else if (r instanceof JournalRecord.TaskLaunched l) {
-        endMs = Math.max(endMs, l.atEpochMs());
-      }
-    }
+    fold.stderrTails().forEach((task, lines) -> tails.put(task, lines.isEmpty() ? List.of()
+        : Arrays.asList(lines.split("\n", -1))));
     List<Instance> list = new ArrayList<>(state.instances().size());
-    int completed = 0;
-    int failed = 0;
-    long attempts = 0;
     for (RunState.Instance i : state.instances()) {
       List<Attempt> atts = new ArrayList<>(i.attempts().size());
       for (RunState.Attempt a : i.attempts()) {
         atts.add(new Attempt(a.taskId(), a.attempt(), a.agentId(), a.hostname(),
             a.state() == null ? null : "TASK_" + a.state(), a.exitCode(), a.message(),
             a.cause() == null ? null : a.cause().name(), Times.iso(a.launchedAtEpochMs()),
-            a.settled() ? Times.iso(a.updatedAtEpochMs()) : null, null,
+            a.settled() ? Times.iso(a.updatedAtEpochMs()) : null, sandboxOf.apply(a.taskId()),
             tails.getOrDefault(a.taskId(), List.of())));
       }
-      attempts += atts.size();
-      String st;
-      if (i.completed()) {
-        st = "DONE";
-        completed++;
-      } else if (i.failed()) {
-        st = "FAILED";
-        failed++;
-      } else if (state.ended()) {
-        st = "ABANDONED";
-      } else if (i.lastAttempt() != null && !i.lastAttempt().settled()) {
-        st = "ACTIVE";
-      } else {
-        st = "PENDING";
-      }
-      list.add(new Instance(i.index(), st, i.failures(), i.losses(), atts));
+      list.add(new Instance(i.index(), instanceState(i, view.status().over()), i.failures(), i.losses(), atts));
+    }
+    List<Sample> samples = new ArrayList<>();
+    Double cpusPerTask = null;
+    for (JournalRecord.Utilisation u : fold.samples()) {
+      samples.add(new Sample(Times.iso(u.atEpochMs()), u.cpusInUseMilli() / 1000.0,
+          u.cpusOfferedMilli() / 1000.0, u.running(), u.waiting(), u.waitReason()));
+      if (cpusPerTask == null && u.running() > 0) cpusPerTask = Math.round((double) u.cpusInUseMilli() / u.running()) / 1000.0;
     }
     JournalRecord.RunStarted s = state.started();
-    String startedAt = Times.iso(s.startedAtEpochMs());
-    String endedAt = state.ended() ? Times.iso(endMs) : null;
     return new RunReport(s.jobName(), s.jobFile(), s.fileSha256(), s.gitCommit(), s.runId(), s.cluster(),
-        state.frameworkId(), state.outcome() != null ? state.outcome().name() : unendedOutcome, exitCode,
-        state.endReason(),
-        startedAt, endedAt, (endMs - s.startedAtEpochMs()) / 1000.0, list.size(), completed, failed, attempts, list,
-        cpusPerTask, samples);
+        state.frameworkId(), outcomeOf(view), view.status().word(), view.exitCode(),
+        state.endReason() != null ? state.endReason() : view.reason(), Times.iso(s.startedAtEpochMs()),
+        view.status().over() ? Times.iso(view.lastAtMs()) : null, view.wallSeconds(), list.size(), view.completed(),
+        view.failed(), view.attempts(), list, cpusPerTask, samples);
   }
 
-  private static String str(Instant t) {
-    return t == null ? null : t.toString();
+  private static String instanceState(RunState.Instance i, boolean over) {
+    if (i.completed()) return "DONE";
+    if (i.failed()) return "FAILED";
+    if (over) return "ABANDONED";
+    if (i.lastAttempt() != null && !i.lastAttempt().settled()) return "ACTIVE";
+    return "PENDING";
   }
+
+  private static String outcomeOf(RunView view) {
+    return switch (view.status()) {
+      case SUCCEEDED -> Outcome.SUCCEEDED.name();
+      case FAILED -> Outcome.FAILED.name();
+      case COULD_NOT_RUN -> Outcome.CLUSTER_FAILED.name();
+      case INTERRUPTED -> Outcome.INTERRUPTED.name();
+      case KILLED -> Outcome.KILLED.name();
+      default -> null;
+    };
+  }
+
+  /**
+   * Builds the report from a run's journal records (oldest first), as if its runner had exited
+   * with {@code exitCode} (when the records hold no end). For tests and tools that hold records.
+   *
+   * @throws IllegalArgumentException when the records do not describe one run
+   */
+  public static RunReport fromJournal(List<? extends JournalRecord> records, int exitCode) {
+    RunFold fold = new RunFold();
+    for (JournalRecord r : records) fold.accept(r);
+    String runId = fold.started().runId();
+    RunView view = RunView.of(fold, new RunView.Attachment(null, false, new RunnerExit.Recorded(runId, exitCode)));
+    return of(fold, view, t -> null);
+  }
+
 }

@@ -20,13 +20,8 @@ public final class TextSummary {
    */
   public static String render(RunReport r, IntFunction<List<String>> stderrTail) {
     StringBuilder b = new StringBuilder();
-    String verdict = switch (r.outcome() == null ? "" : r.outcome()) {
-      case "SUCCEEDED" -> "succeeded";
-      case "FAILED" -> "FAILED";
-      case "INTERRUPTED" -> "interrupted";
-      case "CLUSTER_FAILED" -> "could not run";
-      default -> "ended";
-    };
+    // The state as every command words it; a failure in capitals, as it should catch the eye.
+    String verdict = r.state() == null ? "ended" : r.state().equals("failed") ? "FAILED" : r.state();
     b.append(r.job()).append(": ").append(verdict);
     if (r.reason() != null && !"SUCCEEDED".equals(r.outcome())) b.append(": ").append(r.reason());
     b.append('\n');

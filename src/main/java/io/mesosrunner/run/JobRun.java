@@ -67,6 +67,7 @@ public final class JobRun {
   private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
   private final List<Action> pending = new ArrayList<>();
   private volatile Throwable internalError;
+  private volatile IOException journalError;
 
   public JobRun(JobScheduler scheduler, Cluster cluster, Clock clock, Duration tick, Duration progressEvery,
       Observer observer) {
@@ -109,6 +110,14 @@ public final class JobRun {
     queue.add(new Event.InterruptRequested(why));
   }
 
+  /**
+   * Why the journal could not be written (no space, read-only, deleted under the run), or null:
+   * the run then stopped launching and killed what it had launched.
+   */
+  public IOException journalError() {
+    return journalError;
+  }
+
   /** The exception that broke the loop, if any. */
   public Throwable internalError() {
     return internalError;
@@ -146,6 +155,13 @@ public final class JobRun {
     return scheduler.outcome();
   }
 
+  /** Without a durable record nothing new may be launched or acknowledged: keep only what stops the run. */
+  private void stopWithoutJournal(String why) {
+    pending.removeIf(a -> a instanceof Action.Launch || a instanceof Action.Acknowledge);
+    pending.addAll(scheduler.handle(new Event.InterruptRequested(why)));
+    pending.removeIf(a -> a instanceof Action.Launch || a instanceof Action.Acknowledge);
+  }
+
   /** Events handled before one journal flush, at most. */
   static final int MAX_BATCH = 256;
 
@@ -161,14 +177,22 @@ public final class JobRun {
 
   /** Makes the batch's state durable, then carries out its actions (the write-ahead rule). */
   private void commit() {
-    try {
-      journal.flush();
-    } catch (IOException | RuntimeException e) {
-      log.error("cannot write the run journal", e);
-      if (internalError == null) internalError = e;
-      // Without a durable record nothing new may be launched or acknowledged: keep only what stops the run.
+    if (journalError != null) {
+      // Nothing more can be made durable: only what stops the run is carried out.
       pending.removeIf(a -> a instanceof Action.Launch || a instanceof Action.Acknowledge);
-      pending.addAll(scheduler.handle(new Event.InterruptRequested("cannot write the run journal: " + e.getMessage())));
+    } else {
+      try {
+        journal.flush();
+      } catch (IOException e) {
+        // One line for the user comes from the command; the trace only with --verbose.
+        log.debug("cannot write the run journal", e);
+        journalError = e;
+        stopWithoutJournal("cannot write the run journal: " + e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("cannot write the run journal", e);
+        if (internalError == null) internalError = e;
+        stopWithoutJournal("cannot write the run journal: " + e);
+      }
     }
     for (Action a : pending) {
       try {

@@ -9,5 +9,10 @@ public enum Outcome {
   /** The cluster could not be reached or refused the framework. */
   CLUSTER_FAILED,
   /** Ctrl-C or SIGTERM, after the launched tasks were killed. */
-  INTERRUPTED
+  INTERRUPTED,
+  /**
+   * {@code runner kill} ended the run: its tasks killed, its framework torn down; the next run of
+   * the job is a new run. Never decided by the scheduler, only recorded by the command.
+   */
+  KILLED
 }

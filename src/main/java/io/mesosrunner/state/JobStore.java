@@ -183,6 +183,24 @@ public final class JobStore implements Closeable {
     return journal;
   }
 
+  /**
+   * Puts the journal back when the job's state directory was deleted under the run: the directory
+   * (with its {@code .gitignore} when the runner made it) and the journal as far as it was written,
+   * so the same command resumes the run. Does nothing when the journal is where it was.
+   *
+   * @return whether it was restored
+   */
+  public boolean restoreIfDeleted(Path stateDir) throws IOException {
+    if (Files.exists(journal.file())) return false;
+    boolean created = !Files.exists(stateDir);
+    Durable.createDirectories(dir);
+    if (created || DEFAULT_DIR_NAME.equals(String.valueOf(stateDir.toAbsolutePath().normalize().getFileName()))) {
+      keepOutOfVersionControl(stateDir);
+    }
+    journal.restore();
+    return true;
+  }
+
   /** Closes the journal and releases the lock. */
   @Override
   public void close() throws IOException {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The scheduler's journal, written to a {@link RunJournal}: records collect in memory while the
@@ -24,9 +25,19 @@ public final class JournalWriter implements SchedulerJournal {
 
   private final RunJournal journal;
   private final List<JournalRecord> batch = new ArrayList<>();
+  private final Consumer<JournalRecord> appended;
 
   public JournalWriter(RunJournal journal) {
+    this(journal, r -> { });
+  }
+
+  /**
+   * A writer that hands each record to {@code appended} once it is durable (the run's own
+   * {@link RunFold}, so that what the runner shows at its end is what its journal says).
+   */
+  public JournalWriter(RunJournal journal, Consumer<JournalRecord> appended) {
     this.journal = journal;
+    this.appended = appended;
   }
 
   @Override
@@ -77,6 +88,8 @@ public final class JournalWriter implements SchedulerJournal {
   public void flush() throws IOException {
     if (batch.isEmpty()) return;
     journal.append(batch);
+    journal.checkInPlace();
+    for (JournalRecord r : batch) appended.accept(r);
     batch.clear();
   }
 }

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -76,6 +77,7 @@ public final class RunJournal implements Closeable {
 
   private final Path file;
   private final FileChannel channel;
+  private final Object fileKey;
   private final Contents recovered;
   private long size;
   private boolean broken;
@@ -84,6 +86,7 @@ public final class RunJournal implements Closeable {
   private RunJournal(Path file, FileChannel channel, Contents recovered, long size) {
     this.file = file;
     this.channel = channel;
+    this.fileKey = keyOf(file);
     this.recovered = recovered;
     this.size = size;
   }
@@ -225,6 +228,45 @@ public final class RunJournal implements Closeable {
       throw e;
     }
     size += len;
+  }
+
+  /**
+   * Checks that the journal's path still names the file being written: a state directory deleted
+   * under a live run ({@code rm -rf .runner}) leaves appends going to a file nobody can read.
+   *
+   * @throws FileSystemException naming the path when the file is gone or another file took its place
+   */
+  public void checkInPlace() throws IOException {
+    Object now = keyOf(file);
+    if (now == null) throw new FileSystemException(file.toString(), null, "deleted under the run");
+    if (fileKey != null && !fileKey.equals(now)) throw new FileSystemException(file.toString(), null, "replaced under the run");
+  }
+
+  /**
+   * Writes what this journal holds (read through its open file, which outlives its deletion) to
+   * its path again, creating the directory: after {@link #checkInPlace} found it deleted, so the
+   * same command can resume the run.
+   */
+  public synchronized void restore() throws IOException {
+    Path dir = file.getParent();
+    Durable.createDirectories(dir);
+    Path tmp = dir.resolve(FILE_NAME + ".tmp");
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      long at = 0;
+      while (at < size) at += channel.transferTo(at, size - at, out);
+      out.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Durable.syncDirectory(dir);
+  }
+
+  private static Object keyOf(Path file) {
+    try {
+      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Closes the file. Appends fail afterwards. */

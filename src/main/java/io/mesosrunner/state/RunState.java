@@ -114,12 +114,6 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
   }
 
   /**
-   * Folds {@code records} (a journal's, oldest first) into the run's state.
-   *
-   * @throws IllegalArgumentException when the records do not describe one run: not starting with
-   *     RunStarted, a second RunStarted, or an instance index outside the run
-   */
-  /**
    * What a scheduler needs to carry this run on: completed and failed instances, the counts, and
    * the tasks that may still run.
    *
@@ -142,90 +136,19 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
     return new Resume(frameworkId, list, adoptLive);
   }
 
+  /**
+   * Folds {@code records} (a journal's, oldest first) into the run's state ({@link RunFold} over a list).
+   *
+   * @throws IllegalArgumentException when the records do not describe one run: not starting with
+   *     RunStarted, a second RunStarted, or an instance index outside the run
+   */
   public static RunState fold(List<? extends JournalRecord> records) {
-    if (records.isEmpty() || !(records.get(0) instanceof RunStarted started)) {
-      throw new IllegalArgumentException("a run journal starts with RunStarted (got "
-          + (records.isEmpty() ? "no records" : records.get(0).getClass().getSimpleName()) + ")");
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("a run journal starts with RunStarted (got no records)");
     }
-    int n = started.instances();
-    List<List<MutableAttempt>> attempts = new ArrayList<>(n);
-    String[] completedBy = new String[n];
-    String[] failedReason = new String[n];
-    String[] carriedFrom = new String[n];
-    for (int i = 0; i < n; i++) attempts.add(new ArrayList<>());
-    Map<String, MutableAttempt> byTask = new HashMap<>();
-    String frameworkId = null;
-    Outcome outcome = null;
-    String endReason = null;
-    for (int r = 1; r < records.size(); r++) {
-      JournalRecord rec = records.get(r);
-      if (rec instanceof RunStarted s) {
-        throw new IllegalArgumentException("record " + r + " starts a second run (" + s.runId()
-            + ") in the journal of run " + started.runId());
-      } else if (rec instanceof FrameworkRegistered f) {
-        frameworkId = f.frameworkId();
-      } else if (rec instanceof TaskLaunched l) {
-        checkIndex(l.instance(), n, r);
-        if (!byTask.containsKey(l.taskId())) {
-          MutableAttempt a = new MutableAttempt(l);
-          byTask.put(l.taskId(), a);
-          attempts.get(l.instance()).add(a);
-        }
-      } else if (rec instanceof TaskStateChanged c) {
-        MutableAttempt a = byTask.get(c.taskId());
-        if (a != null) {
-          a.state = c.taskState();
-          if (c.exitCode() != null) a.exitCode = c.exitCode();
-          a.message = c.message();
-          a.cause = c.endCause();
-          a.updatedAt = c.atEpochMs();
-          int i = a.launch.instance();
-          if (a.state == TaskState.FINISHED && completedBy[i] == null && failedReason[i] == null) {
-            completedBy[i] = a.launch.taskId();
-          }
-        }
-      } else if (rec instanceof InstanceCompleted c) {
-        checkIndex(c.instance(), n, r);
-        if (completedBy[c.instance()] == null && failedReason[c.instance()] == null) {
-          completedBy[c.instance()] = c.taskId();
-        }
-      } else if (rec instanceof InstanceFailed f) {
-        checkIndex(f.instance(), n, r);
-        if (completedBy[f.instance()] == null && failedReason[f.instance()] == null) {
-          failedReason[f.instance()] = f.reason();
-        }
-      } else if (rec instanceof InstancesCarriedOver c) {
-        for (int i : c.indexes()) {
-          checkIndex(i, n, r);
-          carriedFrom[i] = c.fromRunId();
-        }
-      } else if (rec instanceof RunEnded e) {
-        if (outcome == null) {
-          outcome = e.runOutcome();
-          endReason = e.reason();
-        }
-      }
-    }
-    List<Instance> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      int failures = 0;
-      int losses = 0;
-      List<Attempt> list = new ArrayList<>(attempts.get(i).size());
-      for (MutableAttempt a : attempts.get(i)) {
-        if (a.cause == EndCause.FAILED || a.cause == EndCause.TIMED_OUT) failures++;
-        if (a.cause == EndCause.LOST) losses++;
-        list.add(a.freeze());
-      }
-      out.add(new Instance(i, completedBy[i], carriedFrom[i], failedReason[i], failures, losses, list));
-    }
-    return new RunState(started, frameworkId, out, outcome, endReason);
-  }
-
-  private static void checkIndex(int instance, int n, int r) {
-    if (instance >= n) {
-      throw new IllegalArgumentException("record " + r + " names instance " + instance + ", but the run has "
-          + n + " instance" + (n == 1 ? "" : "s"));
-    }
+    RunFold fold = new RunFold();
+    for (JournalRecord r : records) fold.accept(r);
+    return fold.state();
   }
 
   /** Whether the run has ended (a new run of the job starts a fresh journal). */
@@ -271,76 +194,4 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
     return out;
   }
 
-  /**
-   * For {@code runner status}: a header line, one line per instance not completed, and a line of
-   * counts.
-   */
-  public String describe() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("run ").append(started.runId()).append(" of ").append(started.jobName())
-        .append(" (").append(started.jobFile()).append(", sha256 ")
-        .append(started.fileSha256(), 0, Math.min(12, started.fileSha256().length()))
-        .append(started.gitCommit() == null ? "" : ", commit " + abbrev(started.gitCommit()))
-        .append(") on ").append(started.cluster())
-        .append(", started ").append(Instant.ofEpochMilli(started.startedAtEpochMs())).append(": ")
-        .append(outcome == null ? "not ended" : "ended " + outcome + (endReason == null ? "" : " (" + endReason + ")"))
-        .append('\n');
-    int active = 0;
-    int failed = 0;
-    int waiting = 0;
-    int failures = 0;
-    int losses = 0;
-    for (Instance i : instances) {
-      failures += i.failures();
-      losses += i.losses();
-      if (i.completed()) continue;
-      Attempt last = i.lastAttempt();
-      sb.append("  instance ").append(i.index()).append(": ");
-      if (i.failed()) {
-        failed++;
-        sb.append("failed: ").append(i.failedReason());
-      } else if (last == null) {
-        waiting++;
-        sb.append("not launched");
-      } else {
-        if (last.settled()) waiting++;
-        else active++;
-        sb.append("attempt ").append(last.attempt()).append(" (").append(last.taskId()).append(") ")
-            .append(last.state() == null ? "launch recorded, no update" : last.state().name())
-            .append(" on ").append(last.hostname() == null ? last.agentId() : last.hostname());
-        if (last.exitCode() != null) sb.append(", exit ").append(last.exitCode());
-        if (last.cause() != null) sb.append(", ").append(last.cause().name().toLowerCase());
-      }
-      sb.append(", ").append(i.failures()).append(i.failures() == 1 ? " failure, " : " failures, ")
-          .append(i.losses()).append(i.losses() == 1 ? " loss" : " losses").append('\n');
-    }
-    sb.append("completed ").append(completedCount()).append('/').append(instances.size())
-        .append(", active ").append(active).append(", waiting ").append(waiting)
-        .append(", failed ").append(failed).append("; failures ").append(failures)
-        .append(", losses ").append(losses).append("; unsettled tasks ").append(unsettled().size());
-    return sb.toString();
-  }
-
-  private static String abbrev(String commit) {
-    return commit.length() > 12 ? commit.substring(0, 12) : commit;
-  }
-
-  private static final class MutableAttempt {
-    final TaskLaunched launch;
-    TaskState state;
-    Integer exitCode;
-    String message;
-    EndCause cause;
-    long updatedAt;
-
-    MutableAttempt(TaskLaunched launch) {
-      this.launch = launch;
-      this.updatedAt = launch.atEpochMs();
-    }
-
-    Attempt freeze() {
-      return new Attempt(launch.taskId(), launch.instance(), launch.attempt(), launch.agentId(), launch.hostname(),
-          launch.atEpochMs(), state, exitCode, message, cause, updatedAt);
-    }
-  }
 }

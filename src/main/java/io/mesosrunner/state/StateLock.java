@@ -125,6 +125,25 @@ public final class StateLock implements Closeable {
     }
   }
 
+  /**
+   * Whether a runner holds the lock of job state directory {@code dir}, as far as can be told
+   * without probing the lock (which could refuse a runner starting at that instant): the pid in the
+   * lock file is alive; for this very process, whether it holds the lock now.
+   */
+  public static boolean heldByALiveRunner(Path dir) {
+    Path lockFile = dir.resolve(FILE_NAME);
+    Long pid = readPid(lockFile);
+    if (pid == null) return false;
+    if (pid == ProcessHandle.current().pid()) {
+      try {
+        return HELD_IN_THIS_PROCESS.contains(lockFile.toRealPath());
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
   /** The pid written into {@code <dir>/lock}, or null when there is none or it cannot be read. */
   public static Long readPid(Path lockFile) {
     try {

@@ -110,8 +110,8 @@ class RecordedRunTest {
     Path job = jobFile("quick.yaml", QUICK);
     String runId = recordUnfinishedRun(job, "local", null);
     Files.writeString(job, QUICK + "comand: oops\n");
-    Cli.run("status", job.toString(), "--state-dir", state().toString()).exitedWith(0)
-        .outContains("run " + runId + " of quick", "note: " + job + " changed since this run began").noStackTrace();
+    Cli.run("status", job.toString(), "--state-dir", state().toString()).exitedWith(130)
+        .outContains("quick: run " + runId + " not attached", "note: " + job + " changed since this run began").noStackTrace();
     Cli.run("kill", job.toString(), "--state-dir", state().toString()).exitedWith(0)
         .outContains("quick: killed 0 task processes left by run " + runId);
     assertThat(latest().ended()).isTrue();
@@ -122,10 +122,10 @@ class RecordedRunTest {
     Path job = jobFile("quick.yaml", QUICK);
     String runId = recordUnfinishedRun(job, "local", null);
     Files.move(job, tmp.resolve("elsewhere.yaml"));
-    Cli.run("status", job.toString(), "--state-dir", state().toString()).exitedWith(0).outContains("run " + runId);
-    Cli.run("status", "quick", "--state-dir", state().toString()).exitedWith(0).outContains("run " + runId);
-    Cli.run("status", state().resolve("quick").toString()).exitedWith(0).outContains("run " + runId);
-    Cli.run("status", state().toString()).exitedWith(0).outContains("run " + runId);
+    Cli.run("status", job.toString(), "--state-dir", state().toString()).exitedWith(130).outContains("run " + runId);
+    Cli.run("status", "quick", "--state-dir", state().toString()).exitedWith(130).outContains("run " + runId);
+    Cli.run("status", state().resolve("quick").toString()).exitedWith(130).outContains("run " + runId);
+    Cli.run("status", state().toString()).exitedWith(130).outContains("run " + runId);
     Cli.run("kill", "quick", "--state-dir", state().toString()).exitedWith(0).outContains("left by run " + runId);
     Cli.run("status", "nosuchjob", "--state-dir", state().toString()).exitedWith(2)
         .errContains("no job file, job name or state directory called nosuchjob");
@@ -158,12 +158,12 @@ class RecordedRunTest {
     Process gone = new ProcessBuilder("true").start();
     assertThat(gone.waitFor(30, TimeUnit.SECONDS)).isTrue();
     Files.writeString(state().resolve("quick").resolve(StateLock.FILE_NAME), gone.pid() + "\n");
-    Cli.run("status", job.toString(), "--state-dir", state().toString()).exitedWith(0)
-        .outContains("no runner is attached (pid " + gone.pid() + " is gone); run the same command to resume (runner "
+    Cli.run("status", job.toString(), "--state-dir", state().toString()).exitedWith(130)
+        .outContains("no runner is attached (pid " + gone.pid() + " is gone); run the same command to resume it (runner "
             + job.toRealPath() + ")");
     try (JobStore held = JobStore.open(state(), "quick")) {
       Cli.run("status", job.toString(), "--state-dir", state().toString()).exitedWith(0)
-          .outContains("runner pid " + ProcessHandle.current().pid() + " is running it");
+          .outContains(" running (runner pid " + ProcessHandle.current().pid() + ")");
       assertThat(StateLock.holder(state().resolve("quick")).holds()).as("the probe leaves the lock held").isTrue();
     }
   }
@@ -214,7 +214,7 @@ class RecordedRunTest {
     Cli.run(Map.of("RUNNER_STATE_DIR", fromEnv.toString()), job.toString(), "-q").exitedWith(0);
     assertThat(JobStore.status(fromEnv, "quick")).isPresent();
     assertThat(tmp.resolve(".runner")).doesNotExist();
-    Cli.run(Map.of("RUNNER_STATE_DIR", fromEnv.toString()), "status", "quick").exitedWith(0).outContains("ended SUCCEEDED");
+    Cli.run(Map.of("RUNNER_STATE_DIR", fromEnv.toString()), "status", "quick").exitedWith(0).outContains("succeeded (exit 0)");
   }
 
   // ------------------------------------------------------------------ 13.8 stdin and several files

@@ -101,20 +101,52 @@ class ResumeTest {
   @Test
   void statusShowsTheLatestRunFromItsJournal() throws Exception {
     Path job = job(4);
-    Cli.run("status", job.toString(), "--state-dir", state()).exitedWith(0).outContains("no run recorded");
+    // As wait and logs: a job that never ran has nothing to show (exit 2).
+    Cli.run("status", job.toString(), "--state-dir", state()).exitedWith(2).errContains("no run of resumable is recorded");
     interruptedRun(job).exitedWith(130);
-    CliResult status = Cli.run("status", job.toString(), "--state-dir", state()).exitedWith(0);
-    assertThat(status.out()).contains("resumable").contains("2");
+    // The status's exit code is the run's: interrupted, 130, and the same command resumes it.
+    CliResult status = Cli.run("status", job.toString(), "--state-dir", state()).exitedWith(130);
+    assertThat(status.out()).contains("resumable: run ", " interrupted (exit 130)", "run the same command to resume it");
   }
 
   @Test
   void killMarksAnInterruptedRunEndedSoTheNextRunStartsAfresh() throws Exception {
     Path job = job(4);
     interruptedRun(job).exitedWith(130);
-    Cli.run("kill", job.toString(), "--state-dir", state()).exitedWith(0).outContains("left by run");
+    Cli.run("kill", job.toString(), "--state-dir", state()).exitedWith(0).outContains("left by run", " killed");
+    // Killed, in every command's words and with one exit code.
+    Cli.run("status", job.toString(), "--state-dir", state()).exitedWith(137).outContains(" killed (exit 137)");
+    Cli.run("wait", job.toString(), "--state-dir", state()).exitedWith(137).outContains(" killed (exit 137)");
+    assertThat(Cli.run("status", job.toString(), "-o", "json", "--state-dir", state()).exitedWith(137).out())
+        .contains("\"state\" : \"killed\"", "\"exitCode\" : 137");
+    Cli.run("report", job.toString(), "--state-dir", state()).exitedWith(0).outContains("resumable: killed");
     Cli.run("kill", job.toString(), "--state-dir", state()).exitedWith(0).outContains("nothing to kill");
     Files.writeString(tmp.resolve("marker"), "go");
     Cli.run(job.toString(), "--state-dir", state()).exitedWith(0).errContains("4 of 4 completed");
     assertThat(Files.readAllLines(log())).hasSize(8);
+  }
+
+  @Test
+  void aResumedRunsSummaryAndItsReportsAgreeAndKeepTheAttemptsBeforeTheInterruption() throws Exception {
+    Path job = job(4);
+    interruptedRun(job).exitedWith(130);
+    Files.writeString(tmp.resolve("marker"), "go");
+    Path json = tmp.resolve("run.json");
+    CliResult resumed = Cli.run(job.toString(), "--state-dir", state(), "--report", json.toString()).exitedWith(0);
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode atEnd = mapper.readTree(json.toFile());
+    JsonNode rebuilt = mapper.readTree(Cli.run("report", job.toString(), "--state-dir", state(), "--report", "-")
+        .exitedWith(0).out());
+    // Instances 0 and 1 finished before the interruption: their attempts and times are kept.
+    for (JsonNode report : List.of(atEnd, rebuilt)) {
+      JsonNode first = report.get("instances").get(0).get("attempts");
+      assertThat(first).as("attempts of instance 0 in %s", report).hasSize(1);
+      assertThat(first.get(0).get("endedAt").isNull()).isFalse();
+    }
+    for (String field : List.of("state", "exitCode", "attempts", "completed", "failed", "wallSeconds", "startedAt", "endedAt")) {
+      assertThat(atEnd.get(field)).as(field).isEqualTo(rebuilt.get(field));
+    }
+    String attemptsLine = resumed.err().lines().filter(l -> l.startsWith("  attempts:")).findFirst().orElseThrow();
+    Cli.run("report", job.toString(), "--state-dir", state()).exitedWith(0).outContains(attemptsLine);
   }
 }

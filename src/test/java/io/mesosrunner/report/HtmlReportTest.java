@@ -17,7 +17,7 @@ class HtmlReportTest {
             "2026-01-01T00:00:03Z", "2026-01-01T00:00:04Z", null, List.of(stderr)));
     List<RunReport.Attempt> a1 = List.of(new RunReport.Attempt("j.1.1.r", 1, "ag", "host", "TASK_FINISHED", 0, null,
         null, "2026-01-01T00:00:01Z", "2026-01-01T00:00:05Z", null, List.of()));
-    return new RunReport("j</script>", "j.yaml", "ab".repeat(32), null, "r", "local", null, "FAILED", 1, "instance 0 failed",
+    return new RunReport("j</script>", "j.yaml", "ab".repeat(32), null, "r", "local", null, "FAILED", "failed", 1, "instance 0 failed",
         "2026-01-01T00:00:00Z", "2026-01-01T00:00:06Z", 6.0, 2, 1, 1, 3,
         List.of(new RunReport.Instance(0, "FAILED", 2, 0, a0), new RunReport.Instance(1, "DONE", 0, 0, a1)), 0.1,
         List.of(new RunReport.Sample("2026-01-01T00:00:00Z", 0, 2, 0, 2, "no offers yet")));

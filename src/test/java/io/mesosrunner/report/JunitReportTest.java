@@ -16,7 +16,7 @@ class JunitReportTest {
 
   @Test
   void onlyTheFailedInstanceIsAFailureKilledAndNeverLaunchedAreSkippedWithTheReason() {
-    RunReport r = new RunReport("job", "job.yaml", "ab".repeat(32), null, "r1", "local", null, "FAILED", 1,
+    RunReport r = new RunReport("job", "job.yaml", "ab".repeat(32), null, "r1", "local", null, "FAILED", "failed", 1,
         "instance 0 failed", "2026-01-01T00:00:00Z", "2026-01-01T00:00:09Z", 9, 4, 1, 1, 3, List.of(
             new RunReport.Instance(0, "FAILED", 1, 0, List.of(attempt(0, "TASK_FAILED", 7, "FAILED",
                 "2026-01-01T00:00:01Z", List.of("loading", "boom: disk <full> & more")))),
@@ -45,7 +45,7 @@ class JunitReportTest {
         "2026-01-01T00:00:00Z", "2026-01-01T00:00:00.100Z", null, List.of());
     RunReport.Attempt second = new RunReport.Attempt("job.0.2.r1", 2, "ag", "host", "TASK_FINISHED", 0, null, null,
         "2026-01-01T00:00:01Z", "2026-01-01T00:00:01.697Z", null, List.of());
-    RunReport r = new RunReport("job", "job.yaml", "ab".repeat(32), null, "r1", "local", null, "SUCCEEDED", 0,
+    RunReport r = new RunReport("job", "job.yaml", "ab".repeat(32), null, "r1", "local", null, "SUCCEEDED", "succeeded", 0,
         null, "2026-01-01T00:00:00Z", "2026-01-01T00:00:02Z", 1.7970000000000002, 1, 1, 0, 2, List.of(
             new RunReport.Instance(0, "DONE", 1, 0, List.of(first, second))),
         null, List.of());

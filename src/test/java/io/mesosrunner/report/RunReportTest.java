@@ -3,6 +3,8 @@ package io.mesosrunner.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesosrunner.state.JournalRecord;
+import io.mesosrunner.state.RunFold;
+import io.mesosrunner.state.RunView;
 import io.mesosrunner.state.JournalRecord.InstanceCompleted;
 import io.mesosrunner.state.JournalRecord.InstanceFailed;
 import io.mesosrunner.state.JournalRecord.RunEnded;
@@ -70,8 +72,12 @@ class RunReportTest {
         new TaskLaunched("job.1.1.r1", 1, 1, "ag", "host", T + 100),
         new TaskStateChanged("job.1.1.r1", "FINISHED", 0, null, null, T + 900),
         new InstanceCompleted(1, "job.1.1.r1", T + 900));
-    RunReport r = RunReport.fromJournal(records, 0);
+    RunFold fold = new RunFold();
+    records.forEach(fold::accept);
+    RunReport r = RunReport.of(fold, RunView.of(fold, new RunView.Attachment(4242L, true, null)), t -> null);
     assertThat(r.outcome()).isNull();
+    assertThat(r.state()).isEqualTo("running");
+    assertThat(r.exitCode()).isNull();
     assertThat(r.endedAt()).isNull();
     assertThat(r.instanceList()).extracting(RunReport.Instance::state).containsExactly("ACTIVE", "DONE", "PENDING");
     assertThat(r.instanceList().get(0).lastAttempt().endedAt()).isNull();

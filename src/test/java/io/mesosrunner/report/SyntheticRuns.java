@@ -67,7 +67,8 @@ public final class SyntheticRuns {
           + agents * slots + ")" : null));
     }
     return new RunReport("big", "big.yaml", "ab".repeat(32), null, "r1", "synthetic", null,
-        failedInstances > 0 ? "FAILED" : "SUCCEEDED", failedInstances > 0 ? 1 : 0, null, t0.toString(),
+        failedInstances > 0 ? "FAILED" : "SUCCEEDED", failedInstances > 0 ? "failed" : "succeeded", failedInstances > 0 ? 1 : 0,
+        null, t0.toString(),
         t0.plusMillis(end).toString(), end / 1000.0, instances.size(), completed, failedInstances, made, instances,
         0.5, samples);
   }

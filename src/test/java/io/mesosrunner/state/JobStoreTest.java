@@ -72,7 +72,7 @@ class JobStoreTest {
       assertThatThrownBy(() -> JobStore.open(state, "hello"))
           .isInstanceOf(StateLockedException.class)
           .hasMessageContaining("pid " + ProcessHandle.current().pid());
-      assertThat(JobStore.status(state, "hello").orElseThrow().describe()).startsWith("run r1 of hello");
+      assertThat(JobStore.status(state, "hello").orElseThrow().runId()).isEqualTo("r1");
     }
     assertThat(JobStore.status(state, "other")).isEmpty();
     try (JobStore again = JobStore.open(state, "hello")) {

@@ -108,25 +108,35 @@ class RunStateTest {
   }
 
   @Test
-  void describeShowsAHeaderEachUnfinishedInstanceAndCounts() {
-    RunState s = RunState.fold(List.of(started("r1", 4), registered("fw"),
+  void theFoldKeepsItsCountsAsRecordsComeAndTheViewSaysWhereTheRunStands() {
+    RunFold fold = new RunFold();
+    for (JournalRecord r : List.of(started("r1", 4), registered("fw"),
         launched("t0", 0, 1), changed("t0", "FINISHED", null), completed(0, "t0"),
         launched("t1", 1, 1), changed("t1", "FAILED", "FAILED"), launched("t1b", 1, 2), changed("t1b", "RUNNING", null),
-        launched("t2", 2, 1), changed("t2", "LOST", "LOST")));
-    assertThat(s.describe()).isEqualTo(String.join("\n",
-        "run r1 of hello (jobs/hello.yaml, sha256 abababababab, commit 0123456789ab) on local, started 2023-11-14T22:13:20Z: not ended",
-        "  instance 1: attempt 2 (t1b) RUNNING on host-1, 1 failure, 0 losses",
-        "  instance 2: attempt 1 (t2) LOST on host-1, lost, 0 failures, 1 loss",
-        "  instance 3: not launched, 0 failures, 0 losses",
-        "completed 1/4, active 1, waiting 2, failed 0; failures 1, losses 1; unsettled tasks 1"));
-  }
-
-  @Test
-  void describeShowsTheOutcomeOfAnEndedRun() {
-    RunState s = RunState.fold(List.of(started("r1", 1), launched("t0", 0, 1), changed("t0", "FINISHED", null),
-        completed(0, "t0"), ended("SUCCEEDED")));
-    assertThat(s.describe()).startsWith("run r1 of hello").contains(": ended SUCCEEDED (because)\n")
-        .endsWith("completed 1/1, active 0, waiting 0, failed 0; failures 0, losses 0; unsettled tasks 0");
+        launched("t2", 2, 1), changed("t2", "LOST", "LOST"))) {
+      fold.accept(r);
+    }
+    assertThat(new int[] {fold.completed(), fold.active(), fold.waiting(), fold.failed()}).containsExactly(1, 1, 2, 0);
+    assertThat(fold.attempts()).isEqualTo(4);
+    assertThat(fold.state().unsettled()).extracting(RunState.Attempt::taskId).containsExactly("t1b");
+    RunView gone = RunView.of(fold, new RunView.Attachment(4242L, false, null));
+    assertThat(gone.status()).isEqualTo(RunStatus.NOT_ATTACHED);
+    assertThat(gone.exitCode()).isEqualTo(130);
+    RunView live = RunView.of(fold, new RunView.Attachment(4242L, true, null));
+    assertThat(live.status()).isEqualTo(RunStatus.RUNNING);
+    assertThat(live.exitCode()).isNull();
+    assertThat(live.runnerPid()).isEqualTo(4242L);
+    // The exit code its runner left tells how an unended run stopped; one left for another run does not.
+    assertThat(RunView.of(fold, new RunView.Attachment(1L, false, new RunnerExit.Recorded("r1", 3))).status())
+        .isEqualTo(RunStatus.COULD_NOT_RUN);
+    assertThat(RunView.of(fold, new RunView.Attachment(1L, false, new RunnerExit.Recorded("r0", 0))).status())
+        .isEqualTo(RunStatus.NOT_ATTACHED);
+    fold.accept(changed("t1b", "FINISHED", null));
+    fold.accept(ended("KILLED"));
+    RunView killed = RunView.of(fold, new RunView.Attachment(4242L, true, null));
+    assertThat(killed.status()).isEqualTo(RunStatus.KILLED);
+    assertThat(killed.exitCode()).isEqualTo(137);
+    assertThat(new int[] {killed.completed(), killed.active(), killed.waiting()}).containsExactly(2, 0, 0);
   }
 
   @Test

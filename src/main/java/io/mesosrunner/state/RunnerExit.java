@@ -1,4 +1,4 @@
-package io.mesosrunner.cli;
+package io.mesosrunner.state;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,16 +14,16 @@ import java.util.Optional;
  * {@code run=<run id> exit=<code>}. Cleared when a runner starts on the job, written just before
  * it releases the job's lock.
  */
-final class RunnerExit {
+public final class RunnerExit {
 
-  static final String FILE_NAME = "exit";
+  public static final String FILE_NAME = "exit";
 
   /** The run and the code its runner exited with. */
-  record Recorded(String runId, int exitCode) {}
+  public record Recorded(String runId, int exitCode) {}
 
   private RunnerExit() {}
 
-  static void clear(Path jobDir) {
+  public static void clear(Path jobDir) {
     try {
       Files.deleteIfExists(jobDir.resolve(FILE_NAME));
     } catch (IOException e) {
@@ -32,7 +32,7 @@ final class RunnerExit {
   }
 
   /** Best effort: a run's outcome is in its journal; this only adds the exact exit code. */
-  static void write(Path jobDir, String runId, int exitCode) {
+  public static void write(Path jobDir, String runId, int exitCode) {
     Path tmp = jobDir.resolve(FILE_NAME + ".tmp");
     try {
       Files.writeString(tmp, "run=" + runId + " exit=" + exitCode + "\n", StandardCharsets.US_ASCII);
@@ -46,7 +46,7 @@ final class RunnerExit {
     }
   }
 
-  static Optional<Recorded> read(Path jobDir) {
+  public static Optional<Recorded> read(Path jobDir) {
     try {
       String line = Files.readString(jobDir.resolve(FILE_NAME), StandardCharsets.US_ASCII).trim();
       String runId = null;
