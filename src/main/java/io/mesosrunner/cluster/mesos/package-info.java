@@ -7,8 +7,8 @@
  * <ul>
  *   <li>{@code Subscription}, thread {@code mesos-subscriber}: the SUBSCRIBE stream and all its
  *       state (an explicit state enum, leader, framework and stream ids, heartbeat deadline,
- *       backoff). Every other thread only signals it through its inbox and reads its immutable
- *       {@code View}. {@code StreamAttempt} is one open stream on that thread,
+ *       backoff), kept by {@code SubscriptionLoop} on that thread. Every other thread only signals
+ *       it through its inbox and reads its immutable {@code View}. {@code StreamAttempt} is one open stream on that thread,
  *       {@code EventStreamBody} hands the stream's chunks from the HTTP client to it, and
  *       {@code RecordIoDecoder} frames them.</li>
  *   <li>{@code EventDecoder}, on the subscription thread: scheduler events into ours, through
