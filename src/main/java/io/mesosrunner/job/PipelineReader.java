@@ -154,9 +154,19 @@ final class PipelineReader {
     Mark start = fields.getStartMark().orElse(keyNode.getStartMark().orElse(null));
     MappingNode asJob = new MappingNode(Tag.MAP, true, merged, FlowStyle.BLOCK, Optional.ofNullable(start),
         fields.getEndMark());
-    Job job = null;
+    Job job = readJob(name, asJob, start);
+    List<Node> needNodes = needsNode == null ? List.of() : sequence("needs of step '" + name + "'", needsNode);
+    List<String> needs = new ArrayList<>();
+    for (Node n : needNodes) needs.add(((ScalarNode) n).getValue());
+    List<String> outputs = outputsNode == null ? List.of() : outputs(name, outputsNode);
+    return job == null ? new Read(name, keyNode, null, needs, needNodes, matrix, outputs)
+        : new Read(name, keyNode, job, needs, needNodes, matrix, outputs);
+  }
+
+  /** The step read as a job (the top level's fields overlaid with its own), or null after its errors are added. */
+  private Job readJob(String name, MappingNode asJob, Mark start) {
     try {
-      job = new JobReader(fileName, environment).read(asJob);
+      return new JobReader(fileName, environment).read(asJob);
     } catch (JobFileException e) {
       int line = start == null ? 1 : start.getLine() + 1;
       int column = start == null ? 1 : start.getColumn() + 1;
@@ -165,13 +175,8 @@ final class PipelineReader {
         boolean aboutStep = err.line() == line && err.column() == column && err.message().startsWith("missing");
         errors.add(aboutStep ? new JobError(fileName, line, column, err.message() + " in step '" + name + "'") : err);
       }
+      return null;
     }
-    List<Node> needNodes = needsNode == null ? List.of() : sequence("needs of step '" + name + "'", needsNode);
-    List<String> needs = new ArrayList<>();
-    for (Node n : needNodes) needs.add(((ScalarNode) n).getValue());
-    List<String> outputs = outputsNode == null ? List.of() : outputs(name, outputsNode);
-    return job == null ? new Read(name, keyNode, null, needs, needNodes, matrix, outputs)
-        : new Read(name, keyNode, job, needs, needNodes, matrix, outputs);
   }
 
   /** A list of plain scalars, each reported when it is not one. */

@@ -40,8 +40,6 @@ public final class JobScheduler {
   /** Infrastructure losses allowed per instance before the job fails (a failure-storm bound). */
   public static final int DEFAULT_MAX_LOSSES = 10;
 
-  static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
-  static final Duration BACKOFF_MAX = Duration.ofSeconds(60);
   /** How long unusable offers are refused while something is still waiting. */
   static final Duration REFUSE_SHORT = Duration.ofSeconds(5);
   /** How long offers are refused when nothing waits (revive clears it). */
@@ -75,13 +73,6 @@ public final class JobScheduler {
   private String frameworkId;
   private String clusterDescription;
   private String lastShortfall;
-
-  /** 1 s, 2 s, 4 s ... at most 60 s, for the n-th failure (n >= 1). */
-  static Duration backoff(int failures) {
-    int shift = Math.min(failures - 1, 20);
-    Duration d = BACKOFF_BASE.multipliedBy(1L << shift);
-    return d.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : d;
-  }
 
   public JobScheduler(Job job, RunInfo run, Clock clock) {
     this(job, run, clock, DEFAULT_MAX_LOSSES);
@@ -368,7 +359,7 @@ public final class JobScheduler {
     if (waiting == 0 || !phase.running()) return "";
     int active = table.count(InstanceState.ACTIVE);
     if (pending > 0 && planner.pendingReady() == 0 && table.count(InstanceState.BACKOFF) == 0) {
-      return "steps they need: " + String.join(", ", unmetNeeds());
+      return "steps they need: " + String.join(", ", table.steps().unmetNeedsUnderWay());
     }
     if (pending == 0) {
       Instant next = timers.nextBackoffEnd();
@@ -383,17 +374,6 @@ public final class JobScheduler {
     if (!everOffered) return "no offers yet";
     if (lastShortfall != null) return lastShortfall;
     return "waiting for offers";
-  }
-
-  private List<String> unmetNeeds() {
-    StepGraph steps = table.steps();
-    java.util.Set<String> names = new java.util.LinkedHashSet<>();
-    for (int s = 0; s < steps.size(); s++) {
-      if (!steps.ready(s) && steps.skipReason(s) == null) names.addAll(steps.unmetNeeds(s));
-    }
-    // Only the steps under way: a need that itself waits is named by what it waits for.
-    names.removeIf(n -> !steps.ready(steps.indexOf(n)));
-    return List.copyOf(names);
   }
 
   /**

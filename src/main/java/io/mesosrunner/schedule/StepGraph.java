@@ -145,4 +145,17 @@ final class StepGraph {
     }
     return out;
   }
+
+  /**
+   * The steps under way that waiting steps still need, in step order, for "waiting for: steps
+   * they need": a need that itself waits is named by what it waits for.
+   */
+  List<String> unmetNeedsUnderWay() {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    for (int s = 0; s < size(); s++) {
+      if (!ready(s) && skipReason(s) == null) names.addAll(unmetNeeds(s));
+    }
+    names.removeIf(n -> !ready(indexOf(n)));
+    return List.copyOf(names);
+  }
 }

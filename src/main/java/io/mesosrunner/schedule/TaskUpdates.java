@@ -191,7 +191,7 @@ final class TaskUpdates {
           + describeEnd(job, instance.last()), now, out);
       return;
     }
-    Duration backoff = JobScheduler.backoff(instance.failures);
+    Duration backoff = Timers.backoff(instance.failures);
     report(a, backoff);
     table.move(instance, InstanceState.BACKOFF);
     timers.backoffUntil(now.plus(backoff), instance.index);

@@ -13,6 +13,16 @@ import java.util.PriorityQueue;
  */
 final class Timers {
 
+  static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
+  static final Duration BACKOFF_MAX = Duration.ofSeconds(60);
+
+  /** 1 s, 2 s, 4 s ... at most 60 s, for the n-th failure (n >= 1). */
+  static Duration backoff(int failures) {
+    int shift = Math.min(failures - 1, 20);
+    Duration d = BACKOFF_BASE.multipliedBy(1L << shift);
+    return d.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : d;
+  }
+
   /** One due time, for an instance (backoff) or an attempt (timeout, kill resend). */
   record Timer(Instant at, int instance, String taskId) {}
 

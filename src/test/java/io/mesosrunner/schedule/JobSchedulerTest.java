@@ -155,10 +155,10 @@ class JobSchedulerTest {
 
   @Test
   void backoffIsCappedAtSixtySeconds() {
-    assertThat(JobScheduler.backoff(1)).isEqualTo(Duration.ofSeconds(1));
-    assertThat(JobScheduler.backoff(3)).isEqualTo(Duration.ofSeconds(4));
-    assertThat(JobScheduler.backoff(7)).isEqualTo(Duration.ofSeconds(60));
-    assertThat(JobScheduler.backoff(100)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(Timers.backoff(1)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(Timers.backoff(3)).isEqualTo(Duration.ofSeconds(4));
+    assertThat(Timers.backoff(7)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(Timers.backoff(100)).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test
