@@ -56,7 +56,15 @@ public final class AgentSandboxFiles implements AutoCloseable {
     URI uri = FilesRead.readUri(agent, frameworkId, taskId, fileName, offset, PAGE);
     HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
     if (authorization != null) req.header("Authorization", authorization);
-    HttpResponse<byte[]> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> resp;
+    try {
+      resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      // A stopped agent refuses the connection; the master then lists it inactive or not at all.
+      agents = null;
+      if (agentBase(agentId) == null) return null;
+      throw e;
+    }
     if (resp.statusCode() == 404) return null;
     if (resp.statusCode() != 200) {
       String text = MesosHttpException.oneLine(new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8));
@@ -76,6 +84,11 @@ public final class AgentSandboxFiles implements AutoCloseable {
    */
   public static boolean isExecutorLine(byte[] line) {
     return TaskOutput.isGlogLine(line);
+  }
+
+  /** Whether the master's latest list of agents did not name this agent (it stopped or was removed). */
+  public boolean unknownAgent(String agentId) {
+    return agents != null && !agents.containsKey(agentId);
   }
 
   /** The agent's HTTP base URI, from the master's list of agents (asked once), or null when unknown. */

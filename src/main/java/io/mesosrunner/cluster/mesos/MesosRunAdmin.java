@@ -55,9 +55,12 @@ public final class MesosRunAdmin implements ClusterAdmin {
   public String whyNoOutput(RecordedTask task, String fileName) {
     if (task.agentId() == null) return "attempt " + task.attempt() + " of instance " + task.instance()
         + " (" + task.taskId() + ") was never placed on an agent";
-    return "no " + fileName + " of " + task.taskId() + " (attempt " + task.attempt() + " of instance "
-        + task.instance() + ") on agent " + task.agentId() + (task.hostname() == null ? "" : " (" + task.hostname() + ")")
-        + ": the agent has garbage-collected the sandbox, or the agent is gone";
+    String where = "no " + fileName + " of " + task.taskId() + " (attempt " + task.attempt() + " of instance "
+        + task.instance() + ") on agent " + task.agentId() + (task.hostname() == null ? "" : " (" + task.hostname() + ")");
+    if (files != null && files.unknownAgent(task.agentId())) {
+      return where + ": the master no longer lists the agent (it stopped or became unreachable)";
+    }
+    return where + ": the agent has garbage-collected the sandbox, or the agent is gone";
   }
 
   /** The command executor writes its own lines into the task's stderr; a run leaves them out. */

@@ -48,6 +48,7 @@ final class Agents {
         if (agent.reachable) {
             return;
         }
+        agent.removed = true;
         long nanos = m.timers.now().toEpochMilli() * 1_000_000L;
         for (Framework fw : m.frameworks.values()) {
             for (MasterTask t : fw.tasks.values()) {
@@ -70,6 +71,7 @@ final class Agents {
     void reAdd(String agentId) {
         FakeAgent agent = m.requireAgent(agentId);
         agent.reachable = true;
+        agent.removed = false;
         for (Framework fw : m.frameworks.values()) {
             for (MasterTask t : fw.tasks.values()) {
                 if (t.agent != agent) {

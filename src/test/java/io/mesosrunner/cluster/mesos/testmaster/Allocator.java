@@ -67,6 +67,8 @@ final class Allocator {
                 batch.add(offer(fw, agent, now).offer());
             }
             if (!batch.isEmpty()) {
+                // The real master's order inside an event is not the agents' order and changes.
+                java.util.Collections.shuffle(batch, m.offerOrder);
                 m.streams.send(fw, Event.newBuilder().setType(Event.Type.OFFERS)
                         .setOffers(Event.Offers.newBuilder().addAllOffers(batch)).build());
             }
@@ -150,7 +152,10 @@ final class Allocator {
     }
 
     void refuse(Framework fw, FakeAgent agent, Filters filters, ResourcePool refused) {
-        double seconds = filters.hasRefuseSeconds() ? filters.getRefuseSeconds() : 5.0;
+        // Absent, unset and negative all mean the protobuf default of 5 s (default-refuse.jsonl);
+        // the allocator cuts values over 365 days to 365 days.
+        double seconds = filters.hasRefuseSeconds() && filters.getRefuseSeconds() >= 0 ? filters.getRefuseSeconds() : 5.0;
+        seconds = Math.min(seconds, 365 * 86400.0);
         if (seconds > 0) {
             // As the allocator: a filter lasts at least one allocation interval, and an agent can
             // hold several filters of one framework, each expiring on its own.

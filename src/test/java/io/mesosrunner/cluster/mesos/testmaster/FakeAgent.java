@@ -44,6 +44,10 @@ public final class FakeAgent implements AutoCloseable {
     final ResourcePool available;
     /** Whether the agent is registered and reachable (guarded by the master's lock). */
     boolean reachable = true;
+    /** Whether the master has removed the agent (marked unreachable): gone from /master/slaves. */
+    boolean removed;
+    /** When the agent registered, epoch seconds (guarded by the master's lock). */
+    double registeredTime = System.currentTimeMillis() / 1000.0;
 
     FakeAgent(AgentSpec spec, String agentId) throws IOException {
         this(spec, agentId, true);

@@ -32,6 +32,8 @@ final class MasterState {
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
     final SecureRandom random = new SecureRandom();
+    /** Shuffles the offers inside an OFFERS event; seeded so that a benchmark's runs repeat. */
+    final java.util.Random offerOrder = new java.util.Random(20261207);
     final MasterTimers timers;
     volatile boolean closed;
     /** The master's HTTP port, once started. */

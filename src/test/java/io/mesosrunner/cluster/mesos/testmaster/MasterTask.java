@@ -32,6 +32,8 @@ final class MasterTask {
     TimeInfo unreachableTime;
     TaskStatus lastSent;
     ScheduledFuture<?> retry;
+    /** When the head update is resent next if still unacknowledged (doubles with each resend). */
+    java.time.Duration retryBackoff;
 
     MasterTask(Framework fw, TaskInfo info, FakeAgent agent, TaskBehaviour behaviour, List<Resource> resources,
             String containerId, int pid) {

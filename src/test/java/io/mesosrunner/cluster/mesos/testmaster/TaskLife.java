@@ -22,6 +22,9 @@ import org.apache.mesos.v1.scheduler.Protos.Event;
  * (see {@code package-info.java}). Every method expects the master's lock held.
  */
 final class TaskLife {
+    /** The agent's cap on the doubling interval of status update resends. */
+    static final Duration MAX_RETRY = Duration.ofMinutes(10);
+
     private final MasterState m;
 
     TaskLife(MasterState m) {
@@ -262,12 +265,18 @@ final class TaskLife {
         }
         m.everSent.add(head.getUuid());
         m.unacked.putIfAbsent(head.getUuid(), new TestMaster.SentUpdate(m.timers.now(), t.fw.id, head));
+        if (t.lastSent != head) {
+            t.retryBackoff = m.config.updateRetryInterval;
+        }
         t.lastSent = head;
         if (t.retry != null) {
             t.retry.cancel(false);
         }
-        t.retry = m.later(m.config.updateRetryInterval, () -> {
+        // The agent's status update manager resends the same bytes after 10 s, 20 s, 40 s, ... (10 min cap).
+        t.retry = m.later(t.retryBackoff, () -> {
             if (t.queue.peek() == head) {
+                Duration doubled = t.retryBackoff.multipliedBy(2);
+                t.retryBackoff = doubled.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : doubled;
                 sendHead(t);
             }
         });
