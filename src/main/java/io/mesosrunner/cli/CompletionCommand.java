@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  * {@code .runner}) and the job files ({@code *.yaml}, {@code *.yml}) beside the cursor.
  */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-    description = {"Print a shell completion script for runner (commands, options, job names, file names).",
+    description = {"Print a shell completion script: commands, options, job names, files.",
         "bash: add  source <(runner completion bash)  to ~/.bashrc",
         "zsh:  add  source <(runner completion zsh)   to ~/.zshrc"})
 final class CompletionCommand implements Callable<Integer> {

@@ -37,7 +37,10 @@ class CommandLineTest {
     CliResult r = Cli.run("schema").exitedWith(0);
     JsonNode schema = new ObjectMapper().readTree(r.out());
     assertThat(schema.get("properties").has("cpus")).isTrue();
-    assertThat(schema.get("required").toString()).contains("command");
+    assertThat(schema.get("required").toString()).contains("name");
+    // A single job (no steps) needs its command; a pipeline's steps carry theirs.
+    assertThat(schema.get("properties").has("steps")).isTrue();
+    assertThat(schema.get("allOf").toString()).contains("\"then\":{\"required\":[\"command\"");
   }
 
   @Test
