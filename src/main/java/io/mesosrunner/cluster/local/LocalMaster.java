@@ -145,7 +145,7 @@ final class LocalMaster implements LocalExecutor.Reports {
     BitSet leftPorts = (BitSet) held.ports.clone();
     for (TaskSpec spec : l.tasks()) {
       Amounts need = Amounts.of(spec.placement().resources());
-      String problem = problem(spec, need, left, leftPorts);
+      String problem = LaunchCheck.problem(spec, need, left, leftPorts, active.containsKey(spec.taskId()), config);
       if (problem != null) {
         loop.emit(new Event.StatusUpdate(new TaskStatus(
             spec.taskId(), TaskState.ERROR, LocalCluster.AGENT_ID, problem, "TASK_INVALID", null, null)));
@@ -167,38 +167,6 @@ final class LocalMaster implements LocalExecutor.Reports {
     Duration refuse = l.refuseRest() == null ? LocalCluster.DEFAULT_REFUSE : l.refuseRest();
     filters.add(left, leftPorts, refuse);
     requestOffer();
-  }
-
-  /** Why a task cannot be launched on what is left of its offer, as the master says it; or null. */
-  private String problem(TaskSpec spec, Amounts need, Amounts left, BitSet leftPorts) {
-    String id = spec.taskId();
-    if (active.containsKey(id)) {
-      return "Task has duplicate ID: " + id;
-    }
-    if (id.isEmpty() || id.equals(".") || id.equals("..") || id.contains("/") || id.indexOf('\0') >= 0) {
-      return "Task ID '" + id + "' cannot be used as a sandbox directory name";
-    }
-    List<String> unsupported = LocalCluster.unsupportedFields(spec.job(), config);
-    if (!unsupported.isEmpty()) {
-      return "The local cluster cannot honour these fields of job '" + spec.job().name() + "': "
-          + String.join(", ", unsupported);
-    }
-    boolean portsFit = true;
-    BitSet wanted = new BitSet();
-    for (long p : spec.placement().ports()) {
-      if (p < 0 || p > 65535 || !leftPorts.get((int) p) || wanted.get((int) p)) {
-        portsFit = false;
-        break;
-      }
-      wanted.set((int) p);
-    }
-    if (!left.covers(need) || !portsFit) {
-      String ports = spec.placement().ports().isEmpty() ? "" : "; ports:" + spec.placement().ports();
-      return "Total resources " + need.describe() + ports
-          + " required by task is more than available " + left.describe()
-          + "; ports:" + Amounts.describe(leftPorts);
-    }
-    return null;
   }
 
   private void decline(Action.Decline d) {
