@@ -370,7 +370,8 @@ final class RunCommand implements Callable<Integer> {
           () -> trace.recordTails(scheduler.instances(), cluster::sandboxOf), cluster::sandboxOf);
       String outputs = opened.local()
           ? stateDir.resolve("runs").resolve(job.name() + "-" + run.runId()).resolve("outputs").toString() : null;
-      RunReport r = plain.withSteps(io.mesosrunner.report.ReportSteps.of(pipeline, plain.instanceList(), outputs));
+      RunReport r = plain.withSteps(io.mesosrunner.report.ReportSteps.of(pipeline, plain.instanceList(), outputs))
+          .withReasonIfNone(scheduler.outcomeReason());
       ctx.err().print(TerminalUi.colourSummary(TextSummary.render(r, end.stderrTails(r, ui::stderrTail)),
           Style.of(ctx.terminal().colourOnStderr())));
       if (skippedSummary != null) ctx.err().println(skippedSummary);

@@ -126,7 +126,17 @@ public record RunReport(
    */
   public record Sample(String at, double cpusInUse, double cpusOffered, int running, int waiting, String waitReason) {}
 
-  /** This report with another exit code. */
+  /**
+   * This report with the reason the runner itself knows, when the journal recorded none (a run
+   * whose cluster failed before it began ends without an end record, so it can be run again).
+   */
+  public RunReport withReasonIfNone(String known) {
+    if (reason != null || known == null) return this;
+    return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, state, exitCode,
+        known, startedAt, endedAt, wallSeconds, instances, completed, failed, attempts, instanceList, cpusPerTask,
+        utilisation, steps);
+  }
+
   /** This report with the cpus each task holds, when the samples did not tell it. */
   public RunReport withCpusPerTask(double cpus) {
     return new RunReport(job, jobFile, fileSha256, gitCommit, runId, cluster, frameworkId, outcome, state, exitCode, reason,
