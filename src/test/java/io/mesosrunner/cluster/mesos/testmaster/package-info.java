@@ -39,9 +39,11 @@
  *     max(refuse_seconds, allocation interval); the next allocation offers: 4 s gives 4-5 s</td>
  *     <td>recorded in refuse-superset.jsonl (4019 ms), decline-suppress-revive.jsonl (2 s gave
  *     2.2 s); the max() is chosen: the allocator's source (MESOS-4302)</td></tr>
- * <tr><td>defaultRefuseSecondsIsFive</td><td>Filters without refuse_seconds (and an ACCEPT without
- *     filters) refuse for 5 s</td><td>chosen: the default of {@code Filters.refuse_seconds} in
- *     mesos.proto; not recorded</td></tr>
+ * <tr><td>defaultRefuseSecondsIsFive</td><td>Filters without refuse_seconds, empty Filters, a
+ *     negative refuse_seconds, and an ACCEPT without filters (for the unused rest) refuse for 5 s;
+ *     over 365 days is cut to 365 days</td><td>recorded in default-refuse.jsonl (absent, empty and
+ *     -1 all gave 5.5-6.2 s), update-retry.jsonl (the ACCEPT's rest back 6.1 s later); the 365-day
+ *     cut is from the source; test also {@code TestMasterThreeAgentsTest.negativeRefuseSecondsRefuseForFiveSeconds}</td></tr>
  * <tr><td>filtersOnOneAgentExpireEachOnItsOwn</td><td>an agent keeps every live filter of a
  *     framework; a later short filter does not end an earlier long one</td><td>chosen: the
  *     allocator keeps a set of filters per agent and role; not recorded</td></tr>
@@ -52,12 +54,15 @@
  *     an unanswered offer gets RESCIND that long after it was made, and its resources come back at
  *     the next allocation, without a filter; default: never</td><td>recorded in rescind.jsonl
  *     (RESCIND 4788 ms after arrival at 5 s, new offer 349 ms later), agent-lost.jsonl (4995 ms)</td></tr>
- * <tr><td>newAgentOfferedAtOnce</td><td>{@link TestMaster#addAgent} on a started master allocates at once</td>
- *     <td>chosen: the allocator's path for a registering agent, as recorded for re-registration
- *     (agent-lost.jsonl); a new agent was not recorded</td></tr>
+ * <tr><td>newAgentOfferedAtOnce</td><td>{@link TestMaster#addAgent} on a started master allocates at
+ *     once, off the allocation grid; declined agents stay silent</td><td>recorded in new-agent.jsonl
+ *     (first offer 25 ms after the new agent registered)</td></tr>
  * <tr><td>oneOfferPerAgentInOneEvent</td><td>each allocation offers each agent's whole free resources
- *     as one offer, all agents' offers in one OFFERS event</td><td>recorded in happy.jsonl (whole
- *     agent, one agent); one event for several agents is chosen (all recordings have one agent)</td></tr>
+ *     as one offer, all agents' offers in one OFFERS event, in a shuffled order (seeded, so a
+ *     benchmark repeats); declines with different refuse times come back in separate events, each
+ *     at the first allocation after its filter expired</td><td>recorded in multi-agent-offers.jsonl
+ *     (3 offers in one event, order varying; 1, 2, 3 s declines back in three events on the 1 s
+ *     grid), happy.jsonl; test also {@code TestMasterThreeAgentsTest.offersOfAllAgentsComeInOneEvent}</td></tr>
  * <tr><th colspan="3">Task life ({@code TaskLife}, {@code Agents})</th></tr>
  * <tr><td>executorTiming</td><td>launch to TASK_STARTING and on to TASK_RUNNING take
  *     {@link TestMaster.Builder#stepDelay} each (default 10 ms), KILL to TASK_KILLED {@link TestMaster.Builder#killDelay}
@@ -65,10 +70,13 @@
  *     (happy.jsonl, refuse-superset.jsonl), about 80-170 ms to KILLED (kill-reconcile.jsonl,
  *     agent-lost.jsonl)</td></tr>
  * <tr><td>nextUpdateAfterAcknowledgementAndRetried</td><td>a task's next executor update waits for
- *     the acknowledgement of the previous one; an unacknowledged one is sent again every
- *     {@link TestMaster.Builder#updateRetryInterval} (10 s)</td><td>chosen: the agent's status update manager
- *     (first retry after 10 s; its doubling up to 10 min is not modelled); not recorded (every
- *     recorded update was acknowledged at once)</td></tr>
+ *     the acknowledgement of the previous one and comes as soon as it is acknowledged; the oldest
+ *     unacknowledged one is resent byte-identical after {@link TestMaster.Builder#updateRetryInterval}
+ *     (10 s), then 20 s, 40 s, doubling up to 10 min; a task that ended meanwhile has its resources
+ *     freed and offered although the framework still knows only the held update</td><td>recorded in
+ *     update-retry.jsonl (resends 9.8, 20.0, 40.0 s apart, same pb_base64; RUNNING and FINISHED held
+ *     70 s; the task's resources offered 0.8 s after the first resend); the 10 min cap is from the
+ *     source; test also {@code TestMasterThreeAgentsTest.unacknowledgedUpdateResentByteIdenticalAtDoublingIntervals}</td></tr>
  * <tr><td>lostAgentsOffersRescindedAtOnce</td><td>{@link TestMaster#removeAgent}: offers on the agent are
  *     rescinded at once</td><td>recorded in agent-lost.jsonl (96 ms after the kill)</td></tr>
  * <tr><td>unreachableAgentPartitionAware</td><td>after {@link TestMaster.Builder#agentRemovalDelay}: TASK_UNREACHABLE,
@@ -101,6 +109,27 @@
  *     OFFER_HELD_AT_TEARDOWN only if it was sent {@link TestMaster.Builder#raceGrace} or more before
  *     TEARDOWN arrived; a younger one is a {@link Race}</td><td>chosen: the client may have
  *     queued TEARDOWN before the offer reached it</td></tr>
+ * <tr><th colspan="3">Operator endpoints ({@code OperatorEndpoints}; tests in {@code TestMasterThreeAgentsTest})</th></tr>
+ * <tr><td>masterSlavesHasTheRecordedFields</td><td>{@code /master/slaves[?slave_id=]}: {@code pid},
+ *     numeric {@code port}, {@code active}, {@code deactivated}, {@code version},
+ *     {@code registered_time}, {@code attributes}, resources as numbers with {@code gpus} and
+ *     {@code ports} as one range string (no {@code ports} when none), used/offered/unreserved,
+ *     {@code recovered_slaves}; the {@code *_full} lists and {@code capabilities} are left out</td>
+ *     <td>recorded in master-slaves.jsonl (the key list); the left-out keys: no client reads them</td></tr>
+ * <tr><td>stoppedAgentGoesInactiveThenLeavesTheListOfAgents</td><td>{@link TestMaster#removeAgent}:
+ *     {@code active: false} at once ({@code deactivated} stays false); removed from
+ *     {@code /master/slaves} after {@link TestMaster.Builder#agentRemovalDelay}</td><td>recorded in
+ *     new-agent.jsonl (inactive within 58 ms, gone 6385 ms after the stop); the delay is chosen as
+ *     in unreachableAgentPartitionAware</td></tr>
+ * <tr><td>(not modelled)</td><td>{@code /master/state-summary}; {@code /master/tasks} keeps its
+ *     short form ({@code id}, {@code name}, {@code framework_id}, {@code slave_id}, {@code state}),
+ *     without {@code executor_id}, {@code role}, {@code resources}, {@code statuses} or the finished
+ *     tasks of torn-down frameworks</td><td>recorded in master-slaves.jsonl; not modelled yet: the
+ *     runner reads only the fields kept</td></tr>
+ * <tr><td>(not modelled)</td><td>the offer ids counting up across events, the 75 ms between
+ *     SUBSCRIBED and the first OFFERS, a restarted agent registering under a new id at the same
+ *     address</td><td>recorded in multi-agent-offers.jsonl and new-agent.jsonl; the test master
+ *     offers at once and names agents by {@link AgentSpec}; no test depends on the rest</td></tr>
  * <tr><th colspan="3">Agent files ({@code FakeAgent}, {@code AgentFiles}; tests in {@code TestMasterAgentFilesTest})</th></tr>
  * <tr><td>filesDownloadGivesTheBytesWithTypeByExtensionAndAttachment</td><td>{@code /files/download}: 200,
  *     the file's bytes, {@code Content-Type} by extension (a part of libprocess's table; others
