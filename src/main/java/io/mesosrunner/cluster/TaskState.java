@@ -17,9 +17,4 @@ public enum TaskState {
       default -> false;
     };
   }
-
-  /** Ended by a failure of the task itself (counts against {@code retries}). */
-  public boolean isOwnFailure() {
-    return this == FAILED || this == ERROR;
-  }
 }

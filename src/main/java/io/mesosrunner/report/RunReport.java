@@ -1,6 +1,7 @@
 package io.mesosrunner.report;
 
 import io.mesosrunner.schedule.Outcome;
+import io.mesosrunner.cluster.TaskReason;
 import io.mesosrunner.state.JournalRecord;
 import io.mesosrunner.state.RunFold;
 import io.mesosrunner.state.RunState;
@@ -93,10 +94,22 @@ public record RunReport(
     return s == null ? Integer.toString(index) : s.name() + "/" + (index - s.first());
   }
 
-  /** One instance: its index, final state and every attempt. */
-  public record Instance(int index, String state, int failures, int losses, List<Attempt> attempts) {
+  /**
+   * One instance: its index, final state and every attempt.
+   *
+   * @param ranMoreThanOnce when more than one of its attempts finished (a copy given up on came back
+   *                        and finished before it could be killed): "instance 61 ran twice: agent S1
+   *                        unreachable 18 s"; else null
+   */
+  public record Instance(int index, String state, int failures, int losses, List<Attempt> attempts,
+      String ranMoreThanOnce) {
     public Instance {
       attempts = List.copyOf(attempts);
+    }
+
+    /** An instance that ran once (or not at all). */
+    public Instance(int index, String state, int failures, int losses, List<Attempt> attempts) {
+      this(index, state, failures, losses, attempts, null);
     }
 
     /** The latest attempt, or null. */
@@ -110,13 +123,76 @@ public record RunReport(
    *
    * @param state      {@code TASK_...}, or null when no state was recorded after the launch
    * @param stderrTail the last lines of stderr when the attempt did not finish, else empty
+   * @param kind       how it ended when not by finishing: {@code "own failure"} (counts against
+   *                   retries), {@code "lost to the cluster"}, {@code "stopped"}, {@code "duplicate"};
+   *                   null otherwise
+   * @param reason     the cluster's reason for its end in words, with the Mesos name and who gave it,
+   *                   or null when none was given
+   * @param unreachableSeconds how long its agent was unreachable before the task was heard from
+   *                   again, or null
    */
   public record Attempt(
       String taskId, int attempt, String agentId, String hostname, String state, Integer exitCode,
-      String message, String cause, String startedAt, String endedAt, String sandbox, List<String> stderrTail) {
+      String message, String cause, String startedAt, String endedAt, String sandbox, List<String> stderrTail,
+      String kind, String reason, Double unreachableSeconds) {
     public Attempt {
       stderrTail = stderrTail == null ? List.of() : List.copyOf(stderrTail);
     }
+
+    /** An attempt without a kind, reason or partition (as earlier reports had). */
+    public Attempt(String taskId, int attempt, String agentId, String hostname, String state, Integer exitCode,
+        String message, String cause, String startedAt, String endedAt, String sandbox, List<String> stderrTail) {
+      this(taskId, attempt, agentId, hostname, state, exitCode, message, cause, startedAt, endedAt, sandbox, stderrTail,
+          kindOf(cause), null, null);
+    }
+  }
+
+  /** The words for an end cause (see {@link Attempt#kind()}). */
+  static String kindOf(String cause) {
+    if (cause == null) return null;
+    return switch (cause) {
+      case "FAILED", "TIMED_OUT" -> "own failure";
+      case "LOST" -> "lost to the cluster";
+      case "STOPPED" -> "stopped";
+      case "DUPLICATE" -> "duplicate";
+      default -> cause.toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  /**
+   * "instance 61 ran twice: agent S1 unreachable 18 s" when more than one attempt finished, else
+   * null.
+   */
+  static String ranMoreThanOnce(int index, List<Attempt> attempts) {
+    int finished = 0;
+    Attempt cameBack = null;
+    for (Attempt a : attempts) {
+      if (!"TASK_FINISHED".equals(a.state())) continue;
+      finished++;
+      if (a.unreachableSeconds() != null && cameBack == null) cameBack = a;
+    }
+    if (finished < 2) return null;
+    String times = finished == 2 ? "twice" : finished + " times";
+    String why = cameBack == null ? "" : ": agent " + shortAgent(cameBack.agentId()) + " unreachable "
+        + Math.round(cameBack.unreachableSeconds()) + " s";
+    return "instance " + index + " ran " + times + why;
+  }
+
+  /** {@code S1} for a Mesos agent id {@code <master id>-S1}; other ids as they are. */
+  static String shortAgent(String agentId) {
+    if (agentId == null) return "?";
+    int dash = agentId.lastIndexOf('-');
+    String tail = agentId.substring(dash + 1);
+    return dash > 0 && tail.matches("S\\d+") ? tail : agentId;
+  }
+
+  /** Every instance that ran more than once, in index order (see {@link Instance#ranMoreThanOnce()}). */
+  public List<String> ranMoreThanOnce() {
+    List<String> out = new ArrayList<>();
+    for (Instance i : instanceList) {
+      if (i.ranMoreThanOnce() != null) out.add(i.ranMoreThanOnce());
+    }
+    return out;
   }
 
   /**
@@ -178,13 +254,16 @@ public record RunReport(
     for (RunState.Instance i : state.instances()) {
       List<Attempt> atts = new ArrayList<>(i.attempts().size());
       for (RunState.Attempt a : i.attempts()) {
+        String cause = a.cause() == null ? null : a.cause().name();
         atts.add(new Attempt(a.taskId(), a.attempt(), a.agentId(), a.hostname(),
             a.state() == null ? null : "TASK_" + a.state(), a.exitCode(), a.message(),
-            a.cause() == null ? null : a.cause().name(), Times.iso(a.launchedAtEpochMs()),
+            cause, Times.iso(a.launchedAtEpochMs()),
             a.settled() ? Times.iso(a.updatedAtEpochMs()) : null, sandboxOf.apply(a.taskId()),
-            tails.getOrDefault(a.taskId(), List.of())));
+            tails.getOrDefault(a.taskId(), List.of()), kindOf(cause), TaskReason.describe(a.reason(), a.source()),
+            a.unreachableForMs() == null ? null : a.unreachableForMs() / 1000.0));
       }
-      list.add(new Instance(i.index(), instanceState(i, view.status().over()), i.failures(), i.losses(), atts));
+      list.add(new Instance(i.index(), instanceState(i, view.status().over()), i.failures(), i.losses(), atts,
+          ranMoreThanOnce(i.index(), atts)));
     }
     List<Sample> samples = new ArrayList<>();
     Double cpusPerTask = null;

@@ -1,6 +1,8 @@
 package io.mesosrunner.report;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
@@ -43,6 +45,8 @@ public final class TextSummary {
       }
       b.append('\n');
     }
+    endsByKind(r, b);
+    for (String line : r.ranMoreThanOnce()) b.append("  ").append(line).append('\n');
     int shown = 0;
     int notShown = 0;
     for (RunReport.Instance i : r.instanceList()) {
@@ -67,6 +71,36 @@ public final class TextSummary {
     }
     if (notShown > 0) b.append("  ... and ").append(notShown).append(" more failed instances (see --report)\n");
     return b.toString();
+  }
+
+  /**
+   * The attempts that ended otherwise than by finishing, counted by kind and reason: "  lost to the
+   * cluster: 5 x the executor did not register with the agent in time (...)". At most
+   * {@link #MAX_FAILED_SHOWN} lines.
+   */
+  private static void endsByKind(RunReport r, StringBuilder b) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (RunReport.Instance i : r.instanceList()) {
+      for (RunReport.Attempt a : i.attempts()) {
+        if (a.kind() == null || a.kind().equals("stopped") || a.kind().equals("duplicate")) continue;
+        String why = a.reason() != null ? a.reason()
+            : "TIMED_OUT".equals(a.cause()) ? "timed out"
+            : a.exitCode() != null ? "exit code " + a.exitCode()
+            : a.state() == null ? "no state" : a.state();
+        counts.merge(a.kind() + ": " + why, 1, Integer::sum);
+      }
+    }
+    int shown = 0;
+    for (Map.Entry<String, Integer> e : counts.entrySet()) {
+      if (shown++ == MAX_FAILED_SHOWN) {
+        b.append("  ... and ").append(counts.size() - MAX_FAILED_SHOWN).append(" more kinds of end (see --report)\n");
+        break;
+      }
+      String text = e.getKey();
+      int colon = text.indexOf(": ");
+      b.append("  ").append(text, 0, colon + 2).append(e.getValue()).append(" x ").append(text.substring(colon + 2))
+          .append('\n');
+    }
   }
 
   static String seconds(double s) {

@@ -1,6 +1,7 @@
 package io.mesosrunner.schedule;
 
 import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.cluster.TaskStatus;
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import java.util.Map;
 
@@ -22,11 +23,23 @@ final class Attempt {
   TaskState state = TaskState.STAGING;
   Integer exitCode;
   String message;
+  /** The reason name and sender of the latest update, or null when it gave none. */
+  String reason;
+  TaskStatus.Source source;
   EndCause cause;
   long endedAt = UNSET;
   boolean terminal;
   KillReason killReason;
   long killSentAt = UNSET;
+  /** When it was last reported unreachable, else UNSET. */
+  long unreachableAt = UNSET;
+  /** When it was reported again after that (its agent came back), else UNSET. */
+  long backAt = UNSET;
+
+  /** Whether it is unreachable now and may still come back. */
+  boolean unreachable() {
+    return unreachableAt != UNSET && backAt == UNSET;
+  }
 
   Attempt(Instance instance, int number, String agentId, String hostname, Map<String, String> attributes,
       long startedAt) {

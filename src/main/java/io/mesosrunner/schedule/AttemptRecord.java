@@ -1,8 +1,9 @@
 package io.mesosrunner.schedule;
 
+import io.mesosrunner.cluster.TaskReason;
 import io.mesosrunner.cluster.TaskState;
-
-
+import io.mesosrunner.cluster.TaskStatus;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -19,18 +20,33 @@ import java.time.Instant;
  * @param startedAt when it was launched
  * @param endedAt   when its terminal update arrived, or null while it runs
  * @param sandbox   where its files are, when the cluster says, else null
+ * @param reason    the reason name of its latest update ({@link TaskReason}), or null
+ * @param source    who sent its latest update, or null when not known
+ * @param unreachableFor how long its agent was unreachable before the task was heard from again,
+ *                  or null when it never was (or never came back)
  */
 public record AttemptRecord(
     String taskId, int attempt, String agentId, String hostname, TaskState state, Integer exitCode,
-    String message, EndCause cause, Instant startedAt, Instant endedAt, String sandbox) {
+    String message, EndCause cause, Instant startedAt, Instant endedAt, String sandbox, String reason,
+    TaskStatus.Source source, Duration unreachableFor) {
+
+  /** An attempt whose updates gave no reason. */
+  public AttemptRecord(String taskId, int attempt, String agentId, String hostname, TaskState state, Integer exitCode,
+      String message, EndCause cause, Instant startedAt, Instant endedAt, String sandbox) {
+    this(taskId, attempt, agentId, hostname, state, exitCode, message, cause, startedAt, endedAt, sandbox, null, null,
+        null);
+  }
 
   /** Why an attempt did not finish. */
   public enum EndCause {
-    /** TASK_FAILED or TASK_ERROR: the job's own failure, uses up a retry. */
+    /** The task's own failure (see {@code cluster.Blame}): uses up a retry. */
     FAILED,
     /** Ran past the job's per-attempt timeout and was killed: uses up a retry. */
     TIMED_OUT,
-    /** Lost to the infrastructure (lost, dropped, gone, unreachable, killed by someone else). */
+    /**
+     * Lost to the cluster (lost, dropped, gone, unreachable past the grace, killed by someone else,
+     * or failed for a reason that is the cluster's, see {@code cluster.Blame}).
+     */
     LOST,
     /** Killed by the runner because the run was stopping. */
     STOPPED,

@@ -28,6 +28,8 @@ final class AttemptTable {
   private long attemptTotal;
   /** Attempts not yet terminal (including duplicates being killed), by task id, in launch order. */
   private final Map<String, Attempt> live = new LinkedHashMap<>();
+  /** Attempts waiting out the grace for their unreachable agent, in the order they began. */
+  private final Map<String, Attempt> inGrace = new LinkedHashMap<>();
   /** Status messages seen, shared: "Command exited with status 0" a million times is one string. */
   private final Map<String, String> messages = new HashMap<>();
 
@@ -159,6 +161,32 @@ final class AttemptTable {
     live.remove(taskId(a));
   }
 
+  void enterGrace(Attempt a) {
+    inGrace.put(taskId(a), a);
+  }
+
+  void leaveGrace(Attempt a) {
+    if (!inGrace.isEmpty()) inGrace.remove(taskId(a));
+  }
+
+  boolean inGrace(Attempt a) {
+    return !inGrace.isEmpty() && inGrace.get(taskId(a)) == a;
+  }
+
+  /** The attempt that has waited longest for its agent, or null. */
+  Attempt firstInGrace() {
+    return inGrace.isEmpty() ? null : inGrace.values().iterator().next();
+  }
+
+  int inGraceCount() {
+    return inGrace.size();
+  }
+
+  /** The attempts waiting for their agent, oldest first (a copy). */
+  List<Attempt> inGrace() {
+    return List.copyOf(inGrace.values());
+  }
+
   Collection<Attempt> live() {
     return live.values();
   }
@@ -234,7 +262,9 @@ final class AttemptTable {
       for (Attempt a : all) {
         attempts.add(new AttemptRecord(taskId(a), a.number, a.agentId, a.hostname, a.state, a.exitCode,
             a.message, a.cause, Instant.ofEpochMilli(a.startedAt),
-            a.endedAt == Attempt.UNSET ? null : Instant.ofEpochMilli(a.endedAt), null));
+            a.endedAt == Attempt.UNSET ? null : Instant.ofEpochMilli(a.endedAt), null, a.reason, a.source,
+            a.unreachableAt == Attempt.UNSET || a.backAt == Attempt.UNSET ? null
+                : java.time.Duration.ofMillis(a.backAt - a.unreachableAt)));
       }
       out.add(new InstanceRecord(i, instance.state, instance.failures, instance.losses, attempts));
     }

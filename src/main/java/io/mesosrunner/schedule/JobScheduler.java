@@ -248,6 +248,7 @@ public final class JobScheduler {
       phase.stop(Outcome.FAILED, "the job's deadline (" + Durations.format(job.deadline()) + ") passed with "
           + table.count(InstanceState.DONE) + " of " + table.size() + " instances completed", now, out);
     }
+    updates.endDueGraces(now, out);
     kills.resendDue(now, out);
     phase.maybeFinish(now, out);
   }
@@ -351,8 +352,15 @@ public final class JobScheduler {
   public Progress progress() {
     int pending = table.count(InstanceState.PENDING);
     int waiting = pending + table.count(InstanceState.BACKOFF);
-    return new Progress(table.size(), table.count(InstanceState.DONE), table.count(InstanceState.ACTIVE), waiting,
-        table.count(InstanceState.FAILED), table.attemptTotal(), waitReason(waiting, pending));
+    // An instance whose agent is unreachable keeps its place (parallelism) but waits, and says for what.
+    int forAgent = phase.running() ? table.inGraceCount() : 0;
+    String reason = waitReason(waiting, pending);
+    if (forAgent > 0) {
+      String grace = updates.graceReason(clock.instant());
+      reason = reason.isEmpty() ? grace : grace + "; " + reason;
+    }
+    return new Progress(table.size(), table.count(InstanceState.DONE), table.count(InstanceState.ACTIVE) - forAgent,
+        waiting + forAgent, table.count(InstanceState.FAILED), table.attemptTotal(), reason);
   }
 
   private String waitReason(int waiting, int pending) {

@@ -43,6 +43,7 @@ final class Restorer {
 
   private void restoreTasks(Instance instance, Resume.Instance r, boolean adoptLive, Instant now) {
     Attempt adopted = null;
+    Resume.Task adoptedTask = null;
     for (Resume.Task t : r.tasks()) {
       Attempt a = new Attempt(instance, t.attempt(), t.agentId(), t.hostname() == null ? t.agentId() : t.hostname(),
           Map.of(), t.startedAt().toEpochMilli());
@@ -56,6 +57,7 @@ final class Restorer {
         a.endedAt = t.endedAt() == null ? Attempt.UNSET : t.endedAt().toEpochMilli();
       } else if (adoptLive && adopted == null) {
         adopted = a;
+        adoptedTask = t;
         table.markLive(a);
       } else if (adoptLive) {
         // Two live attempts of one instance: keep the first, kill the other once connected.
@@ -75,6 +77,14 @@ final class Restorer {
     if (adopted != null) {
       table.move(instance, InstanceState.ACTIVE);
       timers.startTimeout(instance.index, table.taskId(adopted), now);
+      Instant since = adoptedTask.unreachableSince();
+      if (since != null) {
+        // Still waiting for its agent: the grace runs on from when the agent became unreachable.
+        adopted.unreachableAt = since.toEpochMilli();
+        table.enterGrace(adopted);
+        timers.graceEndsAt(since.plus(table.steps().jobOf(instance.index).unreachableGrace()), instance.index,
+            table.taskId(adopted));
+      }
     } else {
       planner.requeue(instance);
     }

@@ -31,10 +31,18 @@ public record Resume(String frameworkId, List<Instance> instances, boolean adopt
 
   /**
    * A task the earlier run launched. When {@code state} is null or not terminal, it may still
-   * run.
+   * run. {@code unreachableSince} is when its agent became unreachable, while the run waited out
+   * the grace for it to come back, else null.
    */
   public record Task(String taskId, int attempt, String agentId, String hostname, TaskState state, Integer exitCode,
-      String message, AttemptRecord.EndCause cause, java.time.Instant startedAt, java.time.Instant endedAt) {
+      String message, AttemptRecord.EndCause cause, java.time.Instant startedAt, java.time.Instant endedAt,
+      java.time.Instant unreachableSince) {
+
+    /** A task that was not waiting for its unreachable agent. */
+    public Task(String taskId, int attempt, String agentId, String hostname, TaskState state, Integer exitCode,
+        String message, AttemptRecord.EndCause cause, java.time.Instant startedAt, java.time.Instant endedAt) {
+      this(taskId, attempt, agentId, hostname, state, exitCode, message, cause, startedAt, endedAt, null);
+    }
 
     /** Whether it is known to have ended. */
     public boolean settled() {

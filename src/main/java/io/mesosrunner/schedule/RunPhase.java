@@ -106,7 +106,23 @@ final class RunPhase {
     for (Attempt a : List.copyOf(table.live())) {
       if (a.killReason == null) kills.send(a, KillReason.STOP, out);
     }
+    for (Attempt a : table.inGrace()) giveUp(a, now);
     maybeFinish(now, out);
+  }
+
+  /**
+   * An attempt whose agent is unreachable cannot answer the kill until the agent comes back, which
+   * may be never: the stopping run counts it as ended now (a copy that comes back is killed then,
+   * and the master kills the framework's tasks on a returning agent once it is torn down).
+   */
+  private void giveUp(Attempt a, Instant now) {
+    table.leaveGrace(a);
+    a.terminal = true;
+    a.endedAt = now.toEpochMilli();
+    a.cause = AttemptRecord.EndCause.STOPPED;
+    table.markEnded(a);
+    if (a.instance.state == InstanceState.ACTIVE) table.move(a.instance, InstanceState.ABANDONED);
+    journal.taskStateChanged(table.taskId(a), a.state, a.exitCode, a.message, a.cause, now);
   }
 
   private void abandonWaiting() {

@@ -1,6 +1,7 @@
 package io.mesosrunner.schedule;
 
 import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.cluster.TaskStatus;
 
 
 import java.io.IOException;
@@ -23,6 +24,13 @@ public interface SchedulerJournal {
 
   void taskStateChanged(String taskId, TaskState state, Integer exitCode, String message, AttemptRecord.EndCause cause,
       Instant at);
+
+  /**
+   * The reason and sender of the update just recorded by {@link #taskStateChanged} for the same
+   * task (either may be null), so that reports can say whose fault an end was. Journals without it
+   * still read.
+   */
+  default void taskReason(String taskId, String reason, TaskStatus.Source source, Instant at) {}
 
   void instanceCompleted(int instance, String taskId, Instant at);
 

@@ -1,6 +1,7 @@
 package io.mesosrunner.schedule;
 
 import io.mesosrunner.cluster.Action;
+import io.mesosrunner.cluster.Blame;
 import io.mesosrunner.cluster.TaskState;
 import io.mesosrunner.cluster.TaskStatus;
 import io.mesosrunner.job.Durations;
@@ -17,8 +18,14 @@ import java.util.List;
  * What a task's status update means for its attempt and its instance: the transition function of
  * the scheduler. An attempt that ends counts for its instance only when it is the instance's
  * active attempt (not a duplicate being killed); then the instance completes, backs off for a
- * retry, fails, is relaunched after a loss, or is abandoned because the run is stopping. Updates
- * about attempts already ended (late, repeated, or a task come back) are sorted out here too.
+ * retry, fails, is relaunched after a loss, or is abandoned because the run is stopping. Whether an
+ * end is the task's own failure or a loss to the cluster is {@link Blame}'s table. Updates about
+ * attempts already ended (late, repeated, or a task come back) are sorted out here too.
+ *
+ * <p>An attempt whose agent becomes unreachable is not given up at once: it keeps its instance for
+ * the job's {@code unreachable_grace}, so that a task whose agent comes back (the common short
+ * partition) goes on and nothing runs twice; only when the grace ends is it counted as lost and
+ * replaced.
  */
 final class TaskUpdates {
 
@@ -62,22 +69,98 @@ final class TaskUpdates {
       a.state = s.state();
       if (s.message() != null) a.message = table.shared(s.message());
       if (s.exitCode() != null) a.exitCode = s.exitCode();
-      if (s.state().isTerminal() || s.state() == TaskState.UNREACHABLE) {
+      a.reason = table.shared(s.reason());
+      a.source = s.source();
+      if (heardFromItsAgent(s.state()) && a.unreachable()) backFromUnreachable(a, now);
+      if (s.state() == TaskState.UNREACHABLE && table.inGrace(a)) {
+        // Said again (a reconciliation): the grace runs from the first report.
+      } else if (s.state() == TaskState.UNREACHABLE && waitsForItsAgent(a)) {
+        beginGrace(a, now);
+      } else if (s.state().isTerminal() || s.state() == TaskState.UNREACHABLE) {
         ended(a, s.state(), now, out);
       }
     } else {
       cameBack(a, s, now, out);
     }
     if (a.state != before || a.cause != causeBefore || a.terminal != terminalBefore) {
-      journal.taskStateChanged(table.taskId(a), a.state, a.exitCode, a.message, a.cause, now);
+      record(a, now);
     }
     if (s.needsAck()) out.add(JobScheduler.ack(s));
+  }
+
+  private void record(Attempt a, Instant now) {
+    String taskId = table.taskId(a);
+    journal.taskStateChanged(taskId, a.state, a.exitCode, a.message, a.cause, now);
+    // Only the reason of an end (or of a loss of contact) says whose fault it was; the rest is noise.
+    if (a.reason != null && (a.terminal || a.state == TaskState.UNREACHABLE)) {
+      journal.taskReason(taskId, a.reason, a.source, now);
+    }
+  }
+
+  // ---------------------------------------------------------------- the grace for an unreachable agent
+
+  /**
+   * Whether an attempt reported unreachable keeps its instance for the grace: it is the one that
+   * counts for a running instance, and nobody asked to kill it.
+   */
+  private boolean waitsForItsAgent(Attempt a) {
+    return graceOf(a).compareTo(Duration.ZERO) > 0 && phase.running() && a.killReason == null
+        && a.instance.state == InstanceState.ACTIVE && a.instance.activeAttempt() == a;
+  }
+
+  private void beginGrace(Attempt a, Instant now) {
+    a.unreachableAt = now.toEpochMilli();
+    a.backAt = Attempt.UNSET;
+    table.enterGrace(a);
+    timers.graceEndsAt(now.plus(graceOf(a)), a.instance.index, table.taskId(a));
+  }
+
+  /** The {@code unreachable_grace} of the attempt's job (its step's, in a pipeline). */
+  private Duration graceOf(Attempt a) {
+    return steps.jobOf(a.instance.index).unreachableGrace();
+  }
+
+  /** An unreachable attempt was reported again: its agent came back. */
+  private void backFromUnreachable(Attempt a, Instant now) {
+    a.backAt = now.toEpochMilli();
+    table.leaveGrace(a);
+  }
+
+  /**
+   * The grace of attempts whose agent did not come back in time ends: each is lost to the cluster
+   * and its instance is relaunched (a copy that comes back later is killed, or adopted while its
+   * instance still waits).
+   */
+  void endDueGraces(Instant now, List<Action> out) {
+    for (Timers.Timer t; (t = timers.dueGraceEnd(now)) != null; ) {
+      Attempt a = table.find(t.taskId());
+      if (a == null || a.terminal || !table.inGrace(a)) continue;
+      if (now.toEpochMilli() - a.unreachableAt < graceOf(a).toMillis()) continue;
+      table.leaveGrace(a);
+      ended(a, TaskState.UNREACHABLE, now, out);
+      record(a, now);
+    }
+  }
+
+  /**
+   * "waiting for agent S1 to come back (12s of 60s)" for the attempt that has waited longest, and
+   * how many more wait; "" when none does.
+   */
+  String graceReason(Instant now) {
+    Attempt first = table.firstInGrace();
+    if (first == null) return "";
+    long waited = Math.max(0, now.toEpochMilli() - first.unreachableAt) / 1000;
+    String text = "waiting for agent " + first.agentId + " to come back (" + waited + "s of "
+        + Durations.format(graceOf(first)) + ")";
+    int more = table.inGraceCount() - 1;
+    return more > 0 ? text + " and " + more + " more" : text;
   }
 
   /** An update about an attempt already counted as ended: a late, repeated or resurrected task. */
   private void cameBack(Attempt a, TaskStatus s, Instant now, List<Action> out) {
     Instance instance = a.instance;
     TaskState st = s.state();
+    if (heardFromItsAgent(st) && a.unreachable()) a.backAt = now.toEpochMilli();
     if (st == TaskState.FINISHED && a.state != TaskState.FINISHED) {
       // It finished after all (e.g. unreachable, then the agent came back and it completed).
       a.state = st;
@@ -117,6 +200,11 @@ final class TaskUpdates {
     // A repeated terminal update changes nothing: completions are counted once.
   }
 
+  /** States that only a reachable agent (or the task's executor) can report. */
+  private static boolean heardFromItsAgent(TaskState st) {
+    return st.isTerminal() ? endedOnItsAgent(st) : st != TaskState.UNREACHABLE;
+  }
+
   /** States only the task's executor reports, after which the task never runs again. */
   private static boolean endedOnItsAgent(TaskState st) {
     return st == TaskState.FINISHED || st == TaskState.FAILED || st == TaskState.ERROR || st == TaskState.KILLED;
@@ -124,6 +212,11 @@ final class TaskUpdates {
 
   private void ended(Attempt a, TaskState st, Instant now, List<Action> out) {
     Instance instance = a.instance;
+    if (st == TaskState.UNREACHABLE && !a.unreachable()) {
+      a.unreachableAt = now.toEpochMilli();
+      a.backAt = Attempt.UNSET;
+    }
+    table.leaveGrace(a);
     a.terminal = true;
     a.endedAt = now.toEpochMilli();
     table.markEnded(a);
@@ -144,7 +237,7 @@ final class TaskUpdates {
     } else if (a.killReason == KillReason.TIMEOUT) {
       a.cause = EndCause.TIMED_OUT;
       ownFailure(a, now, out);
-    } else if (st.isOwnFailure()) {
+    } else if (Blame.of(st, a.reason, a.source, a.message) == Blame.TASK) {
       a.cause = EndCause.FAILED;
       ownFailure(a, now, out);
     } else {

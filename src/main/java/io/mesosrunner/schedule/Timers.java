@@ -7,7 +7,7 @@ import java.util.PriorityQueue;
 
 /**
  * What is due when: the end of an instance's backoff, an attempt's timeout, the resend of a kill
- * that got no terminal update. Each queue is ordered by due time; the scheduler takes what is due
+ * that got no terminal update, the end of the grace an unreachable attempt's agent has to come back. Each queue is ordered by due time; the scheduler takes what is due
  * at the time of each event. Entries are not removed when they become moot: the scheduler checks,
  * when one falls due, whether it still applies.
  */
@@ -31,6 +31,7 @@ final class Timers {
   private final PriorityQueue<Timer> backoffs = new PriorityQueue<>(Comparator.comparing(Timer::at));
   private final PriorityQueue<Timer> timeouts = new PriorityQueue<>(Comparator.comparing(Timer::at));
   private final PriorityQueue<Timer> killResends = new PriorityQueue<>(Comparator.comparing(Timer::at));
+  private final PriorityQueue<Timer> graceEnds = new PriorityQueue<>(Comparator.comparing(Timer::at));
 
   /** @param timeout the job's per-attempt timeout, or null for none */
   Timers(Duration timeout) {
@@ -77,6 +78,15 @@ final class Timers {
 
   Timer dueKillResend(Instant now) {
     return due(killResends, now);
+  }
+
+  /** The grace of an attempt whose agent became unreachable ends at {@code at}. */
+  void graceEndsAt(Instant at, int instance, String taskId) {
+    graceEnds.add(new Timer(at, instance, taskId));
+  }
+
+  Timer dueGraceEnd(Instant now) {
+    return due(graceEnds, now);
   }
 
   private static Timer due(PriorityQueue<Timer> queue, Instant now) {

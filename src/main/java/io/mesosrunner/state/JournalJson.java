@@ -14,6 +14,7 @@ import io.mesosrunner.state.JournalRecord.RunEnded;
 import io.mesosrunner.state.JournalRecord.RunStarted;
 import io.mesosrunner.state.JournalRecord.StderrTail;
 import io.mesosrunner.state.JournalRecord.TaskLaunched;
+import io.mesosrunner.state.JournalRecord.TaskReasonGiven;
 import io.mesosrunner.state.JournalRecord.TaskStateChanged;
 import io.mesosrunner.state.JournalRecord.Utilisation;
 import java.io.IOException;
@@ -44,18 +45,20 @@ final class JournalJson {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   /** Each type's field names (the components of the record of that name). */
-  private static final Map<String, List<String>> FIELDS = Map.of(
-      "RunStarted", List.of("runId", "jobName", "jobFile", "fileSha256", "gitCommit", "cluster", "startedAtEpochMs",
-          "instances", "jobText"),
-      "FrameworkRegistered", List.of("frameworkId"),
-      "TaskLaunched", List.of("taskId", "instance", "attempt", "agentId", "hostname", "atEpochMs"),
-      "TaskStateChanged", List.of("taskId", "state", "exitCode", "message", "cause", "atEpochMs"),
-      "InstanceCompleted", List.of("instance", "taskId", "atEpochMs"),
-      "InstanceFailed", List.of("instance", "reason", "atEpochMs"),
-      "InstancesCarriedOver", List.of("fromRunId", "instances", "atEpochMs"),
-      "RunEnded", List.of("outcome", "reason", "atEpochMs"),
-      "Utilisation", List.of("atEpochMs", "cpusInUseMilli", "cpusOfferedMilli", "running", "waiting", "waitReason"),
-      "StderrTail", List.of("taskId", "lines"));
+  private static final Map<String, List<String>> FIELDS = Map.ofEntries(
+      Map.entry("RunStarted", List.of("runId", "jobName", "jobFile", "fileSha256", "gitCommit", "cluster",
+          "startedAtEpochMs", "instances", "jobText")),
+      Map.entry("FrameworkRegistered", List.of("frameworkId")),
+      Map.entry("TaskLaunched", List.of("taskId", "instance", "attempt", "agentId", "hostname", "atEpochMs")),
+      Map.entry("TaskStateChanged", List.of("taskId", "state", "exitCode", "message", "cause", "atEpochMs")),
+      Map.entry("InstanceCompleted", List.of("instance", "taskId", "atEpochMs")),
+      Map.entry("InstanceFailed", List.of("instance", "reason", "atEpochMs")),
+      Map.entry("InstancesCarriedOver", List.of("fromRunId", "instances", "atEpochMs")),
+      Map.entry("RunEnded", List.of("outcome", "reason", "atEpochMs")),
+      Map.entry("Utilisation", List.of("atEpochMs", "cpusInUseMilli", "cpusOfferedMilli", "running", "waiting",
+          "waitReason")),
+      Map.entry("StderrTail", List.of("taskId", "lines")),
+      Map.entry("TaskReasonGiven", List.of("taskId", "reason", "source", "atEpochMs")));
 
   private JournalJson() {}
 
@@ -106,6 +109,11 @@ final class JournalJson {
       }
       g.writeStringField("message", r.message());
       g.writeStringField("cause", r.cause());
+      g.writeNumberField("atEpochMs", r.atEpochMs());
+    } else if (record instanceof TaskReasonGiven r) {
+      g.writeStringField("taskId", r.taskId());
+      g.writeStringField("reason", r.reason());
+      g.writeStringField("source", r.source());
       g.writeNumberField("atEpochMs", r.atEpochMs());
     } else if (record instanceof InstanceCompleted r) {
       g.writeNumberField("instance", r.instance());
@@ -206,6 +214,8 @@ final class JournalJson {
             f.text("agentId"), f.text("hostname"), f.whole("atEpochMs"));
         case "TaskStateChanged" -> new TaskStateChanged(f.text("taskId"), f.text("state"), f.optionalInt32("exitCode"),
             f.text("message"), f.text("cause"), f.whole("atEpochMs"));
+        case "TaskReasonGiven" -> new TaskReasonGiven(f.text("taskId"), f.text("reason"), f.text("source"),
+            f.whole("atEpochMs"));
         case "InstanceCompleted" -> new InstanceCompleted(f.int32("instance"), f.text("taskId"), f.whole("atEpochMs"));
         case "InstanceFailed" -> new InstanceFailed(f.int32("instance"), f.text("reason"), f.whole("atEpochMs"));
         case "InstancesCarriedOver" -> new InstancesCarriedOver(f.text("fromRunId"), f.text("instances"),

@@ -8,6 +8,7 @@ import java.util.List;
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.cluster.TaskStatus;
 import java.util.Objects;
 
 /**
@@ -100,6 +101,29 @@ public sealed interface JournalRecord {
     /** The cause as the enum, or null. */
     public EndCause endCause() {
       return cause == null ? null : EndCause.valueOf(cause);
+    }
+  }
+
+  /**
+   * The reason the cluster gave with the update just recorded for the task by a {@link
+   * TaskStateChanged} (written right after it, for an update that ended the attempt or reported it
+   * unreachable), so that reports can say whose fault the end was, in words. Journals without it
+   * still read; not needed to resume.
+   *
+   * @param reason a Mesos reason name without {@code REASON_} (see {@code cluster.TaskReason}); any
+   *               text, since a newer master may send one this runner does not know
+   * @param source a {@link TaskStatus.Source} name, or null when the cluster did not say
+   */
+  record TaskReasonGiven(String taskId, String reason, String source, long atEpochMs) implements JournalRecord {
+    public TaskReasonGiven {
+      requireText(taskId, "taskId");
+      requireText(reason, "reason");
+      if (source != null) requireEnum(TaskStatus.Source.class, source, "source");
+    }
+
+    /** The source as the enum, or null. */
+    public TaskStatus.Source taskSource() {
+      return source == null ? null : TaskStatus.Source.valueOf(source);
     }
   }
 

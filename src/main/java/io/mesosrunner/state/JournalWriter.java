@@ -4,6 +4,7 @@ import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.schedule.SchedulerJournal;
 import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.cluster.TaskStatus;
 import io.mesosrunner.state.JournalRecord.FrameworkRegistered;
 import io.mesosrunner.state.JournalRecord.InstanceCompleted;
 import io.mesosrunner.state.JournalRecord.InstanceFailed;
@@ -54,6 +55,13 @@ public final class JournalWriter implements SchedulerJournal {
   public void taskStateChanged(String taskId, TaskState state, Integer exitCode, String message, EndCause cause,
       Instant at) {
     batch.add(new TaskStateChanged(taskId, state.name(), exitCode, message, cause == null ? null : cause.name(),
+        at.toEpochMilli()));
+  }
+
+  @Override
+  public void taskReason(String taskId, String reason, TaskStatus.Source source, Instant at) {
+    if (reason == null) return;
+    batch.add(new JournalRecord.TaskReasonGiven(taskId, reason, source == null ? null : source.name(),
         at.toEpochMilli()));
   }
 

@@ -85,6 +85,12 @@ public final class RunFold {
       later(c.atEpochMs());
       MutableAttempt a = byTask.get(c.taskId());
       if (a != null) changed(a, c);
+    } else if (rec instanceof JournalRecord.TaskReasonGiven g) {
+      MutableAttempt a = byTask.get(g.taskId());
+      if (a != null) {
+        a.reason = g.reason();
+        a.source = g.taskSource();
+      }
     } else if (rec instanceof InstanceCompleted c) {
       checkIndex(c.instance(), r);
       later(c.atEpochMs());
@@ -131,6 +137,16 @@ public final class RunFold {
   }
 
   private void changed(MutableAttempt a, TaskStateChanged c) {
+    TaskState next = c.taskState();
+    if (next == TaskState.UNREACHABLE && a.state != TaskState.UNREACHABLE) {
+      a.unreachableAt = c.atEpochMs();
+    } else if (a.unreachableAt >= 0 && heardFromItsAgent(next)) {
+      a.unreachableFor = c.atEpochMs() - a.unreachableAt;
+      a.unreachableAt = -1;
+    }
+    // The reason comes in a TaskReasonGiven right after the change it belongs to, if at all.
+    a.reason = null;
+    a.source = null;
     a.state = c.taskState();
     if (c.exitCode() != null) a.exitCode = c.exitCode();
     a.message = c.message();
@@ -258,8 +274,20 @@ public final class RunFold {
     return new RunState(started, frameworkId, out, outcome, ended == null ? null : ended.reason());
   }
 
+  /** States that only a reachable agent (or the task's executor) reports: an unreachable task is back. */
+  private static boolean heardFromItsAgent(TaskState st) {
+    return switch (st) {
+      case LOST, DROPPED, GONE, GONE_BY_OPERATOR, UNKNOWN, UNREACHABLE -> false;
+      default -> true;
+    };
+  }
+
   private static final class MutableAttempt {
     final TaskLaunched launch;
+    String reason;
+    io.mesosrunner.cluster.TaskStatus.Source source;
+    long unreachableAt = -1;
+    Long unreachableFor;
     TaskState state;
     Integer exitCode;
     String message;
@@ -278,7 +306,8 @@ public final class RunFold {
 
     RunState.Attempt freeze() {
       return new RunState.Attempt(launch.taskId(), launch.instance(), launch.attempt(), launch.agentId(),
-          launch.hostname(), launch.atEpochMs(), state, exitCode, message, cause, updatedAt);
+          launch.hostname(), launch.atEpochMs(), state, exitCode, message, cause, updatedAt, reason, source,
+          unreachableFor);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.mesosrunner.state;
 import io.mesosrunner.schedule.AttemptRecord.EndCause;
 import io.mesosrunner.schedule.Outcome;
 import io.mesosrunner.cluster.TaskState;
+import io.mesosrunner.cluster.TaskStatus;
 import io.mesosrunner.state.JournalRecord.FrameworkRegistered;
 import io.mesosrunner.state.JournalRecord.InstanceCompleted;
 import io.mesosrunner.state.JournalRecord.InstanceFailed;
@@ -10,6 +11,7 @@ import io.mesosrunner.state.JournalRecord.InstancesCarriedOver;
 import io.mesosrunner.state.JournalRecord.RunEnded;
 import io.mesosrunner.state.JournalRecord.RunStarted;
 import io.mesosrunner.state.JournalRecord.TaskLaunched;
+import io.mesosrunner.state.JournalRecord.TaskReasonGiven;
 import io.mesosrunner.state.JournalRecord.TaskStateChanged;
 import java.time.Instant;
 import io.mesosrunner.schedule.Resume;
@@ -62,10 +64,22 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
    * @param state     the latest state recorded, or null when none was recorded since the launch
    * @param exitCode  the latest exit code given, or null
    * @param cause     the latest end cause, or null
+   * @param reason    the reason given with its end ({@link JournalRecord.TaskReasonGiven}), or null
+   * @param source    who gave it, or null
+   * @param unreachableForMs how long its agent was unreachable before the task was heard from
+   *                  again, or null when it never was (or never came back)
    */
   public record Attempt(String taskId, int instance, int attempt, String agentId, String hostname,
       long launchedAtEpochMs, TaskState state, Integer exitCode, String message, EndCause cause,
-      long updatedAtEpochMs) {
+      long updatedAtEpochMs, String reason, TaskStatus.Source source, Long unreachableForMs) {
+
+    /** An attempt with no reason recorded. */
+    public Attempt(String taskId, int instance, int attempt, String agentId, String hostname,
+        long launchedAtEpochMs, TaskState state, Integer exitCode, String message, EndCause cause,
+        long updatedAtEpochMs) {
+      this(taskId, instance, attempt, agentId, hostname, launchedAtEpochMs, state, exitCode, message, cause,
+          updatedAtEpochMs, null, null, null);
+    }
 
     /** Whether the task is known to have ended; if not, it may still run and must be reconciled. */
     public boolean settled() {
@@ -128,7 +142,9 @@ public record RunState(RunStarted started, String frameworkId, List<Instance> in
       for (Attempt a : i.attempts()) {
         tasks.add(new Resume.Task(a.taskId(), a.attempt(), a.agentId(), a.hostname(), a.state(), a.exitCode(),
             a.message(), a.cause(), java.time.Instant.ofEpochMilli(a.launchedAtEpochMs()),
-            a.settled() ? java.time.Instant.ofEpochMilli(a.updatedAtEpochMs()) : null));
+            a.settled() ? java.time.Instant.ofEpochMilli(a.updatedAtEpochMs()) : null,
+            a.state() == TaskState.UNREACHABLE && a.cause() == null
+                ? java.time.Instant.ofEpochMilli(a.updatedAtEpochMs()) : null));
       }
       list.add(new Resume.Instance(i.index(), i.completed(), i.failed(), i.failures(), i.losses(),
           i.nextAttempt() - 1, tasks));

@@ -26,27 +26,30 @@ final class Fixtures {
 
   record JobBuilder(String name, int instances, int parallelism, int retries, double cpus, double mem,
       Duration timeout, Duration deadline, List<Constraint> constraints, OnFailure onFailure,
-      List<Integer> retryOnExit, List<Integer> noRetryExit) {
-    JobBuilder instances(int n) { return new JobBuilder(name, n, n, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
-    JobBuilder parallelism(int n) { return new JobBuilder(name, instances, n, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
-    JobBuilder retries(int n) { return new JobBuilder(name, instances, parallelism, n, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
-    JobBuilder cpus(double c) { return new JobBuilder(name, instances, parallelism, retries, c, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
-    JobBuilder timeout(Duration t) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, t, deadline, constraints, onFailure, retryOnExit, noRetryExit); }
-    JobBuilder deadline(Duration d) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, d, constraints, onFailure, retryOnExit, noRetryExit); }
-    JobBuilder constraints(Constraint... c) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, List.of(c), onFailure, retryOnExit, noRetryExit); }
-    JobBuilder onFailure(OnFailure f) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, f, retryOnExit, noRetryExit); }
-    JobBuilder retryOnExit(Integer... codes) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, onFailure, List.of(codes), noRetryExit); }
-    JobBuilder noRetryExit(Integer... codes) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, List.of(codes)); }
+      List<Integer> retryOnExit, List<Integer> noRetryExit, Duration grace) {
+    JobBuilder instances(int n) { return new JobBuilder(name, n, n, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit, grace); }
+    JobBuilder parallelism(int n) { return new JobBuilder(name, instances, n, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit, grace); }
+    JobBuilder retries(int n) { return new JobBuilder(name, instances, parallelism, n, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit, grace); }
+    JobBuilder cpus(double c) { return new JobBuilder(name, instances, parallelism, retries, c, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit, grace); }
+    JobBuilder timeout(Duration t) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, t, deadline, constraints, onFailure, retryOnExit, noRetryExit, grace); }
+    JobBuilder deadline(Duration d) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, d, constraints, onFailure, retryOnExit, noRetryExit, grace); }
+    JobBuilder constraints(Constraint... c) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, List.of(c), onFailure, retryOnExit, noRetryExit, grace); }
+    JobBuilder onFailure(OnFailure f) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, f, retryOnExit, noRetryExit, grace); }
+    JobBuilder retryOnExit(Integer... codes) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, onFailure, List.of(codes), noRetryExit, grace); }
+    JobBuilder noRetryExit(Integer... codes) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, List.of(codes), grace); }
+
+    JobBuilder unreachableGrace(Duration g) { return new JobBuilder(name, instances, parallelism, retries, cpus, mem, timeout, deadline, constraints, onFailure, retryOnExit, noRetryExit, g); }
 
     Job build() {
       return new Job(name, Command.shell("echo hi"), cpus, mem, 0, 0, 0, instances, parallelism, retries, timeout,
           deadline, Map.of("GREETING", "hi"), constraints, "*", null, List.of(), null, Map.of("team", "data"),
-          onFailure, retryOnExit, noRetryExit);
+          onFailure, retryOnExit, noRetryExit, grace);
     }
   }
 
   static JobBuilder job() {
-    return new JobBuilder("hello", 1, 1, 3, 0.1, 32, null, null, List.of(), OnFailure.STOP, List.of(), List.of());
+    return new JobBuilder("hello", 1, 1, 3, 0.1, 32, null, null, List.of(), OnFailure.STOP, List.of(), List.of(),
+        Job.DEFAULT_UNREACHABLE_GRACE);
   }
 
   static Offer offer(String agent, double cpus, double mem) {

@@ -162,8 +162,8 @@ class JobSchedulerTest {
   }
 
   @Test
-  void infrastructureLossRelaunchesAtOnceWithoutUsingRetries() {
-    start(job().retries(0).build());
+  void infrastructureLossRelaunchesAtOnceWithoutUsingRetriesWhenThereIsNoGrace() {
+    start(job().retries(0).unreachableGrace(Duration.ZERO).build());
     String id = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
     feed(masterUpdate(id, TaskState.UNREACHABLE, "AGENT_REMOVED"));
     List<String> again = launchedTaskIds(feed(offers(offer("agent-2", 1, 1024))));
@@ -194,6 +194,7 @@ class JobSchedulerTest {
     String first = launchedTaskIds(feed(offers(offer("agent-1", 1, 1024)))).get(0);
     feed(update(first, TaskState.RUNNING));
     feed(masterUpdate(first, TaskState.UNREACHABLE, "AGENT_REMOVED"));
+    clock.advance(Job.DEFAULT_UNREACHABLE_GRACE);
     String second = launchedTaskIds(feed(offers(offer("agent-2", 1, 1024)))).get(0);
     List<Action> back = feed(masterUpdate(first, TaskState.RUNNING, "AGENT_REREGISTERED"));
     assertThat(only(back, Action.Kill.class)).extracting(Action.Kill::taskId).containsExactly(first);

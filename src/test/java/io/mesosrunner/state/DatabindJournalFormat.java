@@ -25,6 +25,7 @@ final class DatabindJournalFormat {
       @JsonSubTypes.Type(value = JournalRecord.InstancesCarriedOver.class, name = "InstancesCarriedOver"),
       @JsonSubTypes.Type(value = JournalRecord.RunEnded.class, name = "RunEnded"),
       @JsonSubTypes.Type(value = JournalRecord.Utilisation.class, name = "Utilisation"),
+      @JsonSubTypes.Type(value = JournalRecord.TaskReasonGiven.class, name = "TaskReasonGiven"),
       @JsonSubTypes.Type(value = JournalRecord.StderrTail.class, name = "StderrTail"),
   })
   private interface TypeAnnotations {}

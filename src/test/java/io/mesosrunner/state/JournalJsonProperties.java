@@ -82,6 +82,11 @@ class JournalJsonProperties {
         .as(JournalRecord.Utilisation::new);
     Arbitrary<JournalRecord> tail = Combinators.combine(text, Arbitraries.strings().all().ofMaxLength(300))
         .as(JournalRecord.StderrTail::new);
-    return Arbitraries.oneOf(started, registered, launched, changed, completed, failed, carried, ended, utilisation, tail);
+    Arbitrary<String> source = Arbitraries.oneOf(Arbitraries.of(io.mesosrunner.cluster.TaskStatus.Source.class)
+        .map(Enum::name), Arbitraries.just(null));
+    Arbitrary<JournalRecord> reason = Combinators.combine(text, text, source, at)
+        .as(JournalRecord.TaskReasonGiven::new);
+    return Arbitraries.oneOf(started, registered, launched, changed, completed, failed, carried, ended, utilisation, tail,
+        reason);
   }
 }

@@ -153,7 +153,17 @@ final class OfferTranslator {
         message,
         reason,
         exitCode(message),
-        s.hasUuid() && !s.getUuid().isEmpty() ? Base64.getEncoder().encodeToString(s.getUuid().toByteArray()) : null);
+        s.hasUuid() && !s.getUuid().isEmpty() ? Base64.getEncoder().encodeToString(s.getUuid().toByteArray()) : null,
+        s.hasSource() ? toSource(s.getSource()) : null);
+  }
+
+  /** The port's name for who sent an update. */
+  static TaskStatus.Source toSource(Protos.TaskStatus.Source source) {
+    return switch (source) {
+      case SOURCE_MASTER -> TaskStatus.Source.MASTER;
+      case SOURCE_AGENT -> TaskStatus.Source.AGENT;
+      case SOURCE_EXECUTOR -> TaskStatus.Source.EXECUTOR;
+    };
   }
 
   /** Our state of the same name; a state this runner does not know counts as UNKNOWN. */
