@@ -143,7 +143,9 @@ class MesosFaultsTest {
     master = masterBuilder().behaviours(t -> t.getAgentId().getValue().endsWith("S0")
         ? TaskBehaviour.runForever() : TaskBehaviour.finishAfter(Duration.ofMillis(1000))).build().start();
     FakeAgent first = master.addAgent(AgentSpec.standard());
-    run = MesosRun.start(master, job("partitioned", 2, 0), b -> b.partitionAware(partitionAware));
+    // No grace: the agent's tasks are replaced at once (UnreachableGraceRunTest has the grace).
+    run = MesosRun.start(master, MesosRun.job(job("partitioned", 2, 0)).withUnreachableGrace(Duration.ZERO),
+        java.time.Clock.systemUTC(), b -> b.partitionAware(partitionAware));
     awaitRunningAndAcknowledged(master, 2);
     Set<String> originals = master.runningTaskIds();
     master.addAgent(AgentSpec.standard().withId("").withHostname("agent-2"));
@@ -174,7 +176,8 @@ class MesosFaultsTest {
       boolean partitionAware) throws Exception {
     master = masterBuilder().behaviours(t -> TaskBehaviour.finishAfter(Duration.ofMillis(800))).build().start();
     FakeAgent only = master.addAgent(AgentSpec.standard());
-    run = MesosRun.start(master, job("adopted", 3, 0), b -> b.partitionAware(partitionAware));
+    run = MesosRun.start(master, MesosRun.job(job("adopted", 3, 0)).withUnreachableGrace(Duration.ZERO),
+        java.time.Clock.systemUTC(), b -> b.partitionAware(partitionAware));
     awaitRunningAndAcknowledged(master, 3);
 
     master.removeAgent(only.agentId());

@@ -37,9 +37,13 @@ final class MesosRun implements AutoCloseable {
   private final CompletableFuture<Outcome> outcome;
 
   private MesosRun(Job job, MesosConfig config) {
+    this(job, config, Clock.systemUTC());
+  }
+
+  private MesosRun(Job job, MesosConfig config, Clock clock) {
     cluster = new MesosCluster(config);
-    scheduler = new JobScheduler(job, new RunInfo("e2e1", "job.yaml", "00", null), Clock.systemUTC());
-    run = new JobRun(scheduler, cluster, Clock.systemUTC(), Duration.ofMillis(20), Duration.ofSeconds(1),
+    scheduler = new JobScheduler(job, new RunInfo("e2e1", "job.yaml", "00", null), clock);
+    run = new JobRun(scheduler, cluster, clock, Duration.ofMillis(20), Duration.ofSeconds(1),
         new JobRun.Observer() {
           @Override
           public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line, LineEnd end) {
@@ -62,6 +66,14 @@ final class MesosRun implements AutoCloseable {
 
   static MesosRun start(TestMaster master, String yaml, UnaryOperator<MesosConfig.Builder> tweak) {
     return new MesosRun(job(yaml), tweak.apply(fastConfig(master.uri().toString())).build());
+  }
+
+  /**
+   * Starts a run of {@code job} against {@code master} whose scheduler reads {@code clock} (a fake
+   * clock lets a test pass a grace or a timeout without waiting for it).
+   */
+  static MesosRun start(TestMaster master, Job job, Clock clock, UnaryOperator<MesosConfig.Builder> tweak) {
+    return new MesosRun(job, tweak.apply(fastConfig(master.uri().toString())).build(), clock);
   }
 
   /** Starts a run against a master URL that may not answer. */

@@ -174,14 +174,14 @@ class MesosRunEndToEndTest {
     master = masterBuilder().behaviours(t -> t.getAgentId().getValue().endsWith("S0")
         ? TaskBehaviour.runForever() : TaskBehaviour.finishAfter(Duration.ofMillis(100))).build().start();
     var first = master.addAgent(AgentSpec.standard());
-    run = MesosRun.start(master, """
+    run = MesosRun.start(master, MesosRun.job("""
         name: moved
         command: work
         cpus: 0.1
         mem: 32
         instances: 2
         retries: 0
-        """);
+        """).withUnreachableGrace(Duration.ZERO), java.time.Clock.systemUTC(), b -> b);
     master.awaitCalls(c -> c.is(Call.Type.ACCEPT), 1, Duration.ofSeconds(30));
     master.addAgent(AgentSpec.standard().withId("").withHostname("agent-2"));
     master.removeAgent(first.agentId());
