@@ -1,6 +1,7 @@
 package io.mesosrunner.cli;
 
 import io.mesosrunner.cluster.ClusterKind;
+import io.mesosrunner.job.Durations;
 import io.mesosrunner.job.Job;
 import io.mesosrunner.job.Pipeline;
 import io.mesosrunner.report.RunReport;
@@ -82,6 +83,10 @@ final class RunCommand implements Callable<Integer> {
       description = "When an instance fails for good, let the others run to their end (on_failure: continue); exit 1 at the end.")
   boolean keepGoing;
 
+  @Option(names = "--unreachable-grace", paramLabel = "DURATION",
+      description = "How long a task whose agent became unreachable keeps its instance before a replacement is launched (the job's unreachable_grace, default 60s; 0s replaces at once).")
+  String unreachableGrace;
+
   @Option(names = "--retry-failed",
       description = "Start a new run that launches only the instances the latest run did not complete (same indexes).")
   boolean retryFailed;
@@ -131,6 +136,14 @@ final class RunCommand implements Callable<Integer> {
     if (loaded == null) return ExitCode.USAGE;
     Pipeline pipeline = where.applyTo(loaded.pipeline());
     if (keepGoing) pipeline = pipeline.withOnFailure(OnFailure.CONTINUE);
+    if (unreachableGrace != null) {
+      try {
+        pipeline = pipeline.withUnreachableGrace(Durations.parse(unreachableGrace));
+      } catch (IllegalArgumentException e) {
+        ctx.err().println("runner: --unreachable-grace: " + e.getMessage());
+        return ExitCode.USAGE;
+      }
+    }
     Job job = pipeline.summary();
     List<String> unwritable = reports().problems();
     if (!unwritable.isEmpty()) {

@@ -41,7 +41,7 @@ final class JobReader {
 
   static final List<String> FIELDS = List.of("version", "name", "command", "cpus", "mem", "disk", "gpus",
       "ports", "instances", "parallelism", "retries", "on_failure", "retry_on_exit", "no_retry_exit", "timeout", "deadline", "env", "constraints", "role",
-      "user", "uris", "container", "labels");
+      "user", "uris", "container", "labels", "unreachable_grace");
   static final List<String> REQUIRED = List.of("name", "command", "cpus", "mem");
   static final List<String> CONTAINER_FIELDS = List.of("image");
   static final List<String> URI_FIELDS = List.of("value", "executable", "extract");
@@ -127,6 +127,7 @@ final class JobReader {
     checkOneExitList(fields);
     Duration timeout = optional(fields, "timeout", values::duration, null);
     Duration deadline = optional(fields, "deadline", values::duration, null);
+    Duration unreachableGrace = optional(fields, "unreachable_grace", values::duration, Job.DEFAULT_UNREACHABLE_GRACE);
     Map<String, String> env = optional(fields, "env", (f, n) -> nested.stringMap(f, n, true), Map.of());
     List<Constraint> constraints = optional(fields, "constraints", nested::constraints, List.of());
     String role = optional(fields, "role", values::string, "*");
@@ -135,7 +136,8 @@ final class JobReader {
     Container container = optional(fields, "container", nested::container, null);
     Map<String, String> labels = optional(fields, "labels", (f, n) -> nested.stringMap(f, n, false), Map.of());
     return new Job(name, command, cpus, mem, disk, gpus, ports, instances, parallelism, retries, timeout,
-        deadline, env, constraints, role, user, uris, container, labels, onFailure, retryOnExit, noRetryExit);
+        deadline, env, constraints, role, user, uris, container, labels, onFailure, retryOnExit, noRetryExit,
+        unreachableGrace);
   }
 
   /** retry_on_exit and no_retry_exit exclude each other; the error is at whichever comes later. */

@@ -62,6 +62,11 @@ public record Pipeline(String name, List<Step> steps, boolean single, Job summar
     return map(j -> j.withOnFailure(onFailure));
   }
 
+  /** Every step with this {@code unreachable_grace} (the {@code --unreachable-grace} option). */
+  public Pipeline withUnreachableGrace(java.time.Duration grace) {
+    return map(j -> j.withUnreachableGrace(grace));
+  }
+
   /** This pipeline with every step in another role ({@code --role}). */
   public Pipeline withRole(String role) {
     return map(j -> j.withRole(role));

@@ -93,7 +93,16 @@ public final class HtmlReport {
     item(b, "started", "started", r.startedAt());
     item(b, "exit", "exit code", r.exitCode() == null ? "none yet (" + r.state() + ")" : Integer.toString(r.exitCode()));
     item(b, "file", "job file", r.jobFile() + (r.gitCommit() == null ? "" : " @ " + abbrev(r.gitCommit())));
+    List<String> twice = r.ranMoreThanOnce();
+    if (!twice.isEmpty()) item(b, "ran-twice", "ran more than once", String.join("; ", twice));
     b.append("</dl>\n");
+  }
+
+  /** The attempt's message, then whose fault its end was and the reason in words. */
+  private static String said(RunReport.Attempt a) {
+    if (a.kind() == null || a.reason() == null) return a.message();
+    String whose = a.kind() + ": " + a.reason();
+    return a.message() == null ? whose : a.message() + " (" + whose + ")";
   }
 
   private static void item(StringBuilder b, String id, String label, String value) {
@@ -230,7 +239,7 @@ public final class HtmlReport {
     detail.append(",\"c\":");
     json(detail, a.cause());
     detail.append(",\"m\":");
-    json(detail, a.message());
+    json(detail, said(a));
     detail.append(",\"e\":[");
     for (int l = 0; l < a.stderrTail().size(); l++) {
       if (l > 0) detail.append(',');

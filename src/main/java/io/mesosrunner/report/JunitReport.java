@@ -102,6 +102,11 @@ public final class JunitReport {
         x.writeEmptyElement("skipped");
         x.writeAttribute("message", skip);
       }
+      if (i.ranMoreThanOnce() != null) {
+        x.writeStartElement("system-out");
+        x.writeCharacters(i.ranMoreThanOnce() + "\n");
+        x.writeEndElement();
+      }
       x.writeEndElement();
       x.writeCharacters("\n");
     }
@@ -131,6 +136,7 @@ public final class JunitReport {
     if (last == null) return "";
     StringBuilder b = new StringBuilder(", last ").append(last.state());
     if (last.exitCode() != null) b.append(" exit code ").append(last.exitCode());
+    if (last.kind() != null && last.reason() != null) b.append(" (").append(last.kind()).append(": ").append(last.reason()).append(')');
     if ("TIMED_OUT".equals(last.cause())) b.append(" (timed out)");
     return b.toString();
   }

@@ -182,6 +182,12 @@ class RunCommandTest {
   }
 
   @Test
+  void anUnreachableGraceThatIsNotADurationIsAUsageError() {
+    Cli.run("jobs/hello.yaml", "--unreachable-grace", "soon", "--state-dir", run.state()).exitedWith(2)
+        .errContains("--unreachable-grace: not a duration: 'soon'").noStackTrace();
+  }
+
+  @Test
   void localCpusLimitHowManyRunAtOnce() throws IOException {
     Path f = run.job("""
         name: squeeze

@@ -86,6 +86,7 @@ class JobSchemaTest {
         case "on_failure" -> "onFailure";
         case "retry_on_exit" -> "retryOnExit";
         case "no_retry_exit" -> "noRetryExit";
+        case "unreachable_grace" -> "unreachableGrace";
         default -> field;
       };
       if (!field.equals("version")) assertThat(components).as("field %s", field).contains(component);

@@ -53,6 +53,7 @@ class SchemaAgreementProperties {
     VALID.put("retry_on_exit", List.of("[75]", "[1, 2]"));
     VALID.put("timeout", List.of("30s", "10m", "2h30m", "1.5s", "500ms", "' 30s'"));
     VALID.put("deadline", List.of("1d", "2h", "1h0m1s"));
+    VALID.put("unreachable_grace", List.of("60s", "0s", "0h0m", "5m", "1.5s"));
     VALID.put("env", List.of("{A: x}", "{B: \"${HOME}/x\"}", "{C: \"${NOPE:-d}\"}", "{D: 8080, E: yes, F: on}",
         "{G: \"$${HOME\"}"));
     VALID.put("constraints", List.of("[hostname UNIQUE]", "['rack LIKE r[1-3]', zone cluster a]"));
@@ -81,6 +82,7 @@ class SchemaAgreementProperties {
     NEAR.put("timeout", List.of("0s", "99999999999999d", "30", "1h2h", "0ms", "1.0000000001s", "0.000001ms",
         "''", "10", "1m30"));
     NEAR.put("deadline", List.of("0h0m", "-1s", "1d2d"));
+    NEAR.put("unreachable_grace", List.of("-1s", "60", "1m2m", "''", "[60s]", "99999999999999d"));
     NEAR.put("env", List.of("{A: \"${HOME\"}", "{RUNNER_X: a}", "{1X: a}", "{A: null}", "{A: \"${1X}\"}",
         "{A: [x]}", "[A]", "{A: \"${A:-}\"}"));
     NEAR.put("constraints", List.of("[hostname EQ x]", "[hostname]", "['rack LIKE']", "['host UNIQUE x']", "[5]"));
