@@ -34,6 +34,8 @@ final class MesosRun implements AutoCloseable {
   final MesosCluster cluster;
   final JobRun run;
   final List<String> output = new CopyOnWriteArrayList<>();
+  /** The latest progress the run reported (its live line), or null. */
+  volatile Progress latestProgress;
   private final CompletableFuture<Outcome> outcome;
 
   private MesosRun(Job job, MesosConfig config) {
@@ -43,7 +45,9 @@ final class MesosRun implements AutoCloseable {
   private MesosRun(Job job, MesosConfig config, Clock clock) {
     cluster = new MesosCluster(config);
     scheduler = new JobScheduler(job, new RunInfo("e2e1", "job.yaml", "00", null), clock);
-    run = new JobRun(scheduler, cluster, clock, Duration.ofMillis(20), Duration.ofSeconds(1),
+    // On a fake clock, progress after every event: the clock may not move for the observer's interval.
+    Duration progressEvery = clock.equals(Clock.systemUTC()) ? Duration.ofSeconds(1) : Duration.ZERO;
+    run = new JobRun(scheduler, cluster, clock, Duration.ofMillis(20), progressEvery,
         new JobRun.Observer() {
           @Override
           public void onOutput(TaskSpec task, ClusterListener.OutputStreamKind stream, byte[] line, LineEnd end) {
@@ -51,7 +55,9 @@ final class MesosRun implements AutoCloseable {
           }
 
           @Override
-          public void onProgress(Progress progress) {}
+          public void onProgress(Progress progress) {
+            latestProgress = progress;
+          }
 
           @Override
           public void onAttemptEnded(io.mesosrunner.schedule.AttemptEnded ended) {}

@@ -25,7 +25,26 @@ import java.util.Optional;
  *                 ({@code stdout} and {@code stderr} get them after their lines)
  */
 public record TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String> stdout, List<String> stderr,
-        Map<String, byte[]> files) {
+        Map<String, byte[]> files, LaunchFailure launchFailure) {
+
+    /**
+     * How the agent fails a launch before the command starts ({@code AgentLaunchFailures}), or
+     * none.
+     */
+    public enum LaunchFailure {
+        /** The command runs. */
+        NONE,
+        /** The executor does not register within the agent's registration timeout. */
+        EXECUTOR_REGISTRATION_TIMEOUT,
+        /** The fetcher cannot fetch the task's URIs. */
+        FETCH_FAILED
+    }
+
+    /** A behaviour whose command starts. */
+    public TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String> stdout, List<String> stderr,
+            Map<String, byte[]> files) {
+        this(runFor, exitCode, stdout, stderr, files, LaunchFailure.NONE);
+    }
 
     public TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String> stdout, List<String> stderr) {
         this(runFor, exitCode, stdout, stderr, Map.of());
@@ -44,6 +63,24 @@ public record TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String
         stdout = List.copyOf(stdout);
         stderr = List.copyOf(stderr);
         files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
+        Objects.requireNonNull(launchFailure, "launchFailure");
+    }
+
+    /**
+     * The executor never registers: after the master's {@link TestMaster.Builder#executorRegistrationTimeout}
+     * the agent fails the task (TASK_FAILED, REASON_EXECUTOR_REGISTRATION_TIMEOUT, from the agent).
+     */
+    public static TaskBehaviour executorRegistrationTimeout() {
+        return new TaskBehaviour(Optional.empty(), 0, List.of(), List.of(), Map.of(),
+                LaunchFailure.EXECUTOR_REGISTRATION_TIMEOUT);
+    }
+
+    /**
+     * The fetcher cannot fetch the task's URIs (one that does not exist): the agent fails the launch
+     * (TASK_FAILED, REASON_CONTAINER_LAUNCH_FAILED, from the agent) and the command never runs.
+     */
+    public static TaskBehaviour fetchFails() {
+        return new TaskBehaviour(Optional.empty(), 0, List.of(), List.of(), Map.of(), LaunchFailure.FETCH_FAILED);
     }
 
     /** Runs for {@code runFor}, then exits 0 (TASK_FINISHED). */
@@ -63,23 +100,23 @@ public record TaskBehaviour(Optional<Duration> runFor, int exitCode, List<String
 
     /** The same behaviour, writing these lines to stdout. */
     public TaskBehaviour withStdout(String... lines) {
-        return new TaskBehaviour(runFor, exitCode, List.of(lines), stderr, files);
+        return new TaskBehaviour(runFor, exitCode, List.of(lines), stderr, files, launchFailure);
     }
 
     /** The same behaviour, writing these lines to stderr. */
     public TaskBehaviour withStderr(String... lines) {
-        return new TaskBehaviour(runFor, exitCode, stdout, List.of(lines), files);
+        return new TaskBehaviour(runFor, exitCode, stdout, List.of(lines), files, launchFailure);
     }
 
     /** The same behaviour, also writing {@code bytes} into the sandbox file {@code name} when it runs. */
     public TaskBehaviour withFile(String name, byte[] bytes) {
         Map<String, byte[]> more = new LinkedHashMap<>(files);
         more.put(name, bytes.clone());
-        return new TaskBehaviour(runFor, exitCode, stdout, stderr, more);
+        return new TaskBehaviour(runFor, exitCode, stdout, stderr, more, launchFailure);
     }
 
     /** Whether the behaviour ends on its own. */
     public boolean terminates() {
-        return runFor.isPresent();
+        return runFor.isPresent() || launchFailure != LaunchFailure.NONE;
     }
 }

@@ -39,6 +39,10 @@ final class TaskLife {
         fw.tasks.put(t.id(), t);
         m.launched.add(info);
         agent.createSandbox(fw.id, t.id(), t.containerId);
+        if (behaviour.launchFailure() != TaskBehaviour.LaunchFailure.NONE) {
+            new AgentLaunchFailures(m, this).play(t, behaviour.launchFailure());
+            return;
+        }
         step(t, m.config.stepDelay, false, () -> {
             glog(t, "exec.cpp:164] Version: 1.12.0");
             glog(t, "exec.cpp:237] Executor registered on agent " + agent.agentId());
@@ -231,11 +235,25 @@ final class TaskLife {
 
     /** An update from the task's command executor: queued per task, sent head first. */
     private void executorUpdate(MasterTask t, TaskState state, String message) {
+        TaskStatus.Builder s = status(t.info.getTaskId(), state).setSource(TaskStatus.Source.SOURCE_EXECUTOR)
+                .setContainerStatus(t.containerStatus());
+        queue(t, s, message);
+    }
+
+    /**
+     * An update the agent itself makes about a task whose executor cannot report (it never
+     * registered, or its container never launched): same queue, acknowledgements and resends.
+     */
+    void agentUpdate(MasterTask t, TaskState state, TaskStatus.Reason reason, String message) {
+        queue(t, status(t.info.getTaskId(), state).setSource(TaskStatus.Source.SOURCE_AGENT).setReason(reason), message);
+    }
+
+    private void queue(MasterTask t, TaskStatus.Builder s, String message) {
+        TaskState state = s.getState();
         byte[] uuid = new byte[16];
         m.random.nextBytes(uuid);
-        TaskStatus.Builder s = status(t.info.getTaskId(), state).setAgentId(t.info.getAgentId())
-                .setExecutorId(ExecutorID.newBuilder().setValue(t.id())).setSource(TaskStatus.Source.SOURCE_EXECUTOR)
-                .setUuid(ByteString.copyFrom(uuid)).setContainerStatus(t.containerStatus());
+        s.setAgentId(t.info.getAgentId()).setExecutorId(ExecutorID.newBuilder().setValue(t.id()))
+                .setUuid(ByteString.copyFrom(uuid));
         if (message != null) {
             s.setMessage(message);
         }

@@ -24,6 +24,7 @@ public abstract class TestMasterSettings<B extends TestMasterSettings<B>> {
     Duration ackGrace = Duration.ofSeconds(1);
     Duration raceGrace = Duration.ofSeconds(1);
     Duration defaultRunTime = Duration.ofMillis(100);
+    Duration executorRegistrationTimeout = Duration.ofMinutes(1);
     Function<TaskInfo, TaskBehaviour> behaviours;
     String principal;
     String secret;
@@ -97,6 +98,16 @@ public abstract class TestMasterSettings<B extends TestMasterSettings<B>> {
      */
     public B raceGrace(Duration d) {
         this.raceGrace = positive("raceGrace", d);
+        return self();
+    }
+
+    /**
+     * The agent's {@code --executor_registration_timeout} (default 1 min, as the agent's flag): how
+     * long a task whose executor does not register ({@link TaskBehaviour#executorRegistrationTimeout})
+     * waits before the agent fails it.
+     */
+    public B executorRegistrationTimeout(Duration d) {
+        this.executorRegistrationTimeout = positive("executorRegistrationTimeout", d);
         return self();
     }
 

@@ -92,6 +92,26 @@
  * <tr><td>tasksPauseWhileTheirAgentIsUnreachable</td><td>a task on an unreachable agent sends
  *     nothing and does not end until the agent is back</td><td>chosen: not recorded (the recorded task
  *     ran {@code sleep 300})</td></tr>
+ * <tr><td>agentBackWithItsTasksWhichThenFinish</td><td>a task whose agent was unreachable for a
+ *     while ({@link TestMaster#removeAgent}, later {@link TestMaster#reAddAgent}) is RUNNING again
+ *     and then plays the rest of its script (finishes), as if nothing happened</td><td>recorded in
+ *     agent-lost.jsonl (TASK_RUNNING on re-registration, then TASK_KILLED from the executor on
+ *     KILL: the task had run on); that it finishes afterwards is chosen (the recorded task was
+ *     killed)</td></tr>
+ * <tr><th colspan="3">Launches the agent fails ({@code AgentLaunchFailures})</th></tr>
+ * <tr><td>executorRegistrationTimeout</td><td>{@link TaskBehaviour#executorRegistrationTimeout}: no
+ *     STARTING; after {@link TestMaster.Builder#executorRegistrationTimeout} (default 1 min, the
+ *     agent's flag) TASK_FAILED, REASON_EXECUTOR_REGISTRATION_TIMEOUT, SOURCE_AGENT, "Executor did
+ *     not register within 1mins", with a uuid to acknowledge</td><td>chosen from the agent's source
+ *     ({@code Slave::registerExecutorTimeout} sets that state, reason and message;
+ *     {@code sendExecutorTerminatedStatusUpdate} sends it from the agent); seen on a loaded real
+ *     1.12 agent (issue 24), not recorded</td></tr>
+ * <tr><td>fetcherFailureFailsTheLaunch</td><td>{@link TaskBehaviour#fetchFails}: no STARTING;
+ *     TASK_FAILED, REASON_CONTAINER_LAUNCH_FAILED, SOURCE_AGENT, "Failed to launch container: Failed
+ *     to fetch all URIs for container '...': exited with status 1", the fetcher's line in the
+ *     sandbox's stderr</td><td>chosen from the agent's source: the fetcher runs inside the
+ *     containerizer's launch, and {@code Slave::executorLaunched} turns a failed launch into that
+ *     reason; not recorded</td></tr>
  * <tr><th colspan="3">Streams and failover ({@code Streams}, {@code SchedulerEndpoint})</th></tr>
  * <tr><td>failoverRemovesOffersWithoutRescind</td><td>SUBSCRIBE of a connected framework: ERROR
  *     "Framework failed over" on the old stream, its offers dropped without RESCIND, new offers on
