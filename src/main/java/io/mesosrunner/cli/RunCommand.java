@@ -83,9 +83,7 @@ final class RunCommand implements Callable<Integer> {
       description = "When an instance fails for good, let the others run to their end (on_failure: continue); exit 1 at the end.")
   boolean keepGoing;
 
-  @Option(names = "--unreachable-grace", paramLabel = "DURATION",
-      description = "How long a task whose agent became unreachable keeps its instance before a replacement is launched (the job's unreachable_grace, default 60s; 0s replaces at once).")
-  String unreachableGrace;
+  @Option(names = "--unreachable-grace", paramLabel = "DURATION", description = "How long a task whose agent became unreachable keeps its instance before a replacement is launched (the job's unreachable_grace, default 60s; 0s replaces at once).") String unreachableGrace;
 
   @Option(names = "--retry-failed",
       description = "Start a new run that launches only the instances the latest run did not complete (same indexes).")
