@@ -376,13 +376,12 @@ final class RunCommand implements Callable<Integer> {
       ui.finish();
       String where = scheduler.clusterDescription() != null ? scheduler.clusterDescription() : cluster.description();
       RunEnd end = new RunEnd(ctx, jobDir, run.runId(), fold, writer);
-      int exit = end.exitCode(outcome, jobRun);
+      int exit = end.exitCode(outcome, scheduler.outcomeReason(), jobRun);
       RunReport plain = end.report(exit, job.cpus(), where,
           () -> trace.recordTails(scheduler.instances(), cluster::sandboxOf), cluster::sandboxOf);
       String outputs = opened.local()
           ? stateDir.resolve("runs").resolve(job.name() + "-" + run.runId()).resolve("outputs").toString() : null;
-      RunReport r = plain.withSteps(io.mesosrunner.report.ReportSteps.of(pipeline, plain.instanceList(), outputs))
-          .withReasonIfNone(scheduler.outcomeReason());
+      RunReport r = plain.withSteps(io.mesosrunner.report.ReportSteps.of(pipeline, plain.instanceList(), outputs));
       ctx.err().print(TerminalUi.colourSummary(TextSummary.render(r, end.stderrTails(r, ui::stderrTail)),
           Style.of(ctx.terminal().colourOnStderr())));
       if (skippedSummary != null) ctx.err().println(skippedSummary);

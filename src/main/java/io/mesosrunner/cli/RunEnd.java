@@ -27,6 +27,7 @@ final class RunEnd {
   private final String runId;
   private final RunFold fold;
   private final JournalWriter writer;
+  private String couldNotRunReason;
 
   RunEnd(CliContext ctx, Path jobDir, String runId, RunFold fold, JournalWriter writer) {
     this.ctx = ctx;
@@ -40,7 +41,10 @@ final class RunEnd {
    * The run's exit code; a run stopped by {@code runner kill} is recorded as killed here (its end
    * record goes with the next flush).
    */
-  int exitCode(Outcome outcome, JobRun jobRun) {
+  int exitCode(Outcome outcome, String outcomeReason, JobRun jobRun) {
+    // A run whose cluster failed before it began has no end record (it can be run again), so its
+    // reason (authentication failed, cannot reach master) comes from the scheduler, not the journal.
+    if (outcome == Outcome.CLUSTER_FAILED) couldNotRunReason = outcomeReason;
     if (jobRun.journalError() != null) return ExitCode.JOURNAL;
     if (outcome == Outcome.INTERRUPTED && KillRequest.take(jobDir, runId)) {
       writer.runEnded(Outcome.KILLED, "killed by runner kill", ctx.clock().instant());
@@ -70,7 +74,8 @@ final class RunEnd {
       }
     }
     RunView view = RunView.of(fold, new RunView.Attachment(null, false, new RunnerExit.Recorded(runId, exit)));
-    RunReport r = RunReport.of(fold, view, sandboxOf).withCluster(clusterDescription);
+    RunReport r = RunReport.of(fold, view, sandboxOf).withCluster(clusterDescription)
+        .withReasonIfNone(couldNotRunReason);
     return r.cpusPerTask() == null ? r.withCpusPerTask(cpus) : r;
   }
 

@@ -31,7 +31,15 @@ class DiskFullTest {
 
   @AfterEach
   void unmount() throws Exception {
-    if (mounted != null) sh("umount", mounted.toString());
+    if (mounted == null) return;
+    // The runner's task processes may still be leaving the sandboxes ("device busy") for a moment
+    // after it returned; a lazy unmount detaches the tmpfs at once if they take longer than that.
+    try {
+      io.mesosrunner.testing.Await.until("the tmpfs unmounted", java.time.Duration.ofSeconds(10),
+          () -> sh("umount", mounted.toString()) == 0);
+    } catch (AssertionError busy) {
+      sh("umount", "-l", mounted.toString());
+    }
   }
 
   @Test
