@@ -160,8 +160,9 @@ class RunnerJarIT {
     // The journal was closed with every task's end: nothing is left RUNNING in it.
     io.mesosrunner.state.RunState run = io.mesosrunner.state.JobStore.status(state, "hangup").orElseThrow();
     assertThat(run.unsettled()).isEmpty();
-    Cli.run("status", job.toString(), "--state-dir", state.toString()).exitedWith(0)
-        .outContains("no runner is attached (pid " + p.pid() + " is gone); run the same command to resume");
+    // status exits with the state's code (README, "Run states"): interrupted, resumable.
+    Cli.run("status", job.toString(), "--state-dir", state.toString()).exitedWith(130)
+        .outContains("hangup: run ", "interrupted (exit 130)", "run the same command to resume it");
   }
 
   @Test

@@ -37,7 +37,8 @@ class WaitJarIT {
         .errContains("no runner is attached to run ", "(pid " + runner.pid() + " is gone)",
             "run the same command to resume it")
         .outContains("long: run ", "not attached (exit 130)");
-    assertThat(Cli.run("status", job.toString(), "-o", "json", "--state-dir", state).exitedWith(0).out())
+    // status exits with the state's code, as wait does (README, "Run states").
+    assertThat(Cli.run("status", job.toString(), "-o", "json", "--state-dir", state).exitedWith(130).out())
         .contains("\"state\" : \"not attached\"", "\"exitCode\" : 130");
   }
 }
